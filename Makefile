@@ -1,0 +1,64 @@
+# carbonpeak — `make help` lists the targets. Each target sets up what is missing first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+YEAR ?= 2025
+DATA ?= data/sample
+APT_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
+
+.DEFAULT_GOAL := help
+.PHONY: help setup system reports test lint bench lab sample clean
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+
+setup: system $(VENV)/.installed ## create .venv with the pinned packages, install fonts/libraries
+
+system: ## CJK fonts, pango and harfbuzz-subset for PDF, poppler for tests (apt-get when root)
+	@missing=""; \
+	fc-list 2>/dev/null | grep -q "Noto Sans CJK SC" || missing="$$missing fonts-noto-cjk"; \
+	ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	ldconfig -p | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "missing system packages:$$missing"; \
+	    echo "install them with: sudo apt-get install -y $(APT_PACKAGES)"; exit 1; \
+	  fi; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "Python 3.11+ is required (found $$($(PYTHON) --version))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $@
+
+reports: setup ## render every report from the sample data into outputs/$(YEAR)/
+	$(BIN)/python -m carbonpeak run --data $(DATA) --year $(YEAR) --regions all \
+	  --out outputs --formats html,pdf --jobs $(JOBS)
+
+test: setup ## run the test suite (what CI runs)
+	$(BIN)/python -m pytest -q
+	$(BIN)/ruff check .
+
+lint: setup ## ruff
+	$(BIN)/ruff check .
+
+bench: setup ## time a full sample run against the naive chain (papermill CLI per notebook)
+	$(BIN)/python -m carbonpeak.bench
+
+lab: setup ## open JupyterLab on the notebooks
+	$(BIN)/jupyter lab notebooks/
+
+sample: setup ## regenerate the illustrative sample data in data/sample/
+	$(BIN)/python -m carbonpeak sample --out data/sample
+
+clean: ## remove everything a run produced
+	rm -rf outputs/*/ outputs/.staging-*

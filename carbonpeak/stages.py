@@ -1,0 +1,64 @@
+"""The three once-per-run stages as single calls, so each notebook stays a few lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from carbonpeak import ingest, reference
+from carbonpeak.paths import resolve
+
+
+def dataset_meta(data_dir: Path) -> dict:
+    """dataset.yml beside the data: title, vintage, and whether it is illustrative."""
+    path = data_dir / "dataset.yml"
+    if not path.exists():
+        return {"vintage_zh": f"{data_dir.name}（未提供 dataset.yml）"}
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def run_ingest(data_dir, run_dir, year: int) -> pd.DataFrame:
+    data_dir, run_dir = resolve(data_dir), resolve(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    run = {"year": int(year), "data_dir": str(data_dir), "dataset": dataset_meta(data_dir),
+           "generated": dt.date.today().isoformat()}
+    (run_dir / "run.json").write_text(json.dumps(run, ensure_ascii=False, indent=1),
+                                      encoding="utf-8")
+    results = ingest.ingest(data_dir, run_dir / "warehouse")
+    return pd.DataFrame([
+        {"表": name, "文件": r.source.name if r.source else "—",
+         "行数": 0 if r.frame is None else len(r.frame),
+         "错误": sum(f.severity == "error" for f in r.findings),
+         "提示": sum(f.severity == "warning" for f in r.findings)}
+        for name, r in results.items()
+    ])
+
+
+def run_quality(run_dir, year: int) -> pd.DataFrame:
+    from carbonpeak import quality
+
+    run_dir = resolve(run_dir)
+    warehouse = run_dir / "warehouse"
+    verdicts = quality.check(warehouse, run_dir / "quality", int(year),
+                             ingest.load_findings(warehouse))
+    return pd.DataFrame([
+        {"地区": reference.region_name(code), "代码": code, **v} for code, v in verdicts.items()
+    ])
+
+
+def run_indicators(run_dir, year: int) -> pd.DataFrame:
+    from carbonpeak import indicators, quality
+
+    run_dir = resolve(run_dir)
+    warehouse = run_dir / "warehouse"
+    tables = {name: ingest.load_table(warehouse, name) for name in reference.tables()}
+    findings = quality.load_results(run_dir / "quality")["findings"]
+    blocked = quality.blocked_by(findings, reference.catalog())
+    current, series = indicators.compute_all(tables, int(year), blocked)
+    current.to_csv(run_dir / "indicators.csv", index=False, encoding="utf-8")
+    series.to_parquet(run_dir / "indicator_series.parquet", index=False)
+    return current[["region_name", "indicator_id", "value", "required_value", "status", "rank"]]

@@ -1,0 +1,138 @@
+"""The whole chain on the sample data, as the scheduler runs it, for three regions."""
+
+import json
+import re
+import shutil
+import subprocess
+
+import pandas as pd
+import pytest
+
+from carbonpeak import render, runner
+from carbonpeak.paths import SAMPLE_DIR
+
+REGIONS = ["330000", "330100", "330900"]
+CONTRACT = ["region_code", "indicator_id", "year", "value", "unit", "baseline_value",
+            "target_value", "required_value", "status"]
+
+
+@pytest.fixture(scope="module")
+def run_out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    logs = []
+    rc = runner.run(SAMPLE_DIR, 2025, ",".join(REGIONS), out, "html,pdf", jobs=2,
+                    log=logs.append)
+    return out / "2025", rc, logs
+
+
+def test_run_succeeds_and_writes_the_contract(run_out):
+    year_dir, rc, logs = run_out
+    assert rc == 0, logs
+    for name in ("index.html", "indicators.csv", "manifest.json", "quality/results.json",
+                 "quality/summary.csv", "notebooks/01_ingest.ipynb",
+                 "notebooks/04_report-330100.ipynb"):
+        assert (year_dir / name).exists(), name
+    for code in REGIONS:
+        assert (year_dir / code / "report.html").exists()
+        assert (year_dir / code / "report.pdf").stat().st_size > 10_000
+    ind = pd.read_csv(year_dir / "indicators.csv", dtype={"region_code": str})
+    assert set(CONTRACT) <= set(ind.columns)
+    assert len(ind) == 12  # every region is computed even when only three are rendered
+    assert set(ind["status"]) <= {"green", "yellow", "red", "not_rated"}
+    zhoushan = ind.set_index("region_code").loc["330900"]
+    assert zhoushan["status"] == "red" and zhoushan["value"] < 0  # the planted rise
+
+
+def test_html_is_self_contained_chinese_and_has_no_code(run_out):
+    year_dir = run_out[0]
+    html = (year_dir / "330100" / "report.html").read_text(encoding="utf-8")
+    assert 'lang="zh-CN"' in html
+    assert "http://" not in html and "https://" not in html
+    assert "<script" not in html.lower()
+    assert "from carbonpeak" not in html and "report.cover(" not in html
+    assert "In&nbsp;[" not in html and "In [" not in html
+    assert "data:image/png;base64," in html
+    assert re.search(r'<img [^>]*alt="折线图：杭州市', html)
+    assert "杭州市工业领域碳达峰进度报告（2025年）" in html
+    index = (year_dir / "index.html").read_text(encoding="utf-8")
+    assert 'href="330100/report.pdf"' in index and "https://" not in index
+
+
+@pytest.mark.parametrize("code,name", [("330100", "杭州市"), ("330900", "舟山市")])
+def test_pdf_text_has_region_and_banner(run_out, code, name):
+    text = subprocess.run(["pdftotext", "-layout", str(run_out[0] / code / "report.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert name in text
+    assert "示例数据，非官方统计" in text
+    assert re.search(r"第\s*1\s*页\s*/\s*共\s*\d+\s*页", text)  # page numbers
+
+
+def test_pdf_fonts_are_embedded_cjk(run_out):
+    fonts = subprocess.run(["pdffonts", str(run_out[0] / "330100" / "report.pdf")],
+                           capture_output=True, text=True, check=True).stdout
+    assert "Noto-Sans-CJK-SC" in fonts and " no " not in fonts.split("\n", 2)[2]  # embedded
+
+
+def test_no_missing_glyphs_in_executed_notebooks(run_out):
+    import nbformat
+
+    for nb_path in (run_out[0] / "notebooks").glob("04_report-*.ipynb"):
+        assert runner.missing_glyphs(nbformat.read(nb_path, as_version=4)) == []
+
+
+def test_missing_glyph_warning_is_detected():
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x")])
+    nb.cells[0].outputs = [nbformat.v4.new_output(
+        "stream", name="stderr", text="UserWarning: Glyph 27809 (\\N{CJK}) missing from font(s) "
+                                      "DejaVu Sans.")]
+    assert len(runner.missing_glyphs(nb)) == 1
+
+
+def test_manifest_traces_inputs_and_outcomes(run_out):
+    m = json.loads((run_out[0] / "manifest.json").read_text(encoding="utf-8"))
+    names = {i["path"].split("/")[-1]: i for i in m["inputs"]}
+    assert len(names["industry_annual.csv"]["sha256"]) == 64
+    assert m["packages"]["great-expectations"] == "1.24.1"
+    assert {c: r["ok"] for c, r in m["regions"].items()} == dict.fromkeys(REGIONS, True)
+    assert {"ingest", "quality", "indicators", "report", "total"} <= set(m["timings_s"])
+
+
+def test_rerun_with_unchanged_inputs_is_a_no_op(run_out):
+    year_dir, _, _ = run_out
+    logs = []
+    rc = runner.run(SAMPLE_DIR, 2025, ",".join(REGIONS), year_dir.parent, "html,pdf", jobs=2,
+                    log=logs.append)
+    assert rc == 0 and logs[0].startswith("up to date")
+
+
+def test_failed_region_keeps_its_previous_report(run_out, monkeypatch, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(run_out[0].parent, out)
+    good = (out / "2025" / "330900" / "report.pdf").read_bytes()
+    real = render.html_to_pdf
+
+    def flaky(html, path, base_url=None):
+        if "舟山市" in html:
+            raise OSError("disk full")
+        return real(html, path, base_url)
+
+    monkeypatch.setattr(render, "html_to_pdf", flaky)
+    logs = []
+    rc = runner.run(SAMPLE_DIR, 2025, "330100,330900", out, "html,pdf", jobs=2, force=True,
+                    log=logs.append)
+    assert rc == 1
+    assert any("330900" in line and "FAILED" in line and "disk full" in line for line in logs)
+    assert (out / "2025" / "330900" / "report.pdf").read_bytes() == good
+    m = json.loads((out / "2025" / "manifest.json").read_text(encoding="utf-8"))
+    assert m["regions"]["330900"]["ok"] is False and m["regions"]["330100"]["ok"] is True
+    assert not list(out.glob(".staging-*"))
+
+
+def test_bad_arguments_exit_2_without_touching_outputs(tmp_path):
+    logs = []
+    assert runner.run(SAMPLE_DIR, 2025, "339999", tmp_path, "html", log=logs.append) == 2
+    assert "unknown region code" in logs[0]
+    assert runner.run(tmp_path / "nope", 2025, "all", tmp_path, "html", log=logs.append) == 2
+    assert not list(tmp_path.iterdir())
