@@ -14,7 +14,7 @@ from carbonpeak.paths import REFERENCE_DIR
 PROVINCE = "330000"
 
 
-def _yaml(name: str, ref_dir: Path | None = None) -> dict:
+def _yaml(name: str, ref_dir: Path | None = None):
     path = (ref_dir or REFERENCE_DIR) / name
     with path.open(encoding="utf-8") as f:
         return yaml.safe_load(f) or {}
@@ -59,6 +59,12 @@ def tables() -> dict:
 @cache
 def catalog() -> dict:
     return _yaml("indicators.yml")
+
+
+@cache
+def task_groups() -> list[dict]:
+    """The plan's task groups in report order (二、主要目标, then 三(一)…(八))."""
+    return _yaml("task_groups.yml") or []
 
 
 @cache

@@ -43,7 +43,7 @@ class ReportContext:
 
 
 def load(run_dir: Path | str, region_code: str, year: int) -> ReportContext:
-    run_dir = Path(run_dir)
+    run_dir, region_code = Path(run_dir), str(region_code)  # 330100 typed as a number works too
     ind = pd.read_csv(run_dir / "indicators.csv", dtype={"region_code": str})
     series = pd.read_parquet(run_dir / "indicator_series.parquet")
     quality = json.loads((run_dir / "quality" / "results.json").read_text(encoding="utf-8"))

@@ -47,9 +47,10 @@ def load_pipeline(path: Path | None = None) -> dict:
         if stage["scope"] not in ("once", "per_region"):
             raise PipelineError(f"{path.name}: stage {stage['id']}: scope must be "
                                 f"'once' or 'per_region', not {stage['scope']!r}")
-        if not resolve(stage["notebook"]).exists():
-            raise PipelineError(f"{path.name}: stage {stage['id']}: notebook "
-                                f"{stage['notebook']} not found")
+        for key in ("notebook", "province_notebook"):
+            if key in stage and not resolve(stage[key]).exists():
+                raise PipelineError(f"{path.name}: stage {stage['id']}: {key} "
+                                    f"{stage[key]} not found")
     return spec
 
 
@@ -199,7 +200,10 @@ def render_region(stage: dict, code: str, staging: Path, year: int, data_dir: Pa
     try:
         params = {"data_dir": str(data_dir), "run_dir": str(staging), "year": year,
                   "region_code": code}
-        nb = execute(resolve(stage["notebook"]), nb_out, params, km)
+        notebook = stage["notebook"]
+        if code == reference.PROVINCE and stage.get("province_notebook"):
+            notebook = stage["province_notebook"]  # the province report compares the cities
+        nb = execute(resolve(notebook), nb_out, params, km)
     except Exception as e:  # noqa: BLE001 - one region's failure is reported, others go on
         outcome.error = _short_error(e)
         outcome.seconds = time.perf_counter() - t0
@@ -323,11 +327,12 @@ def run(data_dir: str | Path, year: int, regions: str = "all", out: str | Path =
 
 def _publish_all(staging: Path, year_dir: Path, outcomes: list[RegionOutcome],
                  once: list[dict]) -> None:
+    """Whole-run outputs first (whatever the once-stages wrote), then each good region."""
     year_dir.mkdir(parents=True, exist_ok=True)
-    for name in ("warehouse", "quality", "indicators.csv", "indicator_series.parquet",
-                 "run.json"):
-        if (staging / name).exists():
-            publish(staging / name, year_dir / name)
+    regions = {o.region_code for o in outcomes} | set(reference.region_codes())
+    for item in sorted(staging.iterdir()):
+        if item.name not in regions and item.name != "notebooks":
+            publish(item, year_dir / item.name)
     for stage in once:
         name = Path(stage["notebook"]).name
         publish(staging / "notebooks" / name, year_dir / "notebooks" / name)
