@@ -53,6 +53,8 @@ class RawTable:
     path: Path
     # Text of the rows above the header and of trailing note rows: the unit often lives here.
     notes: list[str] = field(default_factory=list)
+    # Copies of the header row found among the data (two exports pasted together), dropped.
+    repeated_header_rows: list[int] = field(default_factory=list)
 
 
 def header_key(text: str) -> str:
@@ -71,7 +73,7 @@ def read_raw(
     if suffix in TEXT_SUFFIXES:
         rows, encoding = _read_text(path, table)
     elif suffix in EXCEL_SUFFIXES:
-        rows, sheet = _read_excel(path, table, sheet)
+        rows, sheet = _read_excel(path, table, sheet, known_headers)
     else:
         raise _error(
             table,
@@ -79,7 +81,7 @@ def read_raw(
             "unreadable_file",
             f"不支持的文件类型「{path.suffix or '无扩展名'}」，请提供 {EXPECTED_FORMATS}",
         )
-    numbered = [(n, r) for n, r in enumerate(rows, start=1) if any(c is not None for c in r)]
+    numbered = _numbered(rows)
     if not numbered:
         raise _error(table, path, "empty_file", "文件为空：没有找到任何数据行")
 
@@ -92,6 +94,9 @@ def read_raw(
         notes.append(_row_text(body.pop()[1]))
     dropped = [n for n, r in body if _is_total(r)]
     body = [(n, r) for n, r in body if not _is_total(r)]
+    # Two exports pasted one under the other repeat the header mid-file: not data.
+    repeated = [n for n, r in body if _same_header(r, header)]
+    body = [(n, r) for n, r in body if not _same_header(r, header)]
     if not body:
         raise _error(
             table, path, "empty_file", f"文件为空：表头（第{header_row}行）下没有找到任何数据行"
@@ -108,6 +113,7 @@ def read_raw(
         dropped_total_rows=dropped,
         path=path,
         notes=notes,
+        repeated_header_rows=repeated,
     )
 
 
@@ -171,7 +177,9 @@ def _decode(data: bytes, table: str, path: Path) -> tuple[str, str]:
     )
 
 
-def _read_excel(path: Path, table: str, sheet: str | None) -> tuple[list[Row], str]:
+def _read_excel(
+    path: Path, table: str, sheet: str | None, known_headers: set[str]
+) -> tuple[list[Row], str]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -195,11 +203,29 @@ def _read_excel(path: Path, table: str, sheet: str | None) -> tuple[list[Row], s
                 "unreadable_file",
                 f"找不到工作表「{sheet}」，文件中的工作表有：{'、'.join(names)}",
             )
-        ws = wb[sheet] if sheet is not None else wb.worksheets[0]
-        rows = [[_excel_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
-        return rows, ws.title
+        if sheet is not None:
+            ws = wb[sheet]
+            return _sheet_rows(ws), ws.title
+        # No sheet named: the first one whose header we recognise. Workbooks often open
+        # with a 说明 (notes) sheet, and the data sheet is named anything from Sheet1 to 表2.
+        first = None
+        for ws in wb.worksheets:
+            rows = _sheet_rows(ws)
+            first = first or (rows, ws.title)
+            if _has_header(_numbered(rows), known_headers):
+                return rows, ws.title
+        return first
     finally:
         wb.close()
+
+
+def _sheet_rows(ws) -> list[Row]:
+    return [[_excel_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
+
+
+def _numbered(rows: list[Row]) -> list[tuple[int, Row]]:
+    """Non-empty rows with their 1-based row number in the file."""
+    return [(n, r) for n, r in enumerate(rows, start=1) if any(c is not None for c in r)]
 
 
 def _excel_cell(value: object) -> str | None:
@@ -231,6 +257,15 @@ def _clean_text(value: str) -> str | None:
 
 
 def _find_header(numbered: list[tuple[int, Row]], known_headers: set[str]) -> int:
+    return _header_index(numbered, known_headers) or 0
+
+
+def _has_header(numbered: list[tuple[int, Row]], known_headers: set[str]) -> bool:
+    return _header_index(numbered, known_headers) is not None
+
+
+def _header_index(numbered: list[tuple[int, Row]], known_headers: set[str]) -> int | None:
+    """The first row, within the first rows, naming at least two known columns."""
     known = {header_key(h) for h in known_headers}
     for i, (number, row) in enumerate(numbered):
         if number > HEADER_SEARCH_ROWS:
@@ -238,7 +273,12 @@ def _find_header(numbered: list[tuple[int, Row]], known_headers: set[str]) -> in
         hits = sum(1 for c in row if c is not None and _matches(header_key(c), known))
         if hits >= 2:
             return i
-    return 0
+    return None
+
+
+def _same_header(row: Row, header: Row) -> bool:
+    cells = [header_key(c) for c in row if c is not None]
+    return len(cells) >= 2 and cells == [header_key(c) for c in header if c is not None]
 
 
 def _matches(key: str, known: Iterable[str]) -> bool:
