@@ -1,10 +1,15 @@
 """Stage 02: the data-quality gate.
 
 Great Expectations runs each table's suite from expectations/ (an ephemeral context, so
-nothing is rewritten between runs) on the table plus a few computed columns that turn
-cross-row rules (completeness, province = Σ cities, year-over-year jumps) into row
-checks. Every failing row becomes a Finding with its file, row, region and column; the
-verdicts decide which indicators of which regions are `not_rated`.
+nothing is rewritten between runs). GX's pandas backend checks one row at a time, so the
+rules that span rows or tables (completeness, province = Σ cities, unit slips and
+year-over-year jumps, credit-code check digits, references to other tables) become
+computed columns (prefixed `_`) that `augment()` adds. Which columns get which of these
+rules is declared in the suite file's top-level `meta`, and the matching expectations are
+derived from the same declaration, so a new table needs a suite file, not code.
+
+Every failing row becomes a Finding with its file, row, region and column; error findings
+decide which indicators of which regions are `not_rated` (`blocked_by`).
 """
 
 from __future__ import annotations
@@ -13,7 +18,9 @@ import csv
 import datetime as dt
 import json
 import os
+import re
 from collections import defaultdict
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -21,47 +28,196 @@ import pandas as pd
 
 from carbonpeak import reference
 from carbonpeak.findings import ERROR, WARNING, Finding
-from carbonpeak.ingest import SOURCE_FILE, SOURCE_ROW
+from carbonpeak.ingest import INGEST_CHECKS, SOURCE_FILE, SOURCE_ROW, ingest_check
+from carbonpeak.methods.credit_code import credit_code_problem
 from carbonpeak.paths import EXPECTATIONS_DIR
 
 MAX_ROWS_PER_CHECK = 200  # findings listed per failed check; the count is always complete
+DEFAULT_JUMP_FACTOR = 1.5  # year-over-year change that deserves a second look (warning)
+DEFAULT_SLIP_FACTOR = 100  # a factor this large is a unit slip (万元/亿元 is ×10,000): error
+DEFAULT_SUM_TOLERANCE = 0.005
 
 
-def augment(df: pd.DataFrame, table: str, year: int, first_year: int) -> pd.DataFrame:
-    """The table plus computed check columns (prefixed `_`) and a placeholder row for each
-    region-year the report needs but the file lacks (`_row_present` False)."""
-    spec = reference.tables()[table]
+# --- suite files -----------------------------------------------------------------------
+
+
+@cache
+def suite_file(table: str) -> dict:
+    path = EXPECTATIONS_DIR / f"{table}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def settings(table: str) -> dict:
+    """The suite's top-level `meta`: which cross-row rules apply to which columns."""
+    return suite_file(table).get("meta", {})
+
+
+def _title(table: str, column: str) -> str:
+    spec = reference.tables()[table]["columns"].get(column, {})
+    return spec.get("title_zh", column)
+
+
+def _exp(column: str, check: str, severity: str, fields: list[str], title: str,
+         kind: str = "expect_column_values_to_be_between", **kwargs) -> dict:
+    return {"type": kind, "kwargs": {"column": column, **kwargs},
+            "meta": {"id": check, "severity": severity, "fields": fields, "title_zh": title,
+                     "derived_from": "meta"}}
+
+
+def derived_expectations(table: str) -> list[dict]:
+    """The expectations that the cross-row declarations in the suite's `meta` imply."""
+    meta, out = settings(table), []
+    ps = meta.get("province_sum") or {}
+    tol = ps.get("tolerance", DEFAULT_SUM_TOLERANCE)
+    for col in ps.get("columns", []):
+        out.append(_exp(f"_province_gap__{col}", f"{col}_province_sum", ps.get("severity", ERROR),
+                        [col], f"全省{_title(table, col)}应等于11个设区市之和（误差不超过{tol:.1%}）",
+                        min_value=-tol, max_value=tol))
+    yoy = meta.get("year_over_year") or {}
+    slip = yoy.get("unit_slip_factor", DEFAULT_SLIP_FACTOR)
+    jump = yoy.get("warning_factor", DEFAULT_JUMP_FACTOR)
+    for col in yoy.get("columns", []):
+        t = _title(table, col)
+        out.append(_exp(f"_scale__{col}", f"{col}_unit_slip", ERROR, [col],
+                        f"{t}与同一序列其他年份相差{slip:g}倍以上，疑似单位错误"
+                        "（如万元/亿元、吨/万吨）", min_value=1 / slip, max_value=slip,
+                        strict_min=True, strict_max=True))
+        out.append(_exp(f"_yoy__{col}", f"{col}_jump", WARNING, [col],
+                        f"{t}较上年变动超出{1 / jump:.2g}至{jump:g}倍，请核实",
+                        min_value=1 / jump, max_value=jump))
+    for col in meta.get("credit_codes", []):
+        out.append(_exp(f"_valid__{col}", f"{col}_check_digit", ERROR, [],
+                        f"{_title(table, col)}须为18位且校验码正确（GB 32100-2015）",
+                        kind="expect_column_values_to_be_in_set", value_set=[True]))
+    for ref in meta.get("references", []):
+        col, other = ref["column"], ref["table"]
+        out.append(_exp(f"_known__{col}", f"{col}_known_in_{other}", ref.get("severity", ERROR),
+                        ref.get("fields", []), f"{_title(table, col)}须能在"
+                        f"{reference.tables()[other]['title_zh']}中找到",
+                        kind="expect_column_values_to_be_in_set", value_set=[True]))
+    for rule in meta.get("not_above", []):
+        col, other = rule["column"], rule["table"]
+        tol = rule.get("tolerance", DEFAULT_SUM_TOLERANCE)
+        by = "、".join(_title(table, b) for b in rule["by"])
+        out.append(_exp(f"_share_of__{col}", f"{col}_not_above_{other}",
+                        rule.get("severity", ERROR), [col],
+                        f"同一{by}的{_title(table, col)}合计不应超过"
+                        f"{reference.tables()[other]['title_zh']}中的"
+                        f"{_title(other, rule.get('to', col))}", min_value=0, max_value=1 + tol))
+    return out
+
+
+def expectations_for(table: str) -> list[dict]:
+    return [*suite_file(table).get("expectations", []), *derived_expectations(table)]
+
+
+# --- computed check columns ------------------------------------------------------------
+
+
+def augment(df: pd.DataFrame, table: str, year: int, first_year: int,
+            tables: dict[str, pd.DataFrame | None] | None = None) -> pd.DataFrame:
+    """The table plus the computed check columns its suite's `meta` declares, and a
+    placeholder row (`_row_present` False) for each region-year the report needs but the
+    file lacks. `tables` holds the other tables, for cross-table rules."""
+    meta, tables = settings(table), tables or {}
+    key = meta.get("key") or reference.tables()[table].get("key", [])
     df = df.copy()
     df["_row_present"] = True
+    if meta.get("complete") and {"region_code", "year"} <= set(df.columns):
+        df = _add_missing_rows(df, meta["complete"], year, first_year)
+    series = [k for k in key if k != "year"]  # what identifies one series across years
+    if "year" in key and series:
+        ordered = df[df["_row_present"]].sort_values([*series, "year"])
+        groups = ordered.groupby(series, dropna=False, sort=False)
+        df["_year_step"] = groups["year"].diff().reindex(df.index).astype("float64")
+        yoy = meta.get("year_over_year") or {}
+        slip = yoy.get("unit_slip_factor", DEFAULT_SLIP_FACTOR)
+        for col in yoy.get("columns", []):
+            _add_jump_columns(df, ordered, series, col, slip)
+    ps = meta.get("province_sum") or {}
+    for col in ps.get("columns", []):
+        df[f"_province_gap__{col}"] = _province_gap(df, col, [k for k in key
+                                                               if k != "region_code"])
+    for name, expr in (meta.get("computed") or {}).items():
+        with np.errstate(divide="ignore", invalid="ignore"):
+            df[name] = pd.to_numeric(df.eval(expr, engine="python"), errors="coerce")
+    for col in meta.get("credit_codes", []):
+        problem = df[col].map(lambda c: credit_code_problem(c) if pd.notna(c) else None)
+        df[f"_problem__{col}"] = problem.astype("object")
+        df[f"_valid__{col}"] = problem.isna().where(df[col].notna()).astype("object")
+    for ref in meta.get("references", []):
+        other = tables.get(ref["table"])
+        col = ref["column"]
+        known = None if other is None else set(other[ref.get("to", col)].dropna())
+        df[f"_known__{col}"] = (df[col].isin(known or set()).where(df[col].notna())
+                                if known is not None else None)
+        df[f"_known__{col}"] = df[f"_known__{col}"].astype("object")
+    for rule in meta.get("not_above", []):
+        df[f"_share_of__{rule['column']}"] = _share_of(df, rule, tables.get(rule["table"]))
+    return df.replace([np.inf, -np.inf], np.nan)
+
+
+def _add_missing_rows(df: pd.DataFrame, complete: dict, year: int, first_year: int):
+    regions = (reference.municipality_codes() if complete.get("regions") == "municipalities"
+               else reference.region_codes())
+    start = first_year if complete.get("from", "baseline") == "baseline" else int(complete["from"])
     present = set(zip(df["region_code"].astype(str), df["year"].astype("Int64"), strict=True))
-    missing = [
-        {"region_code": r, "year": y, "_row_present": False}
-        for r in reference.region_codes() for y in range(first_year, year + 1)
-        if (r, y) not in present
-    ]
+    missing = [{"region_code": r, "year": y, "_row_present": False}
+               for r in regions for y in range(start, year + 1) if (r, y) not in present]
     if missing:
         df = pd.concat([df, pd.DataFrame(missing)], ignore_index=True)
-    df["region_code"] = df["region_code"].astype("string")
-    df["year"] = df["year"].astype("Int64")
-    ordered = df.sort_values(["region_code", "year"])
-    df["_year_step"] = ordered.groupby("region_code")["year"].diff().reindex(df.index)
+        df["region_code"] = df["region_code"].astype("string")
+        df["year"] = df["year"].astype("Int64")
+    return df
 
-    additive = [c for c, s in spec["columns"].items() if s.get("additive")]
+
+def _add_jump_columns(df, ordered, series, col, slip) -> None:
+    """`_scale__col`: the value ÷ its series' median, so a unit slip marks the one wrong row
+    (a ratio to the previous year would also mark the correct year after it).
+    `_yoy__col`: the ratio to the previous year, for rows where neither is a slip."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        positive = ordered[col].where(ordered[col] > 0)
+        median = positive.groupby([ordered[s] for s in series], dropna=False).transform("median")
+        scale = positive / median
+        is_slip = (scale >= slip) | (scale <= 1 / slip)
+        prev = positive.groupby([ordered[s] for s in series], dropna=False).shift(1)
+        prev_slip = is_slip.groupby([ordered[s] for s in series], dropna=False).shift(1)
+        ratio = (positive / prev).where((ordered["year"].diff() == 1)
+                                        & (df["_year_step"].reindex(ordered.index) == 1)
+                                        & ~is_slip & (prev_slip == False))  # noqa: E712
+    df[f"_scale__{col}"] = scale.reindex(df.index).astype("float64")
+    df[f"_yoy__{col}"] = ratio.reindex(df.index).astype("float64")
+
+
+def _province_gap(df: pd.DataFrame, col: str, group: list[str]) -> pd.Series:
+    """Province ÷ Σ municipalities − 1 on the province's rows (same year, same other keys)."""
     is_prov = df["region_code"] == reference.PROVINCE
-    cities = df[df["region_code"].isin(reference.municipality_codes())]
-    for col in additive:
-        sums = cities.groupby("year")[col].sum(min_count=1)
-        gap = df[col] / df["year"].map(sums) - 1
-        df[f"_province_gap__{col}"] = gap.where(is_prov).astype("float64")
-        prev = ordered.groupby("region_code")[col].shift(1).reindex(df.index)
-        step_ok = df["_year_step"] == 1
-        df[f"_yoy__{col}"] = (df[col] / prev).where(step_ok).astype("float64")
-    if {"energy_consumption", "feedstock_energy", "value_added"} <= set(df.columns):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            df["_feedstock_share"] = df["feedstock_energy"] / df["energy_consumption"]
-            df["_intensity_raw"] = (df["energy_consumption"] - df["feedstock_energy"].fillna(0)
-                                    ) / df["value_added"]
-    return df.replace([np.inf, -np.inf], np.nan)
+    cities = df[df["region_code"].isin(reference.municipality_codes()) & df["_row_present"]]
+    if group:
+        sums = cities.groupby(group, dropna=False)[col].sum(min_count=1).rename("_sum")
+        total = df[group].merge(sums, left_on=group, right_index=True, how="left")["_sum"]
+    else:
+        total = pd.Series(cities[col].sum(min_count=1), index=df.index)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap = df[col] / total.reindex(df.index) - 1
+    return gap.where(is_prov).astype("float64")
+
+
+def _share_of(df: pd.DataFrame, rule: dict, other: pd.DataFrame | None) -> pd.Series:
+    """Σ column over a group (e.g. a city's enterprises in a year) ÷ the other table's value
+    for the same group; each row carries its group's share."""
+    if other is None:
+        return pd.Series(np.nan, index=df.index)
+    by, to = rule["by"], rule.get("to", rule["column"])
+    sums = df.groupby(by, dropna=True)[rule["column"]].transform("sum")
+    ref = other.drop_duplicates(by).set_index(by)[to]
+    keys = pd.MultiIndex.from_frame(df[by].astype(object)) if len(by) > 1 else df[by[0]]
+    limit = pd.Series(ref.reindex(keys).to_numpy(), index=df.index, dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (sums / limit).astype("float64")
+
+
+# --- Great Expectations ----------------------------------------------------------------
 
 
 def _gx_context():
@@ -78,14 +234,19 @@ def _gx_context():
     return gx, ctx
 
 
-def load_suite(gx, table: str):
-    data = json.loads((EXPECTATIONS_DIR / f"{table}.json").read_text(encoding="utf-8"))
-    return gx.ExpectationSuite(name=data["name"], expectations=data["expectations"],
+def load_suite(gx, table: str, skip_fields: set[str] = frozenset()):
+    """The suite with its derived expectations; expectations on a column that is missing
+    from the file are left out (the missing column is already the finding)."""
+    data = suite_file(table)
+    exps = [e for e in expectations_for(table)
+            if not skip_fields & {e["kwargs"].get("column"), *e["meta"].get("fields", [])}]
+    return gx.ExpectationSuite(name=data.get("name", table), expectations=exps,
                                meta=data.get("meta", {}))
 
 
-def run_suite(gx, ctx, table: str, frame: pd.DataFrame, parameters: dict):
-    suite = ctx.suites.add(load_suite(gx, table))
+def run_suite(gx, ctx, table: str, frame: pd.DataFrame, parameters: dict,
+              skip_fields: set[str] = frozenset()):
+    suite = ctx.suites.add(load_suite(gx, table, skip_fields))
     asset = ctx.data_sources.add_pandas(f"src_{table}").add_dataframe_asset(table)
     batch = asset.add_batch_definition_whole_dataframe("all_rows")
     vd = ctx.validation_definitions.add(
@@ -94,21 +255,29 @@ def run_suite(gx, ctx, table: str, frame: pd.DataFrame, parameters: dict):
                   result_format={"result_format": "COMPLETE"})
 
 
-def findings_from_result(table: str, result, frame: pd.DataFrame) -> list[Finding]:
-    """Turn each failed expectation into findings, one per failing row (with its region)."""
-    spec = reference.tables()[table]
+# --- findings --------------------------------------------------------------------------
+
+
+def _check_meta(cfg) -> tuple[str, str, str, list]:
+    meta = cfg.meta or {}
+    return (meta.get("id", cfg.type), meta.get("severity", ERROR),
+            meta.get("title_zh", cfg.type), meta.get("fields") or [None])
+
+
+def findings_from_result(table: str, result, frame: pd.DataFrame,
+                         headers: dict[str, str] | None = None) -> list[Finding]:
+    """Turn each failed expectation into findings, one per failing row (with its region).
+
+    `headers` maps canonical columns to the header as written in the file, so that the
+    message names the column the analyst sees."""
+    headers = headers or {}
     out: list[Finding] = []
     for r in result.results:
         if r.success:
             continue
-        cfg = r.expectation_config
-        meta = cfg.meta or {}
-        severity = meta.get("severity", ERROR)
-        check = meta.get("id", cfg.type)
-        title = meta.get("title_zh", cfg.type)
-        fields = meta.get("fields") or [None]
-        column = cfg.kwargs.get("column")
-        col_title = spec["columns"].get(column, {}).get("title_zh") if column else None
+        check, severity, title, fields = _check_meta(r.expectation_config)
+        kwargs = r.expectation_config.kwargs
+        column = kwargs.get("column") or kwargs.get("column_A")
         if r.exception_info and r.exception_info.get("raised_exception"):
             msg = f"{title}（检查未能执行：{r.exception_info.get('exception_message')}）"
             out += [Finding(table, check, severity, msg, field=f) for f in fields]
@@ -122,93 +291,155 @@ def findings_from_result(table: str, result, frame: pd.DataFrame) -> list[Findin
         if isinstance(index[0] if index else None, dict):  # multi-column results
             index = [i.get("pk_index", i.get("index")) for i in index]
         rows = frame.loc[[i for i in index if i in frame.index]]
-        if check != "region_year_complete":
+        if column != "_row_present":
             rows = rows[rows["_row_present"]]  # a missing row is reported once, as missing
         for _, row in rows.head(MAX_ROWS_PER_CHECK).iterrows():
-            region = row["region_code"] if pd.notna(row["region_code"]) else None
+            region = row.get("region_code")
+            region = region if isinstance(region, str) else None
             src = row.get(SOURCE_ROW)
-            value = row.get(column) if column else None
-            detail = ""
-            if check == "region_year_complete":
-                detail = f"（缺少{reference.region_name(region)} {int(row['year'])}年的数据）"
-            elif column and pd.notna(value) and not column.startswith("_"):
-                detail = f"（实际值：{value:g}）" if isinstance(value, float) else f"（实际值：{value}）"
-            elif column and column.startswith("_") and pd.notna(value):
-                detail = f"（{_describe_computed(column, value)}）"
+            detail = _detail(row, column, kwargs)
             for f in fields:
+                shown = f or (column if column and not column.startswith("_") else None)
                 out.append(Finding(
                     table, check, severity, title + detail,
                     file=row.get(SOURCE_FILE) if pd.notna(row.get(SOURCE_FILE)) else None,
                     row=int(src) if pd.notna(src) else None,
-                    column=col_title if not (column or "").startswith("_") else
-                    (spec["columns"].get(f, {}).get("title_zh") if f else None),
+                    column=headers.get(shown) or (_title(table, shown) if shown else None),
                     region_code=region, field=f,
                 ))
     return out
 
 
-def _describe_computed(column: str, value: float) -> str:
-    if column.startswith("_province_gap__"):
-        return f"全省比各市合计{'高' if value > 0 else '低'}{abs(value):.1%}"
-    if column.startswith("_yoy__"):
-        return f"为上年的{value:.3g}倍"
+def _fmt(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _detail(row: pd.Series, column: str | None, kwargs: dict) -> str:
+    """What was found, in words: the value, or what the computed column means."""
+    if column == "_row_present":
+        return f"（缺少{reference.region_name(row['region_code'])} {int(row['year'])}年的数据）"
+    if column and "column_B" in kwargs:
+        return f"（{_fmt(row[kwargs['column_A']])} 与 {_fmt(row[kwargs['column_B']])}）"
+    if not column:
+        return ""
+    value = row.get(column)
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "（实际为空）" if not column.startswith("_") else ""
+    if not column.startswith("_"):
+        return f"（实际值：{_fmt(value)}）"
+    name, _, col = column.partition("__")
+    if name == "_province_gap":
+        return f"（全省比各市合计{'高' if value > 0 else '低'}{abs(value):.1%}）"
+    if name == "_scale":
+        return f"（实际值：{_fmt(row[col])}，为同一序列各年中位数的{value:.4g}倍）"
+    if name == "_yoy":
+        return f"（实际值：{_fmt(row[col])}，为上年的{value:.3g}倍）"
+    if name == "_valid":
+        return f"（{row.get(f'_problem__{col}')}；实际为「{row[col]}」）"
+    if name == "_known":
+        return f"（实际为「{row[col]}」）"
+    if name == "_share_of":
+        return f"（合计为对应值的{value:.1%}）"
     if column == "_year_step":
-        return f"与上一年份相隔{int(value)}年"
-    return f"{value:.3g}"
+        return f"（与上一年份相隔{int(value)}年）"
+    return f"（{value:.3g}）"
+
+
+# --- the stage -------------------------------------------------------------------------
 
 
 def check(warehouse: Path, out_dir: Path, year: int,
           ingest_findings: list[Finding]) -> dict:
     """Run every suite; write results.json, summary.csv and Data Docs; return verdicts."""
-    from carbonpeak.ingest import load_table
+    from carbonpeak.ingest import load_headers, load_table
 
     out_dir.mkdir(parents=True, exist_ok=True)
     first_year = min(e["baseline_year"] for e in reference.catalog().values())
     gx, ctx = _gx_context()
     params = {"current_year": max(year, dt.date.today().year),
-              "region_codes": reference.region_codes()}
+              "region_codes": reference.region_codes(),
+              "municipality_codes": reference.municipality_codes()}
+    headers = load_headers(warehouse)
+    tables = {t: load_table(warehouse, t) for t in reference.tables()}
     findings = list(ingest_findings)
     gx_results, summary = {}, []
-    for table in reference.tables():
-        df = load_table(warehouse, table)
-        if df is None:
+    scope: dict[str, set[str] | None] = {}  # table -> regions its checks touch (None: all)
+    for table, spec in reference.tables().items():
+        mine = [f for f in ingest_findings if f.table == table]
+        summary += _ingest_summary(table, mine)
+        df = tables[table]
+        if df is None or not suite_file(table):
+            scope[table] = None
             continue
-        frame = augment(df, table, year, first_year)
-        result = run_suite(gx, ctx, table, frame, params)
+        skip = {f.field for f in mine if f.check in ("missing_column", "unknown_unit")
+                and f.field and not spec["columns"].get(f.field, {}).get("key_part")}
+        frame = augment(df, table, year, first_year, tables)
+        result = run_suite(gx, ctx, table, frame, params, skip)
         gx_results[table] = result.to_json_dict()
-        table_findings = findings_from_result(table, result, frame)
+        table_findings = findings_from_result(table, result, frame, headers.get(table))
         findings += table_findings
-        for r in result.results:
-            meta = r.expectation_config.meta or {}
-            cid = meta.get("id", r.expectation_config.type)
-            hits = [f for f in table_findings if f.check == cid]
-            summary.append({
-                "table": table, "check": cid, "title_zh": meta.get("title_zh", ""),
-                "severity": meta.get("severity", ERROR),
-                "verdict": "pass" if r.success else "fail",
-                "failing_rows": r.result.get("unexpected_count", len(hits)) if not r.success
-                else 0,
-                "regions": " ".join(sorted({f.region_code for f in hits if f.region_code})),
-            })
-    for f in ingest_findings:
-        summary.append({"table": f.table, "check": f.check, "title_zh": f.message,
-                        "severity": f.severity, "verdict": "fail", "failing_rows":
-                        1 if f.row else 0, "regions": f.region_code or ""})
-    verdicts = region_verdicts(findings)
+        summary += _gx_summary(table, result, table_findings)
+        scope[table] = (set(frame["region_code"].dropna().astype(str))
+                        if "region_code" in frame else None)
+    verdicts = region_verdicts(findings, summary, scope)
     _write(out_dir, gx_results, findings, summary, verdicts)
     build_data_docs(ctx, out_dir / "docs")
     return verdicts
 
 
-def region_verdicts(findings: list[Finding]) -> dict[str, dict]:
-    """pass / warning / fail per region; a whole-table finding counts for every region."""
+def _ingest_summary(table: str, findings: list[Finding]) -> list[dict]:
+    rows = []
+    for check, (title, severity) in INGEST_CHECKS.items():
+        hits = [f for f in findings if ingest_check(f.check) == check]
+        rows.append({"table": table, "check": check, "title_zh": title, "severity": severity,
+                     "verdict": "fail" if hits else "pass",
+                     "failing_rows": len({f.row for f in hits if f.row is not None}),
+                     "regions": " ".join(sorted({f.region_code for f in hits
+                                                 if f.region_code}))})
+    return rows
+
+
+def _gx_summary(table: str, result, findings: list[Finding]) -> list[dict]:
+    rows = []
+    for r in result.results:
+        check, severity, title, _ = _check_meta(r.expectation_config)
+        hits = [f for f in findings if f.check == check]
+        rows.append({"table": table, "check": check, "title_zh": title, "severity": severity,
+                     "verdict": "pass" if r.success else "fail",
+                     "failing_rows": 0 if r.success
+                     else r.result.get("unexpected_count", len({f.row for f in hits})),
+                     "regions": " ".join(sorted({f.region_code for f in hits
+                                                 if f.region_code}))})
+    return rows
+
+
+def region_verdicts(findings: list[Finding], summary: list[dict] | None = None,
+                    scope: dict[str, set[str] | None] | None = None) -> dict[str, dict]:
+    """pass / warning / fail per region, and the checks that touch it with their verdicts.
+
+    A whole-table finding (no region) counts for every region. A check touches a region
+    when its table holds rows of that region (or has no region column), or when it failed
+    for that region."""
+    summary, scope = summary or [], scope or {}
+    failed: dict[tuple[str, str], set[str | None]] = defaultdict(set)
+    for f in findings:
+        failed[(f.table, ingest_check(f.check))].add(f.region_code)
     out = {}
     for region in reference.region_codes():
         mine = [f for f in findings if f.region_code in (None, region)]
         errors = [f for f in mine if f.severity == ERROR]
         warnings = [f for f in mine if f.severity == WARNING]
-        verdict = "fail" if errors else "warning" if warnings else "pass"
-        out[region] = {"verdict": verdict, "errors": len(errors), "warnings": len(warnings)}
+        checks = []
+        for s in summary:
+            hit = failed.get((s["table"], s["check"]), set())
+            regions = scope.get(s["table"])
+            if regions is not None and region not in regions and region not in hit:
+                continue
+            checks.append({"table": s["table"], "check": s["check"], "title_zh": s["title_zh"],
+                           "severity": s["severity"],
+                           "verdict": "fail" if hit & {None, region} else "pass"})
+        out[region] = {"verdict": "fail" if errors else "warning" if warnings else "pass",
+                       "errors": len(errors), "warnings": len(warnings), "checks": checks}
     return out
 
 
@@ -225,6 +456,47 @@ def _write(out_dir: Path, gx_results: dict, findings: list[Finding], summary: li
         w.writerows(summary)
 
 
+# --- Data Docs -------------------------------------------------------------------------
+
+# What GX's pages pull from the network (Bootstrap, jQuery, Vega, Font Awesome from CDNs,
+# a logo from S3). The docs must open offline, so these tags go and a small stylesheet
+# takes Bootstrap's place.
+_EXTERNAL_TAG = re.compile(
+    r"<script\b[^>]*\bsrc=[\"']?(?:https?:)?//[^>]*>\s*</script>"
+    r"|<link\b[^>]*\bhref=[\"']?(?:https?:)?//[^>]*/?>"
+    r"|<img\b[^>]*\bsrc=[\"']?(?:https?:)?//[^>]*/?>",
+    re.IGNORECASE | re.DOTALL)
+_EXTERNAL_URL = re.compile(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}[^\s\"'<>)]*", re.IGNORECASE)
+OFFLINE_CSS = """
+body{font-family:"Noto Sans CJK SC","Noto Sans SC",system-ui,sans-serif;margin:0;color:#222;
+line-height:1.45;font-size:14px}
+.container-fluid,.container{padding:0 1.5rem}
+nav,.navbar{background:#f4f4f4;border-bottom:1px solid #ddd;padding:.5rem 1.5rem}
+.row{display:flex;flex-wrap:wrap;gap:1rem}.col-md-2,.col-md-3{flex:0 0 16rem}
+.col-md-9,.col-md-10,.col-12,.col{flex:1 1 30rem;min-width:0}
+table{border-collapse:collapse;margin:.5rem 0;max-width:100%}
+th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}
+th{background:#f4f4f4}.card{border:1px solid #ddd;border-radius:4px;margin:.75rem 0;padding:.5rem}
+.card-header{font-weight:bold;border-bottom:1px solid #eee;margin-bottom:.5rem}
+.badge,.badge-success,.badge-danger{padding:0 .3rem;border-radius:3px}
+.text-success,.badge-success{color:#1a7f37}.text-danger,.badge-danger{color:#c62828}
+.fa,.fas,.far,.d-none,.sticky{display:none}a{color:#0b5cad}
+ul.list-group{padding-left:1rem}code,pre{background:#f6f6f6;white-space:pre-wrap}
+""".strip()
+
+
+def make_offline(html: str) -> str:
+    """GX's Data Docs page without anything fetched from the network."""
+    html = _EXTERNAL_TAG.sub("", html)
+    html = re.sub(r"<script\b[^>]*>.*?</script>", "", html, flags=re.IGNORECASE | re.DOTALL)
+    html = _EXTERNAL_URL.sub("#", html)
+    style = f'<meta charset="utf-8"><style>{OFFLINE_CSS}</style>'
+    if re.search(r"<head[^>]*>", html, re.IGNORECASE):
+        return re.sub(r"(<head[^>]*>)", lambda m: m.group(1) + style, html, count=1,
+                      flags=re.IGNORECASE)
+    return style + html
+
+
 def build_data_docs(ctx, docs_dir: Path) -> None:
     docs_dir.mkdir(parents=True, exist_ok=True)
     site = {
@@ -239,6 +511,15 @@ def build_data_docs(ctx, docs_dir: Path) -> None:
         ctx.build_data_docs(site_names=["carbonpeak"])
     except Exception as e:  # noqa: BLE001 - docs are a courtesy; results.json is the record
         (docs_dir / "ERROR.txt").write_text(f"Data Docs could not be built: {e}\n")
+        return
+    for page in docs_dir.rglob("*.html"):
+        page.write_text(make_offline(page.read_text(encoding="utf-8")), encoding="utf-8")
+    for asset in docs_dir.rglob("*"):  # GX's bundled assets pull from CDNs too; unused now
+        if asset.is_file() and asset.suffix in (".js", ".css") and "static" in asset.parts:
+            asset.unlink()
+
+
+# --- consequences ----------------------------------------------------------------------
 
 
 def load_results(quality_dir: Path) -> dict:

@@ -53,7 +53,18 @@ def region_lookup() -> dict[str, str]:
 
 @cache
 def tables() -> dict:
-    return _yaml("tables.yml")
+    """Input tables by name; keys starting with `_` hold shared vocabularies (YAML anchors)."""
+    return {k: v for k, v in _yaml("tables.yml").items() if not k.startswith("_")}
+
+
+@cache
+def sectors() -> list[dict]:
+    return _yaml("sectors.yml")
+
+
+@cache
+def emission_factors() -> dict:
+    return _yaml("emission_factors.yml")
 
 
 @cache

@@ -123,10 +123,32 @@ def _province(cities: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def detail_tables(headline: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The tables behind the plan's other targets, consistent with the headline table."""
+    from carbonpeak import sample_detail as d
+
+    rng = np.random.default_rng(SEED + 1)
+    sector_va, energy = d.sector_tables(headline, rng)
+    firms = d.enterprises(rng)
+    return {
+        "sector_value_added": sector_va,
+        "energy_by_fuel": energy,
+        "capacity": d.capacity(rng),
+        "green_manufacturing": d.green_manufacturing(rng),
+        "enterprises": firms,
+        "retrofit_projects": d.retrofit_projects(rng, firms),
+        "region_metrics": d.region_metrics(rng, headline),
+    }
+
+
 def write(out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    table = out_dir / "industry_annual.csv"
-    generate().to_csv(table, index=False, encoding="utf-8")
+    headline = generate()
+    written = []
+    for name, df in {"industry_annual": headline, **detail_tables(headline)}.items():
+        path = out_dir / f"{name}.csv"
+        df.to_csv(path, index=False, encoding="utf-8")
+        written.append(path)
     meta = out_dir / "dataset.yml"
     meta.write_text(
         yaml.safe_dump(
@@ -143,4 +165,4 @@ def write(out_dir: Path) -> list[Path]:
         ),
         encoding="utf-8",
     )
-    return [table, meta]
+    return [*written, meta]
