@@ -20,12 +20,17 @@ def elapsed_share(year: int, baseline_year: int, target_year: int) -> float:
 def required_value(kind: str, target: float, year: int, baseline_year: int, target_year: int,
                    baseline_value: float | None = None) -> float:
     """What the plan requires by `year`: geometric for intensity reductions (in %),
-    linear for counts and amounts (from 0) and for levels and shares (from the baseline)."""
+    linear for counts and amounts (from 0) and for levels and shares (from the baseline);
+    rates and milestones require their target throughout."""
     share = elapsed_share(year, baseline_year, target_year)
     if kind == "intensity_reduction":
         return (1 - (1 - target / 100) ** share) * 100
     if kind in ("count", "amount"):
         return target * share
+    if kind == "rate":
+        return target  # an average growth rate is required at the same level every year
+    if kind == "milestone":
+        return target  # a deadline (year); graded by the indicator's own rule
     if kind in ("level", "share"):
         if baseline_value is None or math.isnan(baseline_value):
             raise ValueError("a level or share is paced from its baseline value, which is missing")

@@ -41,16 +41,16 @@ INTENSITY_PATH = {
     "330200": [-0.020, -0.028, -0.025, -0.026, -0.027],  # behind
     "330300": [-0.041, -0.040, -0.039, -0.042, -0.040],  # ahead
     "330400": [-0.036, -0.037, -0.036, -0.038, -0.035],  # roughly on pace
-    "330500": [-0.045, -0.040, -0.043, -0.041, -0.044],  # ahead
+    "330500": [-0.045, -0.040, -0.052, -0.062, -0.072],  # ahead, CO2 turning down
     "330600": [-0.036, -0.034, -0.035, -0.036, -0.035],  # just on pace
     "330700": [-0.030, -0.031, -0.029, -0.032, -0.030],  # behind
-    "330800": [+0.030, -0.042, -0.050, -0.048, -0.045],  # rose in 2021, then recovered
+    "330800": [+0.030, -0.042, -0.050, -0.060, -0.068],  # rose in 2021, then recovered
     "330900": [+0.085, +0.050, -0.020, -0.025, -0.022],  # new refinery: intensity rose
     "331000": [-0.028, -0.030, -0.027, -0.029, -0.028],  # behind
-    "331100": [-0.052, -0.048, -0.050, -0.047, -0.051],  # well ahead
+    "331100": [-0.052, -0.048, -0.062, -0.075, -0.085],  # well ahead, CO2 has peaked
 }
 # Comparable-price growth of value added (%), 2016-2025, before city-specific noise.
-BASE_GROWTH = [6.2, 8.3, 7.3, 6.6, 5.4, 12.9, 4.2, 6.0, 7.8, 6.5]
+BASE_GROWTH = [6.2, 8.3, 7.3, 6.6, 5.4, 12.9, 4.2, 6.0, 6.1, 5.6]
 # Value-added deflator (%): 2023 shows falling prices, so nominal value added falls in
 # 舟山 while real value added rises (the trap of dividing nominal figures across years).
 DEFLATOR = [1.0, 3.5, 2.8, 0.5, -0.8, 6.0, 3.0, -2.5, -1.0, 0.5]

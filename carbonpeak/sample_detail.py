@@ -45,7 +45,7 @@ FUEL_MIX = {
     "paper": [.30, 0, .10, .30, .30, 0], "chemical_fibre": [.20, 0, .10, .45, .25, 0],
     "textile": [.10, 0, .15, .40, .35, 0], "other": [.08, .08, .12, .65, .07, 0],
 }
-COAL_SHIFT = 0.06  # share of coal moved to electricity and gas each year from 2021
+COAL_SHIFT = 0.09  # share of coal moved to electricity and gas each year from 2021
 
 
 def _shares(base: list[float], year: int, drift: list[float]) -> np.ndarray:
@@ -92,8 +92,8 @@ def sector_tables(headline: pd.DataFrame, rng: np.random.Generator):
                 mix = np.array(FUEL_MIX[sector], float)
                 shift = min(0.6, COAL_SHIFT * max(0, year - 2020)) * mix[0]
                 mix[0] -= shift
-                mix[3] += shift * 0.7
-                mix[2] += shift * 0.3
+                mix[3] += shift * 0.25  # coal to electricity (煤改电) and to gas (煤改气)
+                mix[2] += shift * 0.75
                 for j, fuel in enumerate(FUELS):
                     amount = net * w[i] * mix[j]
                     if amount <= 0:
@@ -314,6 +314,7 @@ def region_metrics(rng: np.random.Generator, headline: pd.DataFrame) -> pd.DataF
              "330600": (4, 0)}
     fibre = {"330100": (12, 0), "330400": (18, 1), "330600": (10, 0)}
     hazchem = {c: int(3 + 20 * _size(c) + rng.integers(0, 5)) for c in CITIES}
+    hazchem_pace = {c: rng.choice([0.75, 0.9, 1.0, 1.0]) for c in CITIES}
     dyeing = {"330600": (38, 52), "330100": (35, 46), "330400": (36, 50), "330300": (30, 42),
               "331000": (33, 47), "330500": (34, 50), "330700": (32, 45), "331100": (31, 44)}
     plans = {c: 2023 for c in CITIES} | {"330900": 2024, "331100": 9999}
@@ -348,7 +349,7 @@ def region_metrics(rng: np.random.Generator, headline: pd.DataFrame) -> pd.DataF
                 add(code, year, "fibre_small_coal_boilers", round(a + (b - a) * k))
             listed = hazchem[code]
             add(code, year, "hazchem_relocation_listed", listed)
-            add(code, year, "hazchem_relocation_done", min(listed, round(listed * 0.95 * k)))
+            add(code, year, "hazchem_relocation_done", min(listed, round(listed * hazchem_pace[code] * k)))
             if code in dyeing:
                 a, b = dyeing[code]
                 add(code, year, "dyeing_water_reuse_rate", a + (b - a) * k)

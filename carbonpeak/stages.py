@@ -51,14 +51,28 @@ def run_quality(run_dir, year: int) -> pd.DataFrame:
 
 
 def run_indicators(run_dir, year: int) -> pd.DataFrame:
-    from carbonpeak import indicators, quality
+    """Every catalog indicator for every region, plus the analyses reports draw on:
+    CO2 series, peak outlook, LMDI drivers, sector energy, enterprise grades."""
+    from carbonpeak import decomposition, enterprise, indicators, quality
+    from carbonpeak.indicators import emissions
 
-    run_dir = resolve(run_dir)
+    run_dir, year = resolve(run_dir), int(year)
     warehouse = run_dir / "warehouse"
     tables = {name: ingest.load_table(warehouse, name) for name in reference.tables()}
     findings = quality.load_results(run_dir / "quality")["findings"]
     blocked = quality.blocked_by(findings, reference.catalog())
-    current, series = indicators.compute_all(tables, int(year), blocked)
+    current, series = indicators.compute_all(tables, year, blocked)
     current.to_csv(run_dir / "indicators.csv", index=False, encoding="utf-8")
     series.to_parquet(run_dir / "indicator_series.parquet", index=False)
+    base = reference.catalog()["energy_intensity_reduction"]["baseline_year"]
+    if tables.get("energy_by_fuel") is not None:
+        emissions.co2_series(tables).to_csv(run_dir / "co2_series.csv", index=False)
+        emissions.peak_outlook(tables).to_csv(run_dir / "peak_outlook.csv", index=False)
+        if tables.get("sector_value_added") is not None:
+            sectors = decomposition.sector_energy(tables, base)
+            sectors.to_csv(run_dir / "sector_energy.csv", index=False)
+            decomposition.decomposition(sectors, base, year).to_csv(
+                run_dir / "decomposition.csv", index=False)
+    if tables.get("enterprises") is not None:
+        enterprise.write(enterprise.evaluate(tables["enterprises"], year), run_dir)
     return current[["region_name", "indicator_id", "value", "required_value", "status", "rank"]]

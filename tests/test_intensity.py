@@ -67,10 +67,17 @@ class TestEnergyIntensityReduction:
         assert row["prev_status"] == "green"  # 2021: 5.56 >= 3.43
         assert row["stretch_met"]
         assert row["rank"] == 1 and row["rank_of"] == 1
-        # other regions have no rows: not rated, with the reason
+        # other regions have no rows at all: not rated, with the reason
         other = cur.set_index("region_code").loc["330200"]
-        assert other["status"] == "not_rated" and "缺少2022年数据" in other["not_rated_reason"]
+        assert other["status"] == "not_rated" and other["not_rated_reason"] == "无相关数据"
         assert set(series["region_code"]) == {"330100"}
+
+    def test_missing_reporting_year_is_named(self):
+        cur, _ = evaluate("energy_intensity_reduction", ENTRY,
+                          {"industry_annual": FIXTURE[FIXTURE.year < 2022]}, 2022, {})
+        row = cur.set_index("region_code").loc["330100"]
+        assert row["status"] == "not_rated" and row["not_rated_reason"] == "缺少2022年数据"
+        assert row["prev_status"] == "green"
 
     def test_blocked_region_is_not_rated_and_has_no_value(self):
         cur, _ = evaluate("energy_intensity_reduction", ENTRY, {"industry_annual": FIXTURE},

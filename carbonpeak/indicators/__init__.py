@@ -13,26 +13,45 @@ import numpy as np
 import pandas as pd
 
 from carbonpeak import grading, reference
+from carbonpeak.indicators.emissions import co2_intensity_reduction, industrial_co2_peak
 from carbonpeak.indicators.intensity import energy_intensity_reduction
+from carbonpeak.indicators.metrics import (
+    benchmark_share,
+    list_count,
+    metric_average_growth,
+    metric_cumulative,
+    metric_level,
+    metric_ratio,
+    metric_reduction,
+    province_sum,
+)
 
-FUNCTIONS = {
-    "energy_intensity_reduction": energy_intensity_reduction,
-}
+FUNCTIONS = {f.__name__: f for f in (
+    energy_intensity_reduction, co2_intensity_reduction, industrial_co2_peak, benchmark_share,
+    list_count, metric_average_growth, metric_cumulative, metric_level, metric_ratio,
+    metric_reduction,
+)}
 
 OUTPUT_COLUMNS = [
-    "region_code", "region_name", "indicator_id", "name_zh", "year", "value", "unit",
-    "baseline_year", "baseline_value", "target_year", "target_value", "stretch_target_value",
-    "required_value", "stretch_required_value", "stretch_met", "status", "status_zh",
-    "prev_value", "prev_status", "rank", "rank_of", "projected_value", "projection_year",
-    "level", "level_baseline", "level_unit", "grading_preset", "quality_verdict",
-    "not_rated_reason",
+    "region_code", "region_name", "indicator_id", "name_zh", "task_group", "year", "value",
+    "unit", "baseline_year", "baseline_value", "target_year", "target_value",
+    "stretch_target_value", "required_value", "stretch_required_value", "stretch_met",
+    "status", "status_zh", "prev_value", "prev_status", "rank", "rank_of", "projected_value",
+    "projection_year", "level", "level_baseline", "level_unit", "grading_preset",
+    "quality_verdict", "not_rated_reason", "note",
 ]
 
 
-def targets_for(indicator_id: str, entry: dict, region_code: str) -> tuple[float, float | None]:
-    """A municipality's own target where the province assigned one, else the provincial one."""
+def targets_for(indicator_id: str, entry: dict, region_code: str) -> tuple[float | None, ...]:
+    """A municipality's own target where the province assigned one; else the provincial one,
+    unless the target is a provincial total (`target_scope: province`), which is not
+    divided among cities by this tool."""
     own = reference.city_targets().get((region_code, indicator_id), {})
-    return own.get("target", entry["target"]), own.get("stretch_target", entry.get("stretch_target"))
+    if own:
+        return own.get("target", entry["target"]), own.get("stretch_target")
+    if entry.get("target_scope") == "province" and region_code != reference.PROVINCE:
+        return None, None
+    return entry["target"], entry.get("stretch_target")
 
 
 def project(series: pd.Series, to_year: int, window: int = 3) -> float:
@@ -54,73 +73,113 @@ def project(series: pd.Series, to_year: int, window: int = 3) -> float:
     return float(s.iloc[-1] + slope * (to_year - last))
 
 
+def series_for(entry: dict, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    series = FUNCTIONS[entry["function"]](tables, entry)
+    if entry.get("province") == "sum":
+        series = province_sum(series)
+    return series
+
+
 def evaluate(indicator_id: str, entry: dict, tables: dict[str, pd.DataFrame], year: int,
              blocked: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One indicator for every region: (rows for `year`, the full series for charts).
 
     `blocked` maps region_code -> the reason its inputs failed the quality gate.
     """
-    series = FUNCTIONS[entry["function"]](tables, entry)
+    series = series_for(entry, tables)
     preset_name, preset = grading.preset_for(entry)
     names = {r["region_code"]: r["name"] for r in reference.regions()}
     higher = entry.get("higher_is_better", True)
+    kind, base_year = entry["kind"], entry["baseline_year"]
+    province_value = _at(series[series["region_code"] == reference.PROVINCE].set_index("year"),
+                         "value", year)
     rows, full = [], []
     for region in reference.region_codes():
         target, stretch = targets_for(indicator_id, entry, region)
         s = series[series["region_code"] == region].set_index("year").sort_index()
-        base_value = 0.0 if entry["kind"] == "intensity_reduction" else _at(s, "value",
-                                                                           entry["baseline_year"])
+        if kind in ("level", "share"):
+            base_value = _at(s, "value", base_year)
+        elif kind == "milestone":
+            base_value = math.nan
+        else:
+            base_value = 0.0
 
         def required(y, tgt=target, base=base_value):
-            return grading.required_value(entry["kind"], tgt, y, entry["baseline_year"],
-                                          entry["target_year"], base)
+            if tgt is None:
+                return math.nan
+            try:
+                return grading.required_value(kind, tgt, y, base_year, entry["target_year"], base)
+            except ValueError:
+                return math.nan
 
         value, prev = _at(s, "value", year), _at(s, "value", year - 1)
-        reason = blocked.get(region)
+        reason = blocked.get(region, "")
         if reason:
             value = prev = math.nan
         req = required(year)
-        status = grading.grade(value, req, preset, higher, base_value)
-        prev_status = (grading.grade(prev, required(year - 1), preset, higher, base_value)
-                       if year - 1 > entry["baseline_year"] else grading.NOT_RATED)
+        if preset["method"] == "precomputed":
+            status = str(s.at[year, "status"]) if not reason and year in s.index else "not_rated"
+            prev_status = grading.NOT_RATED
+        else:
+            status = grading.grade(value, req, preset, higher, base_value)
+            prev_status = (grading.grade(prev, required(year - 1), preset, higher, base_value)
+                           if year - 1 > base_year else grading.NOT_RATED)
+        if not reason and not (preset["method"] == "precomputed" and status != "not_rated"):
+            if s.empty:
+                reason = entry.get("absent_zh", "无相关数据")
+            elif math.isnan(value):
+                reason = f"缺少{year}年数据"
+            elif target is None:
+                share = (f"，占全省{value / province_value:.1%}"
+                         if province_value and not math.isnan(province_value) else "")
+                done = "累计" if kind in ("count", "amount") else f"{year}年为"
+                reason = (f"全省目标（{entry['target']:g}{entry['unit']}）为全省总量，未分解到设区市；"
+                          f"本市{done}{value:g}{entry['unit']}{share}")
+            elif math.isnan(req):
+                reason = f"缺少基期（{base_year}年）数据，无法计算序时进度"
+        if reason and status != "not_rated":
+            status = grading.NOT_RATED
         stretch_req = required(year, stretch) if stretch is not None else math.nan
-        if not reason and math.isnan(value):
-            reason = f"缺少{year}年数据"
         rows.append({
             "region_code": region, "region_name": names[region], "indicator_id": indicator_id,
-            "name_zh": entry["name_zh"], "year": year, "value": value, "unit": entry["unit"],
-            "baseline_year": entry["baseline_year"], "baseline_value": base_value,
-            "target_year": entry["target_year"], "target_value": target,
+            "name_zh": entry["name_zh"], "task_group": entry.get("task_group", ""),
+            "year": year, "value": value, "unit": entry["unit"],
+            "baseline_year": base_year, "baseline_value": base_value,
+            "target_year": entry["target_year"],
+            "target_value": target if target is not None else math.nan,
             "stretch_target_value": stretch if stretch is not None else math.nan,
             "required_value": req, "stretch_required_value": stretch_req,
-            "stretch_met": (bool(value >= stretch_req) if not math.isnan(value)
-                            and not math.isnan(stretch_req) else pd.NA),
+            "stretch_met": (bool(value >= stretch_req if higher else value <= stretch_req)
+                            if not math.isnan(value) and not math.isnan(stretch_req) else pd.NA),
             "status": status, "status_zh": reference.grading()["status_zh"][status],
             "prev_value": prev, "prev_status": prev_status,
-            "projected_value": math.nan if reason else project(s["value"], entry["target_year"])
-            if "value" in s else math.nan,
+            "projected_value": (project(s["value"], entry["target_year"])
+                                if "value" in s and not blocked.get(region)
+                                and kind != "milestone" else math.nan),
             "projection_year": entry["target_year"],
-            "level": math.nan if reason else _at(s, "level", year),
-            "level_baseline": math.nan if reason else _at(s, "level_baseline", year),
+            "level": math.nan if blocked.get(region) else _at(s, "level", year),
+            "level_baseline": math.nan if blocked.get(region) else _at(s, "level_baseline", year),
             "level_unit": s["level_unit"].iloc[0] if "level_unit" in s and len(s) else "",
             "grading_preset": preset_name,
             "quality_verdict": "fail" if blocked.get(region) else "pass",
-            "not_rated_reason": reason or "",
+            "not_rated_reason": reason,
+            "note": str(s.at[year, "note"]) if "note" in s and year in s.index else "",
         })
         if not blocked.get(region) and len(s):
             yrs = [y for y in s.index if y <= year]
             full.append(pd.DataFrame({
                 "region_code": region, "indicator_id": indicator_id, "year": yrs,
-                "value": s.loc[yrs, "value"].to_numpy(),
-                "required_value": [required(y) if y >= entry["baseline_year"] else math.nan
-                                   for y in yrs],
+                "value": s.loc[yrs, "value"].to_numpy(dtype=float),
+                "required_value": [required(y) if y >= base_year else math.nan for y in yrs],
                 "stretch_required_value": [required(y, stretch) if stretch is not None
-                                           and y >= entry["baseline_year"] else math.nan
-                                           for y in yrs],
-                "level": s.loc[yrs, "level"].to_numpy() if "level" in s else math.nan,
+                                           and y >= base_year else math.nan for y in yrs],
+                "level": (s.loc[yrs, "level"].to_numpy(dtype=float) if "level" in s
+                          else math.nan),
             }))
     out = pd.DataFrame(rows)
     munis = out["region_code"].isin(reference.municipality_codes()) & out["value"].notna()
+    if kind == "milestone":
+        munis &= False  # a year is not a score to rank by
     ranked = out.loc[munis, "value"].rank(ascending=not higher, method="min")
     out["rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
     out.loc[munis, "rank"] = ranked.astype("int64")

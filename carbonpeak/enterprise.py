@@ -1,0 +1,91 @@
+"""Enterprise-level evaluation: 用能预算 tiers and 工业碳效码 grades.
+
+Enterprise names and figures are confidential to their own municipality: results go to
+one file per municipality (enterprise/<code>.parquet), and only counts leave that file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from carbonpeak import reference
+from carbonpeak.indicators.emissions import grid_factor
+from carbonpeak.methods.carbon_efficiency import carbon_efficiency, energy_budget_tier
+
+CUTPOINTS = {"grade": (0.6, 0.8, 1.2, 2.0), "level": (0.6, 2.0)}  # DB33/T 1347—2023 [verify]
+
+
+def sector_of(industry_code: str) -> str:
+    """The key sector of a GB/T 4754 class code (longest matching prefix), else 'other'."""
+    best, best_len = "other", 0
+    for s in reference.sectors():
+        for prefix in s["industry_codes"]:
+            if str(industry_code).startswith(prefix) and len(prefix) > best_len:
+                best, best_len = s["id"], len(prefix)
+    return best
+
+
+def enterprise_co2(df: pd.DataFrame) -> pd.Series:
+    """tCO2 per enterprise: fuels × factors + (purchased − own zero-carbon) electricity ×
+    grid factor + heat × heat factor."""
+    ef = reference.emission_factors()
+    f = {k: v["value"] for k, v in ef["fuel_tco2_per_tce"].items()}
+    electricity = (df["electricity"] - df["zero_carbon_electricity"].fillna(0)).clip(lower=0)
+    return (df["coal"] * f["coal"] + df["oil"] * f["oil"]
+            + df["natural_gas"] * f["natural_gas"]
+            + electricity * 10 * grid_factor()  # 万kWh × kg/kWh = 10 t
+            + df["heat"] * ef["heat_tco2_per_gj"]["value"])
+
+
+def evaluate(enterprises: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Grades for the reporting year; K compares each firm with its industry province-wide."""
+    df = enterprises[enterprises["year"] == year].drop_duplicates("credit_code").copy()
+    df["co2_t"] = enterprise_co2(df)
+    graded = carbon_efficiency(
+        df.rename(columns={"value_added": "value_added_10k_yuan"}),
+        grade_cutpoints=CUTPOINTS["grade"], level_cutpoints=CUTPOINTS["level"])
+    graded["tier"] = graded["energy"].map(energy_budget_tier)
+    graded["sector"] = graded["industry_code"].map(sector_of)
+    names = {s["id"]: s["name_zh"] for s in reference.sectors()}
+    graded["sector_zh"] = graded["sector"].map(names)
+    return graded.rename(columns={"value_added_10k_yuan": "value_added", "energy": "energy_tce"})
+
+
+COLUMNS = ["credit_code", "name", "county", "industry_code", "sector", "sector_zh",
+           "energy_tce", "value_added", "co2_t", "tier", "L", "K", "grade", "level"]
+
+
+def write(graded: pd.DataFrame, out_dir: Path) -> pd.DataFrame:
+    """One confidential file per municipality; returns the public counts."""
+    (out_dir / "enterprise").mkdir(parents=True, exist_ok=True)
+    summary = []
+    for region, grp in graded.groupby("region_code"):
+        grp[COLUMNS].sort_values(["grade", "K"], ascending=[False, False]).to_parquet(
+            out_dir / "enterprise" / f"{region}.parquet", index=False)
+        summary.append(_counts(grp, region))
+    summary.append(_counts(graded, reference.PROVINCE))
+    out = pd.concat(summary, ignore_index=True)
+    out.to_csv(out_dir / "enterprise_summary.csv", index=False, encoding="utf-8")
+    return out
+
+
+def _counts(df: pd.DataFrame, region: str) -> pd.DataFrame:
+    parts = [
+        df.groupby("tier").size().rename("count").reset_index().rename(columns={"tier": "key"})
+        .assign(dimension="tier"),
+        df.groupby("grade").size().rename("count").reset_index().rename(columns={"grade": "key"})
+        .assign(dimension="grade"),
+        df.assign(key=df["sector"] + ":" + df["grade"].astype("string"))
+        .groupby("key").size().rename("count").reset_index().assign(dimension="sector_grade"),
+    ]
+    out = pd.concat(parts, ignore_index=True).assign(region_code=region)
+    out["key"] = out["key"].astype(str)
+    return out[["region_code", "dimension", "key", "count"]]
+
+
+def load(run_dir: Path, region_code: str) -> pd.DataFrame | None:
+    """This municipality's enterprises only; there is no call that returns another's."""
+    path = Path(run_dir) / "enterprise" / f"{region_code}.parquet"
+    return pd.read_parquet(path) if path.exists() else None
