@@ -22,7 +22,16 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--force", action="store_true", help="redo even if nothing changed")
     s = sub.add_parser("sample", help="write the illustrative sample data set")
     s.add_argument("--out", default="data/sample")
+    d = sub.add_parser("datadoc", help="write the input-data reference (docs/data.md)")
+    d.add_argument("--out", default="docs/data.md")
     args = parser.parse_args(argv)
+
+    if args.command == "datadoc":
+        from carbonpeak import datadoc
+
+        Path(args.out).write_text(datadoc.render(), encoding="utf-8")
+        print(args.out)
+        return 0
 
     if args.command == "sample":
         from carbonpeak import sample
