@@ -14,6 +14,7 @@ import hashlib
 import json
 import queue
 import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -82,43 +83,59 @@ def run_key(data_dir: Path, year: int, formats: list[str]) -> str:
 
 
 class KernelPool:
-    """`size` kernels, started and warmed up in the background, reused across regions."""
+    """`size` kernels, started and warmed up in the background, reused across regions.
+
+    A kernel that ran a failing notebook is replaced by a fresh one, so one region's crash
+    (or leftover state) never reaches the next region.
+    """
 
     def __init__(self, size: int, warmup: str):
         self._free: queue.Queue = queue.Queue()
         self._all = []
-        self._threads = [threading.Thread(target=self._start, args=(warmup,), daemon=True)
-                         for _ in range(size)]
+        self._warmup = warmup
+        self._threads = [threading.Thread(target=self._start, daemon=True) for _ in range(size)]
         for t in self._threads:
             t.start()
 
-    def _start(self, warmup: str) -> None:
+    def _start(self) -> None:
+        self._free.put(self._new())
+
+    def _new(self):
         from jupyter_client.manager import AsyncKernelManager
 
         km = AsyncKernelManager(kernel_name="python3")
         try:
-            asyncio.run(km.start_kernel(cwd=str(ROOT)))
-            if warmup:
-                execute_code(km, warmup)
+            # start-up chatter (e.g. ipykernel's TCP notice) is not the run's business;
+            # everything a notebook prints is captured in the notebook itself
+            asyncio.run(km.start_kernel(cwd=str(ROOT), stderr=subprocess.DEVNULL))
+            if self._warmup:
+                execute_code(km, self._warmup)
         except Exception as e:  # noqa: BLE001 - the region using it will report the failure
             print(f"warning: kernel warm-up failed: {e}", file=sys.stderr)
         self._all.append(km)
-        self._free.put(km)
+        return km
 
     def acquire(self):
         return self._free.get()
 
-    def release(self, km) -> None:
+    def release(self, km, broken: bool = False) -> None:
+        if broken:
+            _shutdown(km)
+            km = self._new()
         self._free.put(km)
 
     def shutdown(self) -> None:
         for t in self._threads:
             t.join()
         for km in self._all:
-            try:
-                asyncio.run(km.shutdown_kernel(now=True))
-            except Exception:  # noqa: BLE001 - best effort at exit
-                pass
+            _shutdown(km)
+
+
+def _shutdown(km) -> None:
+    try:
+        asyncio.run(km.shutdown_kernel(now=True))
+    except Exception:  # noqa: BLE001 - best effort
+        pass
 
 
 def execute_code(km, code: str) -> None:
@@ -197,6 +214,7 @@ def render_region(stage: dict, code: str, staging: Path, year: int, data_dir: Pa
     region_dir = staging / code
     nb_out = staging / "notebooks" / f"{Path(stage['notebook']).stem}-{code}.ipynb"
     km = pool.acquire()
+    broken = False
     try:
         params = {"data_dir": str(data_dir), "run_dir": str(staging), "year": year,
                   "region_code": code}
@@ -205,11 +223,12 @@ def render_region(stage: dict, code: str, staging: Path, year: int, data_dir: Pa
             notebook = stage["province_notebook"]  # the province report compares the cities
         nb = execute(resolve(notebook), nb_out, params, km)
     except Exception as e:  # noqa: BLE001 - one region's failure is reported, others go on
+        broken = True
         outcome.error = _short_error(e)
         outcome.seconds = time.perf_counter() - t0
         return outcome
     finally:
-        pool.release(km)
+        pool.release(km, broken)
     try:
         region_dir.mkdir(parents=True, exist_ok=True)
         name = reference.region_name(code)
@@ -294,7 +313,7 @@ def run(data_dir: str | Path, year: int, regions: str = "all", out: str | Path =
                 log(f"       the executed notebook is in {staging / 'notebooks'}")
                 return 2
             finally:
-                stage_pool.release(km)
+                stage_pool.release(km)  # the run stops here; no replacement needed
             timings[stage["id"]] = round(time.perf_counter() - t0, 3)
         for stage in per_region:
             t0 = time.perf_counter()
