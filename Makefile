@@ -45,7 +45,7 @@ reports: setup ## render every report from the sample data into outputs/$(YEAR)/
 	  --out outputs --formats html,pdf --jobs $(JOBS)
 
 test: setup ## run the test suite (what CI runs)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 	$(BIN)/ruff check .
 
 lint: setup ## ruff

@@ -58,6 +58,7 @@ def setup_matplotlib() -> None:
     sns.set_theme(style="whitegrid", font=FONT, rc={"axes.unicode_minus": False})
     plt.rcParams["font.family"] = FONT
     plt.rcParams["hatch.linewidth"] = 0.6
+    plt.rcParams["figure.autolayout"] = False
     _ready = True
 
 
@@ -70,8 +71,8 @@ def _plt():
 
 
 def _png(fig) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight")
+    buf = io.BytesIO()  # every chart calls tight_layout: one draw, not two (bbox_inches)
+    fig.savefig(buf, format="png", dpi=DPI)
     _plt().close(fig)
     return buf.getvalue()
 
@@ -128,16 +129,22 @@ def trajectories(panels: list[dict], region_name: str, year: int) -> Chart:
     """
     plt = _plt()
     n = len(panels)
-    cols = 1 if n == 1 else 2
+    cols = 1 if n == 1 else (2 if n in (2, 4) else 3)
     rows = math.ceil(n / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(7.2 if n == 1 else 8.4, 3.4 * rows),
-                             squeeze=False)
+    size = {1: (7.2, 3.4), 2: (8.4, 3.2), 3: (9.6, 2.9)}[cols]
+    fig, axes = plt.subplots(rows, cols, figsize=(size[0], size[1] * rows), squeeze=False)
     alts = []
     for ax, p in zip(axes.flat, panels, strict=False):
         alts.append(trajectory(p["series"], region_name, p["short_zh"], p["unit"],
                                p["baseline_year"], p.get("target"), p.get("stretch"), year,
                                p["ylabel"], ax=ax))
-        ax.set_title(f"{region_name}：{p['short_zh']}", fontsize=11)
+        ax.set_title(p["short_zh"] if n > 1 else f"{region_name}：{p['short_zh']}",
+                     fontsize=11 if n == 1 else 9.5)
+        if n > 1:
+            ax.set_xlabel("")
+            ax.tick_params(labelsize=7.5)
+            ax.yaxis.label.set_size(8)
+            ax.legend(loc="upper left", fontsize=6.5, frameon=False)
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)
     fig.tight_layout()
@@ -305,6 +312,8 @@ def co2_outlook(co2: pd.DataFrame, region_name: str, peak: dict | None,
     ax.annotate(f"最高 {s.at[i, 'co2_total']:.0f}（{int(s.at[i, 'year'])}年）",
                 (s.at[i, "year"], s.at[i, "co2_total"]), textcoords="offset points",
                 xytext=(0, 8), ha="center", fontsize=8)
+    lo, hi = ax.get_ylim()
+    ax.set_ylim(lo, hi + (hi - lo) * 0.15)
     ax.axvline(deadline, color=COLORS["red"], linestyle=":", linewidth=1.2)
     ax.text(deadline, ax.get_ylim()[0], f" {deadline}年达峰期限", fontsize=8,
             color=COLORS["red"], va="bottom")
@@ -325,4 +334,37 @@ def co2_outlook(co2: pd.DataFrame, region_name: str, peak: dict | None,
            f"{s['co2_total'].iloc[-1]:.0f}万吨，最高值出现在{int(s.at[i, 'year'])}年")
     if peak and peak.get("label_zh"):
         alt += f"；判断：{peak['label_zh']}"
+    return Chart(_png(fig), alt)
+
+
+def rank_strip(rows: pd.DataFrame, region_name: str) -> Chart:
+    """This municipality against the other ten on every ranked indicator at once: one row per
+    indicator, a dot per municipality at its rank (1 = best, left), this one large and labelled.
+
+    `rows`: short_zh, rank, rank_of, status, others (list of the other municipalities' ranks).
+    """
+    plt = _plt()
+    r = rows.reset_index(drop=True)
+    n = len(r)
+    fig, ax = plt.subplots(figsize=(7.2, 0.34 * n + 1.1))
+    for i, x in enumerate(r.itertuples()):
+        y = n - 1 - i
+        ax.plot([1, x.rank_of], [y, y], color="#d0d7de", linewidth=1, zorder=1)
+        ax.scatter(x.others, [y] * len(x.others), s=14, color=COLORS["neutral"], zorder=2)
+        ax.scatter([x.rank], [y], s=90, color=COLORS.get(x.status, COLORS["neutral"]),
+                   hatch=HATCH.get(x.status, ""), edgecolor=COLORS["highlight"], linewidth=1.2,
+                   marker={"green": "o", "yellow": "D", "red": "s"}.get(x.status, "o"), zorder=3)
+        ax.text(x.rank_of + 0.4, y, f"第{int(x.rank)}/{int(x.rank_of)}（{STATUS_ZH.get(x.status, '未评级')}）",
+                va="center", fontsize=8)
+    ax.set_yticks(range(n))
+    ax.set_yticklabels(list(r["short_zh"])[::-1], fontsize=8.5)
+    top = int(r["rank_of"].max())
+    ax.set_xlim(0.5, top + 3.2)
+    ax.set_xticks(range(1, top + 1))
+    ax.set_xlabel("在设区市中的排名（1＝最好）")
+    ax.grid(axis="y", visible=False)
+    ax.set_title(f"{region_name}与其他设区市比较（大标记为本市，灰点为其他设区市）", fontsize=10)
+    fig.tight_layout()
+    alt = (f"排名图：{region_name}在各项指标中的设区市排名，"
+           + "、".join(f"{x.short_zh}第{int(x.rank)}/{int(x.rank_of)}" for x in r.itertuples()))
     return Chart(_png(fig), alt)

@@ -15,6 +15,8 @@ def cell(text: str | None, spec: dict):
     """None for an empty cell; otherwise the value in the column's canonical form."""
     kind = spec["type"]
     if kind in ("number", "year"):
+        if kind == "year" and text is not None:
+            text = str(text).strip().removesuffix("年度").removesuffix("年")
         value = parse_number(text)
         if kind == "year" and value is not None:
             if value != int(value):

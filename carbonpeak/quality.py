@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import json
 import os
 import re
+import shutil
 from collections import defaultdict
 from functools import cache
 from pathlib import Path
@@ -95,16 +97,28 @@ def derived_expectations(table: str) -> list[dict]:
                         ref.get("fields", []), f"{_title(table, col)}须能在"
                         f"{reference.tables()[other]['title_zh']}中找到",
                         kind="expect_column_values_to_be_in_set", value_set=[True]))
-    for rule in meta.get("not_above", []):
-        col, other = rule["column"], rule["table"]
+    for rule in meta.get("group_totals", []):
+        col, other, to = rule["column"], rule["table"], rule.get("to", rule["column"])
         tol = rule.get("tolerance", DEFAULT_SUM_TOLERANCE)
         by = "、".join(_title(table, b) for b in rule["by"])
-        out.append(_exp(f"_share_of__{col}", f"{col}_not_above_{other}",
-                        rule.get("severity", ERROR), [col],
-                        f"同一{by}的{_title(table, col)}合计不应超过"
-                        f"{reference.tables()[other]['title_zh']}中的"
-                        f"{_title(other, rule.get('to', col))}", min_value=0, max_value=1 + tol))
+        equal = rule.get("relation", "equal") == "equal"
+        what = rule.get("title_zh") or f"同一{by}的{_title(table, col)}合计"
+        out.append(_exp(_share_column(rule), _share_check(rule), rule.get("severity", ERROR),
+                        rule.get("fields", [col]),
+                        f"{what}{'应等于' if equal else '不应超过'}"
+                        f"{reference.tables()[other]['title_zh']}中的{_title(other, to)}"
+                        + (f"（误差不超过{tol:.1%}）" if equal else ""),
+                        min_value=1 - tol if equal else 0, max_value=1 + tol))
     return out
+
+
+def _share_column(rule: dict) -> str:
+    return f"_share_of__{rule['column']}__{rule['table']}__{rule.get('to', rule['column'])}"
+
+
+def _share_check(rule: dict) -> str:
+    relation = "sums_to" if rule.get("relation", "equal") == "equal" else "not_above"
+    return rule.get("id") or f"{rule['column']}_{relation}_{rule['table']}"
 
 
 def expectations_for(table: str) -> list[dict]:
@@ -134,10 +148,12 @@ def augment(df: pd.DataFrame, table: str, year: int, first_year: int,
         slip = yoy.get("unit_slip_factor", DEFAULT_SLIP_FACTOR)
         for col in yoy.get("columns", []):
             _add_jump_columns(df, ordered, series, col, slip)
+            for name in (f"_scale__{col}", f"_yoy__{col}"):
+                df[name] = df[name].where(_where(df, yoy.get("where")))
     ps = meta.get("province_sum") or {}
     for col in ps.get("columns", []):
-        df[f"_province_gap__{col}"] = _province_gap(df, col, [k for k in key
-                                                               if k != "region_code"])
+        gap = _province_gap(df, col, [k for k in key if k != "region_code"])
+        df[f"_province_gap__{col}"] = gap.where(_where(df, ps.get("where")))
     for name, expr in (meta.get("computed") or {}).items():
         with np.errstate(divide="ignore", invalid="ignore"):
             df[name] = pd.to_numeric(df.eval(expr, engine="python"), errors="coerce")
@@ -152,8 +168,8 @@ def augment(df: pd.DataFrame, table: str, year: int, first_year: int,
         df[f"_known__{col}"] = (df[col].isin(known or set()).where(df[col].notna())
                                 if known is not None else None)
         df[f"_known__{col}"] = df[f"_known__{col}"].astype("object")
-    for rule in meta.get("not_above", []):
-        df[f"_share_of__{rule['column']}"] = _share_of(df, rule, tables.get(rule["table"]))
+    for rule in meta.get("group_totals", []):
+        df[_share_column(rule)] = _share_of(df, rule, tables.get(rule["table"]))
     return df.replace([np.inf, -np.inf], np.nan)
 
 
@@ -162,7 +178,9 @@ def _add_missing_rows(df: pd.DataFrame, complete: dict, year: int, first_year: i
                else reference.region_codes())
     start = first_year if complete.get("from", "baseline") == "baseline" else int(complete["from"])
     present = set(zip(df["region_code"].astype(str), df["year"].astype("Int64"), strict=True))
-    missing = [{"region_code": r, "year": y, "_row_present": False}
+    files = df[SOURCE_FILE].dropna() if SOURCE_FILE in df else pd.Series(dtype=object)
+    file = files.iloc[0] if len(files) else None  # a missing row is missing from this file
+    missing = [{"region_code": r, "year": y, "_row_present": False, SOURCE_FILE: file}
                for r in regions for y in range(start, year + 1) if (r, y) not in present]
     if missing:
         df = pd.concat([df, pd.DataFrame(missing)], ignore_index=True)
@@ -182,8 +200,7 @@ def _add_jump_columns(df, ordered, series, col, slip) -> None:
         is_slip = (scale >= slip) | (scale <= 1 / slip)
         prev = positive.groupby([ordered[s] for s in series], dropna=False).shift(1)
         prev_slip = is_slip.groupby([ordered[s] for s in series], dropna=False).shift(1)
-        ratio = (positive / prev).where((ordered["year"].diff() == 1)
-                                        & (df["_year_step"].reindex(ordered.index) == 1)
+        ratio = (positive / prev).where((df["_year_step"].reindex(ordered.index) == 1)
                                         & ~is_slip & (prev_slip == False))  # noqa: E712
     df[f"_scale__{col}"] = scale.reindex(df.index).astype("float64")
     df[f"_yoy__{col}"] = ratio.reindex(df.index).astype("float64")
@@ -204,17 +221,28 @@ def _province_gap(df: pd.DataFrame, col: str, group: list[str]) -> pd.Series:
 
 
 def _share_of(df: pd.DataFrame, rule: dict, other: pd.DataFrame | None) -> pd.Series:
-    """Σ column over a group (e.g. a city's enterprises in a year) ÷ the other table's value
-    for the same group; each row carries its group's share."""
+    """Σ column over a group (e.g. a city's enterprises in a year; with `where`, only the
+    rows it selects) ÷ the other table's value for the same group; each summed row carries
+    its group's ratio, so a failure points at the rows that make up the total."""
     if other is None:
         return pd.Series(np.nan, index=df.index)
     by, to = rule["by"], rule.get("to", rule["column"])
-    sums = df.groupby(by, dropna=True)[rule["column"]].transform("sum")
-    ref = other.drop_duplicates(by).set_index(by)[to]
-    keys = pd.MultiIndex.from_frame(df[by].astype(object)) if len(by) > 1 else df[by[0]]
-    limit = pd.Series(ref.reindex(keys).to_numpy(), index=df.index, dtype="float64")
+    rows = df["_row_present"] & _where(df, rule.get("where"))
+    sums = df[rows].groupby(by, dropna=True)[rule["column"]].transform("sum")
+    sums = sums * rule.get("factor", 1)  # this table's unit -> the other table's
+    ref = other.dropna(subset=by).drop_duplicates(by).set_index(by)[to]
+    keys = df.loc[sums.index, by]
+    keys = pd.MultiIndex.from_frame(keys.astype(object)) if len(by) > 1 else keys[by[0]]
+    limit = pd.Series(ref.reindex(keys).to_numpy(), index=sums.index, dtype="float64")
     with np.errstate(divide="ignore", invalid="ignore"):
-        return (sums / limit).astype("float64")
+        return (sums / limit).reindex(df.index).astype("float64")
+
+
+def _where(df: pd.DataFrame, expr: str | None) -> pd.Series:
+    """The rows a rule applies to: a pandas expression from the suite, or every row."""
+    if not expr:
+        return pd.Series(True, index=df.index)
+    return df.eval(expr, engine="python").fillna(False).astype(bool)
 
 
 # --- Great Expectations ----------------------------------------------------------------
@@ -299,7 +327,7 @@ def findings_from_result(table: str, result, frame: pd.DataFrame,
             src = row.get(SOURCE_ROW)
             detail = _detail(row, column, kwargs)
             for f in fields:
-                shown = f or (column if column and not column.startswith("_") else None)
+                shown = f or _shown_column(column, frame)
                 out.append(Finding(
                     table, check, severity, title + detail,
                     file=row.get(SOURCE_FILE) if pd.notna(row.get(SOURCE_FILE)) else None,
@@ -308,6 +336,14 @@ def findings_from_result(table: str, result, frame: pd.DataFrame,
                     region_code=region, field=f,
                 ))
     return out
+
+
+def _shown_column(column: str | None, frame: pd.DataFrame) -> str | None:
+    """The file's column a check is about: `_valid__credit_code` is about credit_code."""
+    if not column or not column.startswith("_"):
+        return column
+    source = column.partition("__")[2].split("__")[0]
+    return source if source in frame.columns else None
 
 
 def _fmt(value) -> str:
@@ -350,7 +386,8 @@ def _detail(row: pd.Series, column: str | None, kwargs: dict) -> str:
 
 def check(warehouse: Path, out_dir: Path, year: int,
           ingest_findings: list[Finding]) -> dict:
-    """Run every suite; write results.json, summary.csv and Data Docs; return verdicts."""
+    """Run every suite; write results.json, summary.csv and Data Docs; return each region's
+    verdict with its error and warning counts."""
     from carbonpeak.ingest import load_headers, load_table
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -364,7 +401,7 @@ def check(warehouse: Path, out_dir: Path, year: int,
     findings = list(ingest_findings)
     gx_results, summary = {}, []
     scope: dict[str, set[str] | None] = {}  # table -> regions its checks touch (None: all)
-    for table, spec in reference.tables().items():
+    for table in reference.tables():
         mine = [f for f in ingest_findings if f.table == table]
         summary += _ingest_summary(table, mine)
         df = tables[table]
@@ -372,7 +409,7 @@ def check(warehouse: Path, out_dir: Path, year: int,
             scope[table] = None
             continue
         skip = {f.field for f in mine if f.check in ("missing_column", "unknown_unit")
-                and f.field and not spec["columns"].get(f.field, {}).get("key_part")}
+                and f.field} - {"region_code", "year"}
         frame = augment(df, table, year, first_year, tables)
         result = run_suite(gx, ctx, table, frame, params, skip)
         gx_results[table] = result.to_json_dict()
@@ -383,8 +420,9 @@ def check(warehouse: Path, out_dir: Path, year: int,
                         if "region_code" in frame else None)
     verdicts = region_verdicts(findings, summary, scope)
     _write(out_dir, gx_results, findings, summary, verdicts)
-    build_data_docs(ctx, out_dir / "docs")
-    return verdicts
+    build_data_docs(ctx, out_dir / "docs", summary)
+    return {code: {k: v[k] for k in ("verdict", "errors", "warnings")}
+            for code, v in verdicts.items()}  # the per-check list is in results.json
 
 
 def _ingest_summary(table: str, findings: list[Finding]) -> list[dict]:
@@ -464,7 +502,8 @@ def _write(out_dir: Path, gx_results: dict, findings: list[Finding], summary: li
 _EXTERNAL_TAG = re.compile(
     r"<script\b[^>]*\bsrc=[\"']?(?:https?:)?//[^>]*>\s*</script>"
     r"|<link\b[^>]*\bhref=[\"']?(?:https?:)?//[^>]*/?>"
-    r"|<img\b[^>]*\bsrc=[\"']?(?:https?:)?//[^>]*/?>",
+    r"|<img\b[^>]*\bsrc=[\"']?(?:https?:)?//[^>]*/?>"
+    r"|<(?:link|img)\b[^>]*\b(?:href|src)=[\"']?(?:\.\.?/)*static/[^>]*/?>",
     re.IGNORECASE | re.DOTALL)
 _EXTERNAL_URL = re.compile(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}[^\s\"'<>)]*", re.IGNORECASE)
 OFFLINE_CSS = """
@@ -497,7 +536,9 @@ def make_offline(html: str) -> str:
     return style + html
 
 
-def build_data_docs(ctx, docs_dir: Path) -> None:
+def build_data_docs(ctx, docs_dir: Path, summary: list[dict] | None = None) -> None:
+    """GX's pages for each suite and validation, made readable offline, under an index of
+    our own (GX's index draws its table with JavaScript from a CDN)."""
     docs_dir.mkdir(parents=True, exist_ok=True)
     site = {
         "class_name": "SiteBuilder",
@@ -512,11 +553,34 @@ def build_data_docs(ctx, docs_dir: Path) -> None:
     except Exception as e:  # noqa: BLE001 - docs are a courtesy; results.json is the record
         (docs_dir / "ERROR.txt").write_text(f"Data Docs could not be built: {e}\n")
         return
+    shutil.rmtree(docs_dir / "static", ignore_errors=True)  # CDN-bound scripts, fonts, logos
     for page in docs_dir.rglob("*.html"):
         page.write_text(make_offline(page.read_text(encoding="utf-8")), encoding="utf-8")
-    for asset in docs_dir.rglob("*"):  # GX's bundled assets pull from CDNs too; unused now
-        if asset.is_file() and asset.suffix in (".js", ".css") and "static" in asset.parts:
-            asset.unlink()
+    (docs_dir / "index.html").write_text(docs_index(docs_dir, summary or []), encoding="utf-8")
+
+
+def docs_index(docs_dir: Path, summary: list[dict]) -> str:
+    """A plain page linking each table's validation result and suite, with its counts."""
+    esc = html.escape
+    rows = []
+    for table, spec in reference.tables().items():
+        mine = [s for s in summary if s["table"] == table]
+        failed = [s for s in mine if s["verdict"] == "fail"]
+        errors = sum(s["severity"] == ERROR for s in failed)
+        links = [f'<a href="{p.relative_to(docs_dir).as_posix()}">{label}</a>'
+                 for label, pattern in (("检查结果", f"validations/{table}/**/*.html"),
+                                        ("检查规则", f"expectations/{table}.html"))
+                 for p in sorted(docs_dir.glob(pattern))[-1:]]
+        rows.append(f"<tr><td>{esc(spec.get('title_zh', table))}</td><td>{esc(table)}</td>"
+                    f"<td>{len(mine)}</td><td>{errors}</td><td>{len(failed) - errors}</td>"
+                    f"<td>{' '.join(links) or '未运行（文件未能读取）'}</td></tr>")
+    return ("<!DOCTYPE html><html lang=\"zh\"><head><meta charset=\"utf-8\">"
+            f"<title>数据质量检查（Great Expectations Data Docs）</title><style>{OFFLINE_CSS}"
+            "</style></head><body><div class=container><h1>数据质量检查</h1>"
+            "<p>每张输入表一套检查规则（expectations/目录）。错误使受影响地区的相关指标未评级；"
+            "提示仅供核实。逐条结果见 summary.csv 与 results.json。</p><table><thead><tr>"
+            "<th>表</th><th>代码</th><th>检查项</th><th>未通过（错误）</th><th>未通过（提示）</th>"
+            f"<th>详情</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div></body></html>")
 
 
 # --- consequences ----------------------------------------------------------------------

@@ -6,7 +6,7 @@ import pytest
 
 from carbonpeak.paths import NOTEBOOKS_DIR, ROOT
 
-CHAIN = ["01_ingest", "02_quality", "03_indicators", "04_report"]
+CHAIN = ["01_ingest", "02_quality", "03_indicators", "04_report", "05_province"]
 
 
 def test_notebooks_are_committed_without_outputs():

@@ -32,6 +32,9 @@ FUNCTIONS = {f.__name__: f for f in (
     metric_reduction,
 )}
 
+NO_SERIES = pd.DataFrame({"region_code": pd.Series(dtype="string"),
+                          "year": pd.Series(dtype="int64"), "value": pd.Series(dtype="float64")})
+
 OUTPUT_COLUMNS = [
     "region_code", "region_name", "indicator_id", "name_zh", "task_group", "year", "value",
     "unit", "baseline_year", "baseline_value", "target_year", "target_value",
@@ -81,12 +84,14 @@ def series_for(entry: dict, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def evaluate(indicator_id: str, entry: dict, tables: dict[str, pd.DataFrame], year: int,
-             blocked: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+             blocked: dict[str, str], series: pd.DataFrame | None = None,
+             ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One indicator for every region: (rows for `year`, the full series for charts).
 
     `blocked` maps region_code -> the reason its inputs failed the quality gate.
     """
-    series = series_for(entry, tables)
+    if series is None:
+        series = series_for(entry, tables)
     preset_name, preset = grading.preset_for(entry)
     names = {r["region_code"]: r["name"] for r in reference.regions()}
     higher = entry.get("higher_is_better", True)
@@ -202,9 +207,12 @@ def compute_all(tables: dict[str, pd.DataFrame], year: int,
         needed = entry.get("inputs", {})
         missing = [t for t in needed if tables.get(t) is None]
         if missing:
-            reason = f"缺少输入表：{'、'.join(missing)}"
-            blocked = dict.fromkeys(reference.region_codes(), reason)
-            cur, ser = evaluate(indicator_id, entry, _empty_tables(needed), year, blocked)
+            titles = "、".join(f"{reference.tables()[t].get('title_zh', t)}（{t}）"
+                               for t in missing)
+            known = blocked_by.get(indicator_id, {})  # e.g. the file was empty: say so
+            blocked = {r: known.get(r) or f"缺少输入表：{titles}"
+                       for r in reference.region_codes()}
+            cur, ser = evaluate(indicator_id, entry, {}, year, blocked, series=NO_SERIES)
         else:
             cur, ser = evaluate(indicator_id, entry, tables, year,
                                 blocked_by.get(indicator_id, {}))
@@ -212,7 +220,3 @@ def compute_all(tables: dict[str, pd.DataFrame], year: int,
         series.append(ser)
     return pd.concat(current, ignore_index=True), pd.concat(series, ignore_index=True)
 
-
-def _empty_tables(needed: dict) -> dict[str, pd.DataFrame]:
-    spec = reference.tables()
-    return {t: pd.DataFrame(columns=list(spec[t]["columns"])) for t in needed}

@@ -1,0 +1,170 @@
+"""Every output of a sample run, for every region: no other municipality's enterprises (names
+or credit codes), no markup from data, no external reference, no missing glyph in any PDF.
+
+The enterprise truth is read from the confidential input tables (tables.yml
+`confidential: true`) of the data set that was run, plus the per-municipality files stage 03
+wrote. A record whose name is markup is planted in a copy of the sample; when the sample has
+no confidential table at all, enterprise files are planted in the run folder and the reports
+rendered again from it.
+"""
+
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from test_report_fixtures import MALICIOUS, enterprise_frame
+
+from carbonpeak import reference, runner
+from carbonpeak.paths import SAMPLE_DIR
+
+YEAR = 2025
+EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
+FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+
+
+def _confidential_inputs(data_dir: Path) -> list[Path]:
+    out = []
+    for spec in reference.tables().values():
+        if isinstance(spec, dict) and spec.get("confidential"):
+            out += [data_dir / f for f in spec.get("files", []) if (data_dir / f).exists()]
+    return out
+
+
+def _plant(data_dir: Path) -> bool:
+    """A 杭州 enterprise whose name is markup; False if the data set has no enterprise table."""
+    inputs = [p for p in _confidential_inputs(data_dir) if p.suffix == ".csv"]
+    if not inputs:
+        return False
+    df = pd.read_csv(inputs[0], dtype=str)
+    row = df[df["region_code"] == "330100"].head(1).copy()
+    row["credit_code"], row["name"] = "91330100MA0XSS0001", MALICIOUS
+    pd.concat([df, row], ignore_index=True).to_csv(inputs[0], index=False)
+    return True
+
+
+def _rerender_with_planted_files(year_dir: Path, data_dir: Path) -> None:
+    ent = year_dir / "enterprise"
+    ent.mkdir(exist_ok=True)
+    for code in reference.municipality_codes():
+        enterprise_frame(code).to_parquet(ent / f"{code}.parquet", index=False)
+    stage = next(s for s in runner.load_pipeline()["stages"] if s["id"] == "report")
+    pool = runner.KernelPool(2, stage.get("warmup", ""))
+    try:
+        for code in reference.region_codes():
+            o = runner.render_region(stage, code, year_dir, YEAR, data_dir, ["html", "pdf"], pool)
+            assert o.ok, o.error
+    finally:
+        pool.shutdown()
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("conf")
+    data_dir = tmp / "data"
+    shutil.copytree(SAMPLE_DIR, data_dir)
+    _plant(data_dir)
+    logs = []
+    rc = runner.run(data_dir, YEAR, "all", tmp / "out", "html,pdf", jobs=2, log=logs.append)
+    assert rc == 0, logs
+    year_dir = tmp / "out" / str(YEAR)
+    if not list((year_dir / "enterprise").glob("*.parquet")):
+        _rerender_with_planted_files(year_dir, data_dir)
+    return year_dir, data_dir
+
+
+def _enterprises_by_region(year_dir: Path, data_dir: Path) -> dict[str, set[str]]:
+    """region -> every name and credit code of its enterprises (inputs and stage-03 files)."""
+    out: dict[str, set[str]] = {}
+    for p in _confidential_inputs(data_dir):
+        df = (pd.read_csv(p, dtype=str) if p.suffix == ".csv"
+              else pd.read_excel(p, dtype=str))
+        for r in df.itertuples():
+            out.setdefault(str(r.region_code), set()).update({r.name, r.credit_code})
+    for p in (year_dir / "enterprise").glob("*.parquet"):
+        df = pd.read_parquet(p)
+        out.setdefault(p.stem, set()).update(df["name"].astype(str))
+        out[p.stem].update(df["credit_code"].astype(str))
+    return out
+
+
+def _text_of(path: Path) -> str:
+    if path.suffix == ".pdf":
+        return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                              check=True).stdout
+    if path.suffix == ".xlsx":
+        with zipfile.ZipFile(path) as z:
+            return "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist()
+                           if n.endswith(".xml"))
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
+def _outputs(year_dir: Path, code: str) -> list[Path]:
+    files = [p for p in (year_dir / code).iterdir() if p.is_file()]
+    files += list((year_dir / "notebooks").glob(f"*-{code}.ipynb"))
+    return files
+
+
+def test_no_municipality_output_names_another_municipalitys_enterprise(sample_run):
+    year_dir, data_dir = sample_run
+    truth = _enterprises_by_region(year_dir, data_dir)
+    assert sum(len(v) for v in truth.values()) > 20, "no enterprise data to test with"
+    own_seen = 0
+    for code in reference.region_codes():
+        foreign = set().union(*(v for c, v in truth.items() if c != code))
+        foreign = {x for x in foreign if len(x) >= 4 and x != "nan"}
+        outputs = _outputs(year_dir, code)
+        kinds = {p.suffix for p in outputs}
+        assert {".html", ".pdf", ".csv", ".xlsx", ".ipynb"} <= kinds, (code, kinds)
+        for path in outputs:
+            text = _text_of(path)
+            if path.suffix == ".ipynb":
+                text += json.dumps(json.loads(text), ensure_ascii=False)
+            leaked = [x for x in foreign if x in text]
+            assert not leaked, f"{path.name} of {code} names {leaked[:3]}"
+        html = (year_dir / code / "report.html").read_text(encoding="utf-8")
+        own_seen += any(x in html for x in truth.get(code, ()))
+    assert own_seen >= 5, "municipal reports should list their own enterprises"
+
+
+def test_markup_in_enterprise_names_is_text(sample_run):
+    year_dir, _ = sample_run
+    for code in reference.region_codes():
+        for path in _outputs(year_dir, code):
+            if path.suffix in (".html", ".ipynb"):
+                assert "<script>alert(1)" not in path.read_text(encoding="utf-8"), path
+    html = (year_dir / "330100" / "report.html").read_text(encoding="utf-8")
+    if "alert(1)" in html:
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;有限公司" in html
+
+
+def test_html_has_no_external_references(sample_run):
+    year_dir, _ = sample_run
+    for path in [year_dir / "index.html", *year_dir.glob("33*/report.html")]:
+        html = path.read_text(encoding="utf-8")
+        assert not EXTERNAL.search(html), path
+        assert "<script" not in html.lower() and "@import" not in html
+        assert re.search(r"url\(\s*['\"]?(?!data:)[a-z]+:", html) is None, path
+        assert 'lang="zh-CN"' in html and html.count("<h1") == 1, path
+        assert all(re.search(r'alt="[^"]+"', img) for img in re.findall(r"<img[^>]*>", html))
+
+
+def test_every_pdf_extracts_chinese_text_with_no_missing_glyphs(sample_run):
+    from fontTools.ttLib import TTCollection
+
+    year_dir, _ = sample_run
+    cmap = set(TTCollection(str(FONT)).fonts[0].getBestCmap())
+    for path in sorted(year_dir.glob("33*/report.pdf")):
+        code = path.parent.name
+        text = _text_of(path)
+        assert reference.region_name(code) in text and "摘要" in text, path
+        assert "\ufffd" not in text, path
+        missing = {ch for ch in text if not ch.isspace() and ord(ch) not in cmap}
+        assert not missing, f"{path}: glyphs the font lacks: {sorted(missing)[:10]}"
+        fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
+                               check=True).stdout.splitlines()[2:]
+        assert fonts and all("Noto-Sans-CJK" in f and " yes " in f for f in fonts), fonts

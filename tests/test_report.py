@@ -1,0 +1,135 @@
+"""Report sections against a small fixture run folder (tests/test_report_fixtures.py)."""
+
+import re
+
+import pandas as pd
+import pytest
+from test_report_fixtures import MALICIOUS, make_run_dir
+
+from carbonpeak import render, report
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    return make_run_dir(tmp_path_factory.mktemp("run") / "2025")
+
+
+@pytest.fixture
+def ctx(run_dir):
+    return report.load(run_dir, "330100", 2025)
+
+
+def _text(h: report.HTML) -> str:
+    return h._repr_html_()
+
+
+class TestSummary:
+    def test_green_indicator_is_said_to_meet_the_pace(self, ctx):
+        s = " ".join(report.summary_sentences(ctx))
+        assert "1项达到序时进度（绿灯），0项落后于序时进度（黄灯）" in s
+        assert "达到序时进度（绿灯）的指标：单位工业增加值能耗下降（第1/11名）" in s
+
+    def test_changing_a_status_changes_the_sentence(self, ctx):
+        ind = ctx.indicators.copy()
+        i = ind.index[ind["indicator_id"] == "energy_intensity_reduction"][0]
+        ind.loc[i, ["value", "status"]] = [14.5, "yellow"]
+        ctx.indicators = ind
+        s = " ".join(report.summary_sentences(ctx))
+        assert "0项达到序时进度（绿灯），1项落后于序时进度（黄灯）" in s
+        assert "落后于序时进度1.5个百分点（黄灯）" in s
+        assert "已达到序时进度" not in s
+        ind.loc[i, ["value", "status"]] = [-2.0, "red"]
+        assert "不降反升2.0%" in " ".join(report.summary_sentences(ctx))
+
+    def test_not_rated_reason_is_shown_not_a_blank(self, ctx):
+        assert "该指标仅考核全省，不分解到设区市" in " ".join(report.summary_sentences(ctx))
+        assert "该指标仅考核全省，不分解到设区市" in _text(report.headline_table(ctx))
+
+    def test_driver_and_outlook_come_from_their_tables(self, ctx):
+        s = " ".join(report.summary_sentences(ctx))
+        assert "主要驱动因素是行业内能效变化（强度效应）" in s
+        assert "达峰展望" in s
+        ctx.decomposition = ctx.decomposition.assign(
+            value=ctx.decomposition["effect"].map({"structure": -0.09, "intensity": 0.01,
+                                                   "total": -0.08}))
+        assert "主要驱动因素是行业结构变化（结构效应）" in " ".join(report.summary_sentences(ctx))
+
+
+def test_missing_tables_are_one_line_not_a_failure(tmp_path):
+    d = make_run_dir(tmp_path / "2025", enterprises=False)
+    for name in ("decomposition.csv", "peak_outlook.csv", "co2_series.csv", "sector_energy.csv"):
+        (d / name).unlink()
+    ctx = report.load(d, "330100", 2025)
+    for section in (report.peak_outlook, report.enterprises, report.drivers, report.sectors):
+        html = _text(section(ctx))
+        assert "本次运行未生成" in html and html.count("<p") == 1
+    assert "能耗强度变化因素分解" in _text(report.task_groups(ctx))
+    assert report.summary_sentences(ctx)
+
+
+def test_enterprise_name_with_markup_appears_as_text(ctx):
+    html = _text(report.enterprises(ctx))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;有限公司" in html
+    assert "<script" not in html and MALICIOUS not in html
+
+
+def test_municipality_sees_only_its_own_enterprises(run_dir):
+    ctx = report.load(run_dir, "330200", 2025)
+    html = _text(report.enterprises(ctx))
+    assert "宁波第" in html and "杭州第" not in html and "91330100" not in html
+
+
+def test_province_shows_aggregates_only(run_dir):
+    ctx = report.load(run_dir, "330000", 2025)
+    assert ctx.enterprises is None
+    html = "".join(_text(f(ctx)) for f in (report.enterprises, report.status_heatmap,
+                                           report.league_tables, report.tile_map,
+                                           report.peak_outlook))
+    assert "测试化工有限公司" not in html and "&lt;script" not in html
+    assert "各设区市企业碳效等级" in html and "舟山" in html
+
+
+def test_heatmap_and_tile_map_say_status_in_words(run_dir):
+    ctx = report.load(run_dir, "330000", 2025)
+    heat = _text(report.status_heatmap(ctx))
+    assert heat.count("<thead><tr>") == 1 and heat.count("<tr>") == 3  # header + 2 indicators
+    assert heat.count("<th") - heat.count("<thead") == 15  # 指标, 12 regions, 2 row heads
+    assert 'class="light red">红<' in heat and "未评级" in heat
+    tiles = _text(report.tile_map(ctx))
+    assert tiles.count('class="tile ') == 11
+
+
+def test_charts_have_alt_text(ctx):
+    html = _text(report.task_groups(ctx))
+    alts = re.findall(r'<img [^>]*alt="([^"]*)"', html)
+    assert len(alts) >= 3 and all(a.strip() for a in alts)
+    assert any(a.startswith("折线图：杭州市") for a in alts)
+    assert any(a.startswith("瀑布图：") for a in alts)
+
+
+def test_downloads_hold_this_region_only(ctx, tmp_path):
+    html = _text(report.downloads(ctx, tmp_path))
+    assert 'href="indicators-330100.csv"' in html and 'href="indicators-330100.xlsx"' in html
+    df = pd.read_csv(tmp_path / "indicators-330100.csv", dtype={"region_code": str})
+    assert set(df["region_code"]) == {"330100"}
+    x = pd.read_excel(tmp_path / "indicators-330100.xlsx", sheet_name=None)
+    assert set(x["指标"]["地区代码"].astype(str)) == {"330100"} and "说明" in x
+
+
+def test_contents_lists_sections_with_page_targets():
+    html = ('<nav aria-label="目录" class="toc"><p class="toc-title">目录</p></nav>'
+            + "".join(f'<h2 id="x{i}">第{i}节<a class="anchor-link" href="#x{i}"></a></h2>'
+                      for i in range(6)))
+    out = render.add_contents(html)
+    assert out.count('<li><a href="#sec-') == 6 and 'id="sec-6"' in out
+    assert "anchor-link" not in out
+    short = render.add_contents(html.replace("<h2", "<h3").replace("</h2>", "</h3>"))
+    assert "目录" not in short  # short reports have no contents
+
+
+def test_one_h1_and_headings_in_order(ctx):
+    html = "".join(_text(f(ctx)) for f in (report.cover, report.summary,
+                                           report.headline_table, report.task_groups))
+    assert html.count("<h1") == 1
+    levels = [int(x) for x in re.findall(r"<h([1-6])", html)]
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
