@@ -50,10 +50,11 @@ def evaluate(enterprises: pd.DataFrame, year: int) -> pd.DataFrame:
     graded["sector"] = graded["industry_code"].map(sector_of)
     names = {s["id"]: s["name_zh"] for s in reference.sectors()}
     graded["sector_zh"] = graded["sector"].map(names)
+    graded["industry_zh"] = graded["industry_code"].map(reference.industry_name)
     return graded.rename(columns={"value_added_10k_yuan": "value_added", "energy": "energy_tce"})
 
 
-COLUMNS = ["credit_code", "name", "county", "industry_code", "sector", "sector_zh",
+COLUMNS = ["credit_code", "name", "county", "industry_code", "industry_zh", "sector", "sector_zh",
            "energy_tce", "value_added", "co2_t", "tier", "L", "K", "grade", "level"]
 
 

@@ -63,6 +63,19 @@ def sectors() -> list[dict]:
 
 
 @cache
+def industry_names() -> dict[str, str]:
+    """GB/T 4754 code -> Chinese name (divisions, and the classes listed)."""
+    with (REFERENCE_DIR / "industry_codes.csv").open(encoding="utf-8") as f:
+        rows = csv.DictReader(line for line in f if not line.startswith("#"))
+        return {r["code"]: r["name_zh"] for r in rows}
+
+
+def industry_name(code: str) -> str:
+    names = industry_names()
+    return names.get(str(code)) or names.get(str(code)[:2], "")
+
+
+@cache
 def emission_factors() -> dict:
     return _yaml("emission_factors.yml")
 

@@ -12,13 +12,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import multiprocessing
+import os
 import queue
 import shutil
 import subprocess
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -31,7 +33,6 @@ from carbonpeak.paths import PIPELINES_DIR, ROOT, resolve
 FORMATS = ("html", "pdf")
 PACKAGES = ["carbonpeak", "papermill", "nbconvert", "nbclient", "great-expectations", "pandas",
             "numpy", "matplotlib", "seaborn", "pyarrow", "openpyxl", "weasyprint", "ipykernel"]
-_pdf_lock = threading.Lock()  # WeasyPrint/fontconfig are not documented as thread-safe
 
 
 class PipelineError(Exception):
@@ -205,10 +206,56 @@ def publish(src: Path, dst: Path) -> None:
         shutil.rmtree(old) if old.is_dir() else old.unlink()
 
 
-def render_region(stage: dict, code: str, staging: Path, year: int, data_dir: Path,
-                  formats: list[str], pool: KernelPool) -> RegionOutcome:
+def render_files(nb, code: str, year: int, region_dir: Path, formats: list[str]) -> list[str]:
+    """Executed notebook -> report.html and/or report.pdf in region_dir (CPU-bound)."""
     from carbonpeak import render
 
+    region_dir.mkdir(parents=True, exist_ok=True)
+    name = reference.region_name(code)
+    html = render.notebook_to_html(nb, f"{name}工业领域碳达峰进度报告（{year}年）",
+                                   f"{name} · {year}年")
+    files = []
+    if "html" in formats:
+        (region_dir / "report.html").write_text(html, encoding="utf-8")
+        files.append(f"{code}/report.html")
+    if "pdf" in formats:
+        render.html_to_pdf(html, region_dir / "report.pdf")
+        files.append(f"{code}/report.pdf")
+    return files
+
+
+def _render_job(nb_json: str, code: str, year: int, region_dir: str, formats: list[str]):
+    """Runs in a render process: nbconvert and WeasyPrint hold the GIL for seconds."""
+    import nbformat
+
+    return render_files(nbformat.reads(nb_json, as_version=4), code, year, Path(region_dir),
+                        formats)
+
+
+def _warm_renderer() -> None:
+    """Render-process start-up: import and exercise nbconvert and WeasyPrint once."""
+    import nbformat
+
+    from carbonpeak import render
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("预热")])
+    render.html_to_pdf(render.notebook_to_html(nb, "预热", "预热"), Path(os.devnull))
+
+
+def render_pool(jobs: int):
+    """Processes for HTML/PDF, started (and warmed) while the first stages run; none when
+    jobs is 1, so a single-job run renders in this process."""
+    if jobs <= 1:
+        return None
+    ctx = multiprocessing.get_context("spawn")  # no fork of a process that runs threads
+    ex = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_warm_renderer)
+    for _ in range(jobs):
+        ex.submit(int)  # start the workers now rather than at the first report
+    return ex
+
+
+def render_region(stage: dict, code: str, staging: Path, year: int, data_dir: Path,
+                  formats: list[str], pool: KernelPool, renderers=None) -> RegionOutcome:
     t0 = time.perf_counter()
     outcome = RegionOutcome(code)
     region_dir = staging / code
@@ -230,17 +277,13 @@ def render_region(stage: dict, code: str, staging: Path, year: int, data_dir: Pa
     finally:
         pool.release(km, broken)
     try:
-        region_dir.mkdir(parents=True, exist_ok=True)
-        name = reference.region_name(code)
-        html = render.notebook_to_html(nb, f"{name}工业领域碳达峰进度报告（{year}年）",
-                                       f"{name} · {year}年")
-        if "html" in formats:
-            (region_dir / "report.html").write_text(html, encoding="utf-8")
-            outcome.files.append(f"{code}/report.html")
-        if "pdf" in formats:
-            with _pdf_lock:
-                render.html_to_pdf(html, region_dir / "report.pdf")
-            outcome.files.append(f"{code}/report.pdf")
+        if renderers is None:
+            outcome.files = render_files(nb, code, year, region_dir, formats)
+        else:
+            import nbformat
+
+            outcome.files = renderers.submit(_render_job, nbformat.writes(nb), code, year,
+                                             str(region_dir), formats).result()
         outcome.ok = True
     except Exception as e:  # noqa: BLE001
         outcome.error = _short_error(e)
@@ -297,6 +340,7 @@ def run(data_dir: str | Path, year: int, regions: str = "all", out: str | Path =
     stage_pool = KernelPool(1, "import pandas\nimport carbonpeak.stages") if once else None
     warmup = "\n".join(s.get("warmup", "") for s in per_region)
     pool = KernelPool(max(1, min(jobs, len(wanted))), warmup) if per_region else None
+    renderers = render_pool(min(jobs, len(wanted))) if per_region else None
     timings: dict[str, float] = {}
     outcomes: list[RegionOutcome] = []
     try:
@@ -317,9 +361,11 @@ def run(data_dir: str | Path, year: int, regions: str = "all", out: str | Path =
             timings[stage["id"]] = round(time.perf_counter() - t0, 3)
         for stage in per_region:
             t0 = time.perf_counter()
-            with ThreadPoolExecutor(max_workers=max(1, jobs)) as ex:
+            # twice as many threads as kernels: a kernel starts the next region while the
+            # previous one is still being rendered
+            with ThreadPoolExecutor(max_workers=max(1, 2 * jobs)) as ex:
                 futures = {ex.submit(render_region, stage, c, staging, year, data_dir,
-                                     formats, pool): c for c in wanted}
+                                     formats, pool, renderers): c for c in wanted}
                 for i, fut in enumerate(as_completed(futures), 1):
                     o = fut.result()
                     outcomes.append(o)
@@ -335,6 +381,8 @@ def run(data_dir: str | Path, year: int, regions: str = "all", out: str | Path =
         for p in (stage_pool, pool):
             if p:
                 p.shutdown()
+        if renderers:
+            renderers.shutdown(cancel_futures=True)
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     failed = [o for o in outcomes if not o.ok]

@@ -134,7 +134,8 @@ def test_failed_region_keeps_its_previous_report(run_out, monkeypatch, tmp_path)
 
     monkeypatch.setattr(render, "html_to_pdf", flaky)
     logs = []
-    rc = runner.run(SAMPLE_DIR, 2025, "330100,330900", out, "html,pdf", jobs=2, force=True,
+    # jobs=1 renders in this process, where the patch applies
+    rc = runner.run(SAMPLE_DIR, 2025, "330100,330900", out, "html,pdf", jobs=1, force=True,
                     log=logs.append)
     assert rc == 1
     assert any("330900" in line and "FAILED" in line and "disk full" in line for line in logs)

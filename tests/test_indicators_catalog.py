@@ -218,8 +218,8 @@ class TestPeakIndicator:
         cur, _ = evaluate("industrial_co2_peak", CAT["industrial_co2_peak"],
                           {"energy_by_fuel": energy_rows(rows)}, 2025, {})
         lishui, ningbo = row(cur, "331100"), row(cur, "330200")
-        assert lishui["status"] == "green" and lishui["value"] == 2020 and lishui["note"] == "已达峰"
-        assert ningbo["status"] == "red" and ningbo["note"] == "仍在上升"
+        assert lishui["status"] == "green" and lishui["value"] == 2020 and lishui["note"].startswith("已于2020年达峰")
+        assert ningbo["status"] == "red" and ningbo["note"].startswith("仍在上升，按近年趋势2030年前不能达峰")
         assert ningbo["not_rated_reason"] == ""
         assert pd.isna(ningbo["rank"])
 
@@ -272,6 +272,8 @@ class TestEnterprises:
         assert g.at["A1", "K"] == pytest.approx(3093.76 / 2000 / ref)  # 1.378 -> grade 4
         assert g.at["A1", "grade"] == 4 and g.at["B2", "grade"] == 1  # K(B2) = 0.243
         assert g.at["A1", "sector"] == "chemical" and g.at["C3", "sector"] == "other"
+        assert g.at["A1", "industry_zh"] == "有机化学原料制造"  # class listed
+        assert reference.industry_name("2699") == "化学原料和化学制品制造业"  # its division
         summary = enterprise.write(enterprise.evaluate(self.FIRMS, 2025), tmp_path)
         own = enterprise.load(tmp_path, "330100")
         assert set(own["credit_code"]) == {"A1", "B2"}

@@ -96,6 +96,7 @@ def peak_outlook(tables: dict[str, pd.DataFrame], deadline: int = 2030) -> pd.Da
             status = "red"
         rows.append({
             "region_code": region, "classification": cls, "label_zh": PEAK_LABELS[cls],
+            "note_zh": _peak_note(cls, s, peak_year, need.get("required_change_pp"), deadline),
             "last_year": int(s.index[-1]), "last_value": float(s.iloc[-1]),
             "max_year": int(s.idxmax()), "max_value": float(s.max()),
             "projected_peak_year": peak_year, "projected_peak_level": proj.get("peak_level"),
@@ -107,6 +108,18 @@ def peak_outlook(tables: dict[str, pd.DataFrame], deadline: int = 2030) -> pd.Da
     return pd.DataFrame(rows)
 
 
+def _peak_note(cls: str, s: pd.Series, peak_year, required_pp, deadline: int) -> str:
+    """One sentence a reader can act on."""
+    if cls == "insufficient_data":
+        return "数据不足五年，无法研判"
+    if cls == "peaked":
+        return f"已于{int(s.idxmax())}年达峰（{s.max():.0f}万吨），此后下降"
+    if peak_year is not None and peak_year <= deadline:
+        return f"{PEAK_LABELS[cls]}，按近年增速变化趋势推算{int(peak_year)}年达峰"
+    need = f"，需使排放增速每年回落{-required_pp:.2f}个百分点" if required_pp else ""
+    return f"{PEAK_LABELS[cls]}，按近年趋势{deadline}年前不能达峰{need}"
+
+
 def industrial_co2_peak(tables: dict[str, pd.DataFrame], entry: dict) -> pd.DataFrame:
     """The peak milestone as an indicator: value = (projected) peak year, graded by outlook."""
     out = peak_outlook(tables, entry["target"])
@@ -115,4 +128,4 @@ def industrial_co2_peak(tables: dict[str, pd.DataFrame], entry: dict) -> pd.Data
     return pd.DataFrame({"region_code": out["region_code"], "year": year,
                          "value": pd.to_numeric(value, errors="coerce"),
                          "status": out["status"], "level": out["last_value"],
-                         "level_unit": "万吨二氧化碳", "note": out["label_zh"]})
+                         "level_unit": "万吨二氧化碳", "note": out["note_zh"]})
