@@ -1,9 +1,14 @@
-"""Report charts: matplotlib/seaborn figures as PNG with alt text.
+"""Report charts: matplotlib figures as PNG with alt text.
 
 One palette for every chart (the same as report.css). Status is never carried by colour
 alone: bars also carry a hatch per status and a text label (绿/黄/红/未评级), so a chart
 printed in greyscale still reads. Labels are Chinese in "Noto Sans CJK SC"; a glyph the font
 lacks makes matplotlib warn, and the runner fails the region on that warning.
+
+Cheap by design (a report draws about ten of these): plain matplotlib `Figure`s (no pyplot
+state, no seaborn), fixed margins in inches instead of `tight_layout` (which draws the figure
+an extra time), 120 dpi, and RGB PNGs (WeasyPrint re-encodes an RGBA PNG three times).
+Every figure is 7.2 in wide, the A4 text width, so 8 pt in a chart is about 8 pt on paper.
 
 Matplotlib is imported inside the functions: the report kernels import it once while warming
 up, and importing this module stays cheap for everything else.
@@ -24,7 +29,8 @@ COLORS = {"green": "#1a7f37", "yellow": "#b58100", "red": "#c62828", "not_rated"
           "highlight": "#1f2328", "neutral": "#8c959f"}
 HATCH = {"green": "", "yellow": "///", "red": "xxx", "not_rated": "..."}
 STATUS_ZH = {"green": "绿", "yellow": "黄", "red": "红", "not_rated": "未评级"}
-DPI = 150
+DPI = 120
+WIDTH = 7.2  # inches: the A4 text width (178 mm)
 _ready = False
 
 
@@ -32,48 +38,92 @@ class Chart:
     """A PNG with alt text: displays inline in a notebook (the template reads `alt` from the
     output metadata) and embeds as a <figure> in HTML built by the report package."""
 
-    def __init__(self, png: bytes, alt: str, caption: str = ""):
-        self.png, self.alt, self.caption = png, alt, caption
+    def __init__(self, png: bytes, alt: str, caption: str = "", half: bool = False):
+        self.png, self.alt, self.caption, self.half = png, alt, caption, half
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return ({"image/png": base64.b64encode(self.png).decode(), "text/plain": self.alt},
                 {"alt": self.alt})
 
-    def figure_html(self) -> str:
+    def figure_html(self, cls: str | None = None) -> str:
+        cls = cls or ("chart half" if self.half else "chart")
         cap = f"<figcaption>{html.escape(self.caption)}</figcaption>" if self.caption else ""
-        return (f'<figure class="chart"><img src="data:image/png;base64,'
+        return (f'<figure class="{html.escape(cls)}"><img src="data:image/png;base64,'
                 f'{base64.b64encode(self.png).decode()}" alt="{html.escape(self.alt)}">'
                 f"{cap}</figure>")
 
 
+RC = {
+    "font.family": FONT, "font.size": 8, "axes.titlesize": 9, "axes.titleweight": "bold",
+    "axes.titlelocation": "left", "axes.titlepad": 4, "axes.labelsize": 7.5,
+    "axes.labelcolor": "#57606a", "xtick.labelsize": 7.5, "ytick.labelsize": 7.5,
+    "legend.fontsize": 7.5, "legend.frameon": False, "axes.unicode_minus": False,
+    "axes.grid": True, "grid.color": "#e5e7eb", "grid.linewidth": 0.6, "axes.axisbelow": True,
+    "axes.edgecolor": "#afb8c1", "axes.linewidth": 0.6, "axes.spines.top": False,
+    "axes.spines.right": False, "xtick.major.size": 2, "ytick.major.size": 0,
+    "xtick.color": "#57606a", "ytick.color": "#1f2328", "hatch.linewidth": 0.6,
+    "lines.markersize": 4, "figure.dpi": DPI, "savefig.dpi": DPI, "figure.autolayout": False,
+    "figure.facecolor": "white", "axes.facecolor": "white",
+}
+
+
 def setup_matplotlib() -> None:
-    """Agg backend, seaborn's white grid, the CJK font, ASCII minus (U+2212 is not used)."""
+    """Agg backend, the report style (light grid, no top/right spines), the CJK font, ASCII
+    minus (U+2212 is not used). Plain rcParams: no seaborn theme to import or apply."""
     global _ready
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
-    sns.set_theme(style="whitegrid", font=FONT, rc={"axes.unicode_minus": False})
-    plt.rcParams["font.family"] = FONT
-    plt.rcParams["hatch.linewidth"] = 0.6
-    plt.rcParams["figure.autolayout"] = False
+    matplotlib.rcParams.update(RC)
     _ready = True
 
 
-def _plt():
+def _figure(height: float, width: float = WIDTH):
+    """A bare Figure on an Agg canvas (no pyplot: nothing to close, no global registry)."""
     if not _ready:
         setup_matplotlib()
-    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    return plt
+    fig = Figure(figsize=(width, height), dpi=DPI)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _axes(fig, rows: int = 1, cols: int = 1, grid: str = "both"):
+    """Axes with the grid on `grid` ("x", "y" or "both") set at creation: turning a grid off
+    afterwards walks every tick again."""
+    import matplotlib
+
+    with matplotlib.rc_context({"axes.grid.axis": grid}):
+        return fig.subplots(rows, cols, squeeze=False)
+
+
+def _zero_line(ax) -> None:
+    """A horizontal rule at 0 without axhline's autoscale round trip."""
+    from matplotlib.lines import Line2D
+
+    ax.add_line(Line2D([0, 1], [0, 0], transform=ax.get_yaxis_transform(), color="#999",
+                       linewidth=0.6, zorder=1))
+
+
+def _frame(fig, left: float, right: float, top: float, bottom: float, **kw) -> None:
+    """Fixed margins in inches (instead of tight_layout, which costs a draw)."""
+    w, h = fig.get_size_inches()
+    fig.subplots_adjust(left=left / w, right=1 - right / w, top=1 - top / h,
+                        bottom=bottom / h, **kw)
 
 
 def _png(fig) -> bytes:
-    buf = io.BytesIO()  # every chart calls tight_layout: one draw, not two (bbox_inches)
-    fig.savefig(buf, format="png", dpi=DPI)
-    _plt().close(fig)
+    """One draw, RGB (no alpha channel), fast zlib level: small and cheap for WeasyPrint."""
+    from PIL import Image
+
+    canvas = fig.canvas
+    canvas.draw()
+    w, h = canvas.get_width_height()
+    img = Image.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buf = io.BytesIO()
+    img.convert("RGB").save(buf, format="PNG", compress_level=3)
     return buf.getvalue()
 
 
@@ -81,135 +131,215 @@ def _num(v, digits: int = 1) -> str:
     return "—" if v is None or pd.isna(v) else f"{v:.{digits}f}"
 
 
-def status_legend(ax, statuses=("green", "yellow", "red", "not_rated"), **kw) -> None:
+def _status_handles(statuses):
     from matplotlib.patches import Patch
 
-    handles = [Patch(facecolor=COLORS[s], hatch=HATCH[s], edgecolor="white",
-                     label=f"{STATUS_ZH[s]}灯" if s != "not_rated" else "未评级")
-               for s in statuses]
-    ax.legend(handles=handles, fontsize=8, frameon=False, **kw)
+    return [Patch(facecolor=COLORS[s], hatch=HATCH[s], edgecolor="white",
+                  label=f"{STATUS_ZH[s]}灯" if s != "not_rated" else "未评级")
+            for s in statuses]
+
+
+def status_legend(ax, statuses=("green", "yellow", "red", "not_rated"), **kw) -> None:
+    ax.legend(handles=_status_handles(statuses), fontsize=7.5, frameon=False, **kw)
+
+
+def _locator(n: int = 4):
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(n, steps=[1, 2, 2.5, 5, 10])
+
+
+def _year_labels(years: list[int]) -> list[str]:
+    """2020, 21, 22 … : every year ticked, short labels so six fit a small panel."""
+    return [str(y) if i == 0 else f"{y % 100:02d}" for i, y in enumerate(years)]
+
+
+# The three paths of every trajectory panel (seaborn style mapping).
+TRAJ = {
+    "实际": {"color": COLORS["actual"], "dashes": "", "marker": "o"},
+    "序时进度": {"color": COLORS["required"], "dashes": (4, 2), "marker": "X"},
+    "力争进度": {"color": COLORS["stretch"], "dashes": (1, 1.5), "marker": "^"},
+}
 
 
 def trajectory(series: pd.DataFrame, region_name: str, name_zh: str, unit: str,
                baseline_year: int, target: float | None, stretch: float | None,
                year: int, ylabel: str, ax=None) -> str:
-    """Actual path against the required and stretch paths; returns the alt sentence.
+    """Actual path against the required and stretch paths, drawn on `ax` (one panel of
+    `trajectories`); returns the alt sentence."""
+    import seaborn as sns
 
-    Draws on `ax` when given (small multiples), else the caller gets nothing to save; use
-    `trajectory_chart` for a standalone figure.
-    """
     s = series[series["year"] >= baseline_year].sort_values("year")
-    ax.plot(s["year"], s["value"], color=COLORS["actual"], marker="o", linewidth=2,
-            label="实际")
+    lines = [("实际", "value")]
     if s["required_value"].notna().any():
-        ax.plot(s["year"], s["required_value"], color=COLORS["required"], marker="x",
-                linestyle="--", label=f"序时进度（目标{target:g}{unit}）" if target is not None
-                else "序时进度")
+        lines.append(("序时进度", "required_value"))
     if "stretch_required_value" in s and s["stretch_required_value"].notna().any():
-        ax.plot(s["year"], s["stretch_required_value"], color=COLORS["stretch"], marker="^",
-                linestyle=":", label=f"力争进度（{stretch:g}{unit}）" if stretch is not None
-                else "力争进度")
-    ax.axhline(0, color="#999", linewidth=0.8)
-    ax.set_xlabel("年份")
+        lines.append(("力争进度", "stretch_required_value"))
+    long = pd.concat([pd.DataFrame({"year": s["year"], "v": s[col], "line": name})
+                      for name, col in lines], ignore_index=True)
+    order = [name for name, _ in lines]
+    sns.lineplot(data=long, x="year", y="v", hue="line", style="line", hue_order=order,
+                 style_order=order, palette={k: TRAJ[k]["color"] for k in order},
+                 dashes={k: TRAJ[k]["dashes"] for k in order},
+                 markers={k: TRAJ[k]["marker"] for k in order}, estimator=None,
+                 errorbar=None, legend=False, ax=ax)
+    for line, name in zip(ax.get_lines()[-len(order):], order, strict=True):
+        line.set_label(name)  # for the figure's shared legend
+        line.set_linewidth(1.8 if name == "实际" else 1.1)
+        line.set_zorder(3 if name == "实际" else 2)
+    ax.set_xlabel("")
+    if (s[["value", "required_value"]].min().min() or 0) < 0:  # else 0 is the floor anyway
+        _zero_line(ax)
+    years = [int(y) for y in sorted(s["year"].unique())]
+    # first, middle and last year only: every year still has its marker, and each tick is
+    # a handful of artists to draw
+    ticks = sorted({years[0], years[len(years) // 2], years[-1]})
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([str(y) for y in ticks])
+    ax.set_xlim(years[0] - 0.4, years[-1] + 0.4)
     ax.set_ylabel(ylabel)
-    ax.set_xticks(sorted(s["year"].unique()))
-    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    ax.yaxis.set_major_locator(_locator(3))
     last = s[s["year"] == year]
     alt = f"折线图：{region_name}{name_zh}，{baseline_year}年至{year}年"
     if len(last):
         r = last.iloc[0]
         alt += f"，{year}年实际{_num(r['value'])}{unit}，序时进度要求{_num(r['required_value'])}{unit}"
+        if not pd.isna(r["value"]):
+            ax.annotate(_num(r["value"]), (year, r["value"]), textcoords="offset points",
+                        xytext=(0, 5), ha="center", fontsize=7, fontweight="bold")
     return alt
 
 
 def trajectories(panels: list[dict], region_name: str, year: int) -> Chart:
-    """One figure, one panel per indicator: actual against required and stretch paths.
+    """Small multiples, one panel per indicator (three to a row, one legend for all): the
+    actual path against the required and stretch paths.
 
-    Each panel: series, name_zh, short_zh, unit, baseline_year, target, stretch, ylabel.
+    Each panel: series, short_zh, unit, baseline_year, target, stretch, ylabel.
     """
-    plt = _plt()
     n = len(panels)
-    cols = 1 if n == 1 else (2 if n in (2, 4) else 3)
+    cols = min(n, 3)
     rows = math.ceil(n / cols)
-    size = {1: (7.2, 3.4), 2: (8.4, 3.2), 3: (9.6, 2.9)}[cols]
-    fig, axes = plt.subplots(rows, cols, figsize=(size[0], size[1] * rows), squeeze=False)
-    alts = []
+    width = WIDTH / 2 if n == 1 else WIDTH  # one panel: a half-width figure beside the text
+    fig = _figure(0.45 + 1.85 * rows, width)
+    axes = _axes(fig, rows, cols)
+    _frame(fig, 0.5, 0.12, 0.62, 0.28, wspace=0.38, hspace=0.75)
+    alts, stretch = [], False
     for ax, p in zip(axes.flat, panels, strict=False):
         alts.append(trajectory(p["series"], region_name, p["short_zh"], p["unit"],
                                p["baseline_year"], p.get("target"), p.get("stretch"), year,
-                               p["ylabel"], ax=ax))
-        ax.set_title(p["short_zh"] if n > 1 else f"{region_name}：{p['short_zh']}",
-                     fontsize=11 if n == 1 else 9.5)
-        if n > 1:
-            ax.set_xlabel("")
-            ax.tick_params(labelsize=7.5)
-            ax.yaxis.label.set_size(8)
-            ax.legend(loc="upper left", fontsize=6.5, frameon=False)
+                               p["unit"] if n > 1 else p["ylabel"], ax=ax))
+        tgt, st = p.get("target"), p.get("stretch")
+        goal = "" if tgt is None else f"目标{tgt:g}{p['unit']}" + (
+            f"，力争{st:g}{p['unit']}" if st is not None else "")
+        ax.set_title(p["short_zh"], fontsize=8, pad=12 if goal else 4)
+        if goal:  # a lighter second line under the name
+            ax.text(0, 1.025, goal, transform=ax.transAxes, fontsize=7,
+                    color=COLORS["required"], va="bottom")
+        lo, hi = ax.get_ylim()
+        ax.set_ylim(lo, hi + (hi - lo) * 0.12)  # room for the value label
+        stretch = stretch or any(ln.get_label() == "力争进度" for ln in ax.get_lines())
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)
-    fig.tight_layout()
+    h, labels = axes.flat[0].get_legend_handles_labels()
+    if stretch and "力争进度" not in labels:
+        from matplotlib.lines import Line2D
+
+        h.append(Line2D([], [], color=COLORS["stretch"], marker="^", linestyle=":"))
+        labels.append("力争进度")
+    fig.legend(h, labels, loc="upper left", ncol=3, bbox_to_anchor=(0.0, 1.0),
+               fontsize=7.5, handlelength=2.4)
+    if n > 1:
+        fig.text(0.99, 0.985, f"{region_name}，{year}年", ha="right", va="top", fontsize=7.5,
+                 color=COLORS["required"])
+    return Chart(_png(fig), "；".join(alts), half=n == 1)
+
+
+def _comparison_panel(ax, values: pd.DataFrame, highlight: str | None, short_zh: str,
+                      unit: str, required: float | None,
+                      province_value: float | None = None) -> str:
+    v = values.dropna(subset=["value"]).sort_values("value", ascending=True)
+    own = [c == highlight for c in v["region_code"]]
+    ax.barh(range(len(v)), v["value"], height=0.7,  # one call: a bar per region
+            color=[COLORS.get(st, COLORS["neutral"]) for st in v["status"]],
+            hatch=[HATCH.get(st, "") for st in v["status"]],
+            edgecolor=[COLORS["highlight"] if o else "white" for o in own],
+            linewidth=[1.5 if o else 0.4 for o in own])
+    for i, (r, o) in enumerate(zip(v.itertuples(), own, strict=True)):
+        ax.text(r.value, i, f" {r.value:.1f}（{STATUS_ZH.get(r.status, '未评级')}）",
+                va="center", ha="left" if r.value >= 0 else "right", fontsize=7,
+                fontweight="bold" if o else "normal")
+    ax.set_yticks(range(len(v)))
+    labels = ax.set_yticklabels([f"{n} ◀" if c == highlight else n
+                                 for n, c in zip(v["name"], v["region_code"], strict=True)])
+    for lbl, c in zip(labels, v["region_code"], strict=True):
+        if c == highlight:
+            lbl.set_fontweight("bold")
+    if required is not None and not pd.isna(required):
+        ax.axvline(required, color=COLORS["required"], linestyle="--", linewidth=1)
+        ax.text(required, len(v) - 0.3, f"序时进度要求 {required:.1f}", fontsize=7,
+                color=COLORS["required"], ha="center", va="bottom")
+    if province_value is not None and not pd.isna(province_value):
+        ax.axvline(province_value, color=COLORS["stretch"], linestyle=":", linewidth=1)
+        ax.text(province_value, -0.9, f"全省 {province_value:.1f}", fontsize=7,
+                color=COLORS["stretch"], ha="center", va="top")
+    ax.axvline(0, color="#999", linewidth=0.6)
+    lo, hi = min(0, v["value"].min()), max(0, v["value"].max(),
+                                           required if required is not None
+                                           and not pd.isna(required) else 0)
+    pad = (hi - lo) * 0.3 or 1
+    ax.set_xlim(lo - (pad if lo < 0 else 0), hi + pad)
+    ax.set_ylim(-1.3 if province_value is not None else -0.6, len(v) + 0.4)
+    ax.set_xlabel(f"{short_zh}（{unit}）")
+    ax.xaxis.set_major_locator(_locator(4))
+    ax.tick_params(axis="y", length=0)
+    desc = v.sort_values("value", ascending=False)
+    alt = f"条形图：各设区市{short_zh}，由高到低依次为" + "、".join(
+        f"{n}{x:.1f}" for n, x in zip(desc["name"], desc["value"], strict=True))
+    if highlight:
+        own = v[v["region_code"] == highlight]
+        if len(own):
+            alt += f"；本市{own.iloc[0]['name']}为{own.iloc[0]['value']:.1f}{unit}"
+    return alt
+
+
+def comparisons(specs: list[dict], highlight: str | None) -> Chart:
+    """The municipalities side by side on one or more indicators (one panel each, one status
+    legend): bars best first, status by colour, hatch and label, this region outlined.
+
+    Each spec: values (region_code, name, value, status), short_zh, unit, required,
+    province_value (optional)."""
+    k = len(specs)
+    n = max(len(s["values"].dropna(subset=["value"])) for s in specs)
+    fig = _figure(0.19 * n + 1.05)
+    axes = _axes(fig, 1, k, grid="x")[0]
+    left, right = 0.62, 0.1
+    width = (WIDTH - left - right - (k - 1) * 0.72) / k
+    _frame(fig, left, right, 0.3, 0.42, wspace=0.72 / width)
+    alts, seen = [], set()
+    for ax, s in zip(axes, specs, strict=True):
+        alts.append(_comparison_panel(ax, s["values"], highlight, s["short_zh"], s["unit"],
+                                      s.get("required"), s.get("province_value")))
+        seen |= set(s["values"]["status"])
+    fig.legend(handles=_status_handles(sorted(seen & set(STATUS_ZH), key=list(STATUS_ZH).index)),
+               loc="upper left", ncol=4, bbox_to_anchor=(0.0, 1.0), fontsize=7.5)
+    fig.text(0.99, 0.985, "各设区市比较（◀ 为本市）" if highlight else "各设区市比较",
+             ha="right", va="top", fontsize=7.5, color=COLORS["required"])
     return Chart(_png(fig), "；".join(alts))
 
 
 def comparison(values: pd.DataFrame, highlight: str | None, short_zh: str, unit: str,
                required: float | None, province_value: float | None = None) -> Chart:
-    """Horizontal bars, one per municipality, best first; status by colour, hatch and label.
-
-    `values`: region_code, name, value, status. `highlight`: the report's own region.
-    """
-    plt = _plt()
-    v = values.dropna(subset=["value"]).sort_values("value", ascending=True)
-    fig, ax = plt.subplots(figsize=(7.2, 0.32 * len(v) + 1.2))
-    for i, r in enumerate(v.itertuples()):
-        own = r.region_code == highlight
-        ax.barh(i, r.value, color=COLORS.get(r.status, COLORS["neutral"]),
-                hatch=HATCH.get(r.status, ""), edgecolor=COLORS["highlight"] if own else "white",
-                linewidth=1.8 if own else 0.5)
-        ax.text(r.value, i, f" {r.value:.1f}（{STATUS_ZH.get(r.status, '未评级')}）",
-                va="center", ha="left" if r.value >= 0 else "right", fontsize=8,
-                fontweight="bold" if own else "normal")
-    ax.set_yticks(range(len(v)))
-    ax.set_yticklabels([f"{n} ◀" if c == highlight else n
-                        for n, c in zip(v["name"], v["region_code"], strict=True)])
-    for lbl, c in zip(ax.get_yticklabels(), v["region_code"], strict=True):
-        if c == highlight:
-            lbl.set_fontweight("bold")
-    if required is not None and not pd.isna(required):
-        ax.axvline(required, color=COLORS["required"], linestyle="--", linewidth=1.2)
-        ax.text(required, len(v) - 0.4, f"序时进度要求 {required:.1f}", fontsize=8,
-                color=COLORS["required"], ha="center", va="bottom")
-    if province_value is not None and not pd.isna(province_value):
-        ax.axvline(province_value, color=COLORS["stretch"], linestyle=":", linewidth=1.2)
-        ax.text(province_value, -0.9, f"全省 {province_value:.1f}", fontsize=8,
-                color=COLORS["stretch"], ha="center", va="top")
-    ax.axvline(0, color="#999", linewidth=0.8)
-    lo, hi = min(0, v["value"].min()), max(0, v["value"].max(),
-                                           required if required is not None
-                                           and not pd.isna(required) else 0)
-    pad = (hi - lo) * 0.22 or 1
-    ax.set_xlim(lo - (pad if lo < 0 else 0), hi + pad)
-    ax.set_ylim(-1.4, len(v) + 0.2)
-    ax.set_xlabel(f"{short_zh}（{unit}）")
-    ax.grid(axis="y", visible=False)
-    status_legend(ax, sorted(set(v["status"]), key=list(STATUS_ZH).index),
-                  loc="lower right")
-    order = list(v.sort_values("value", ascending=False)["name"])
-    alt = f"条形图：各设区市{short_zh}，由高到低依次为" + "、".join(
-        f"{n}{x:.1f}" for n, x in zip(order, v.sort_values("value", ascending=False)["value"],
-                                     strict=True))
-    if highlight:
-        own = v[v["region_code"] == highlight]
-        if len(own):
-            alt += f"；本市{own.iloc[0]['name']}为{own.iloc[0]['value']:.1f}{unit}"
-    fig.tight_layout()
-    return Chart(_png(fig), alt)
+    """One indicator across the municipalities (see `comparisons`)."""
+    return comparisons([{"values": values, "short_zh": short_zh, "unit": unit,
+                         "required": required, "province_value": province_value}], highlight)
 
 
 def waterfall(structure: float, intensity: float, total: float, region_name: str,
               base_year: int, year: int) -> Chart:
     """LMDI drivers of the change in aggregate energy intensity: two steps and the total."""
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(6.4, 3.2))
+    fig = _figure(2.2)
+    ax = _axes(fig, grid="y")[0, 0]
+    _frame(fig, 0.75, 0.15, 0.3, 0.28)
     steps = [("结构效应", 0.0, structure), ("强度效应", structure, intensity),
              ("合计变化", 0.0, total)]
     for i, (label, start, delta) in enumerate(steps):
@@ -218,23 +348,22 @@ def waterfall(structure: float, intensity: float, total: float, region_name: str
         hatch = "" if good else HATCH["red"]
         if label == "合计变化":
             color, hatch = COLORS["actual"], ""
-        ax.bar(i, delta, bottom=start, color=color, hatch=hatch, edgecolor="white", width=0.6)
+        ax.bar(i, delta, bottom=start, color=color, hatch=hatch, edgecolor="white", width=0.5)
         top = start + delta
-        ax.text(i, max(start, top), f"{delta:+.3f}\n{'降低' if delta <= 0 else '推高'}",
-                ha="center", va="bottom", fontsize=8)
+        ax.text(i, max(start, top), f"{delta:+.3f} {'降低' if delta <= 0 else '推高'}",
+                ha="center", va="bottom", fontsize=7.5)
         if i == 0:
-            ax.plot([i + 0.3, i + 0.7], [top, top], color="#999", linewidth=0.8)
-    ax.axhline(0, color="#999", linewidth=0.8)
+            ax.plot([i + 0.25, i + 0.75], [top, top], color="#999", linewidth=0.8)
+    _zero_line(ax)
     ax.set_xticks(range(3))
-    ax.set_xticklabels([s[0] for s in steps])
-    ax.set_ylabel("能耗强度变化（吨标准煤/万元）")
+    ax.set_xticklabels([s[0] for s in steps], fontsize=8)
+    ax.tick_params(axis="x", length=0)
+    ax.set_ylabel("吨标准煤/万元")
     lo = min(0, structure, structure + intensity, total)
     hi = max(0, structure, structure + intensity, total)
-    pad = (hi - lo) * 0.35 or 0.01
+    pad = (hi - lo) * 0.25 or 0.01
     ax.set_ylim(lo - pad * 0.3, hi + pad)
-    ax.set_title(f"{region_name}：{base_year}—{year}年能耗强度变化的因素分解", fontsize=11)
-    ax.grid(axis="x", visible=False)
-    fig.tight_layout()
+    ax.set_title(f"{region_name}：{base_year}—{year}年能耗强度变化的因素分解")
     alt = (f"瀑布图：{region_name}{base_year}年至{year}年规上工业能耗强度变化{total:+.3f}吨标准煤/万元，"
            f"其中行业结构效应{structure:+.3f}，行业能效（强度）效应{intensity:+.3f}")
     return Chart(_png(fig), alt)
@@ -243,26 +372,27 @@ def waterfall(structure: float, intensity: float, total: float, region_name: str
 def sector_bars(df: pd.DataFrame, region_name: str, base_year: int, year: int) -> Chart:
     """Energy use by key sector, base year against the reporting year, with the change in
     each sector's intensity as a label. `df`: sector_zh, energy_base, energy, intensity_change."""
-    plt = _plt()
     d = df.sort_values("energy", ascending=True)
-    fig, ax = plt.subplots(figsize=(7.2, 0.42 * len(d) + 1.3))
+    fig = _figure(0.27 * len(d) + 0.75)
+    ax = _axes(fig, grid="x")[0, 0]
+    _frame(fig, 1.0, 0.12, 0.3, 0.38)
     y = range(len(d))
-    ax.barh([i + 0.2 for i in y], d["energy_base"], height=0.38, color="#d0d7de",
-            edgecolor=COLORS["required"], hatch="...", label=f"{base_year}年")
-    ax.barh([i - 0.2 for i in y], d["energy"], height=0.38, color=COLORS["actual"],
+    ax.barh([i + 0.19 for i in y], d["energy_base"], height=0.36, color="#d0d7de",
+            edgecolor=COLORS["required"], hatch="...", linewidth=0.4, label=f"{base_year}年")
+    ax.barh([i - 0.19 for i in y], d["energy"], height=0.36, color=COLORS["actual"],
             label=f"{year}年")
     for i, r in zip(y, d.itertuples(), strict=True):
         ch = r.intensity_change
         ax.text(max(r.energy, r.energy_base), i, "" if pd.isna(ch) else
-                f"  强度{'下降' if ch <= 0 else '上升'}{abs(ch):.1f}%", va="center", fontsize=8)
+                f"  强度{'下降' if ch <= 0 else '上升'}{abs(ch):.1f}%", va="center", fontsize=7)
     ax.set_yticks(list(y))
     ax.set_yticklabels(d["sector_zh"])
+    ax.tick_params(axis="y", length=0)
     ax.set_xlabel("能源消费量（万吨标准煤）")
-    ax.set_xlim(0, max(d["energy"].max(), d["energy_base"].max()) * 1.35)
-    ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
-    ax.set_title(f"{region_name}：重点行业能源消费", fontsize=11)
-    fig.tight_layout()
+    ax.set_xlim(0, max(d["energy"].max(), d["energy_base"].max()) * 1.3)
+    ax.set_ylim(-0.6, len(d) - 0.4)
+    ax.legend(loc="lower right", ncol=2)
+    ax.set_title(f"{region_name}：重点行业能源消费")
     top = d.sort_values("energy", ascending=False).head(3)
     alt = (f"条形图：{region_name}{base_year}年与{year}年各重点行业能源消费量，{year}年最多的是"
            + "、".join(f"{r.sector_zh}{r.energy:.0f}万吨标准煤" for r in top.itertuples()))
@@ -274,22 +404,22 @@ GRADE_STATUS = {1: "green", 2: "green", 3: "yellow", 4: "red", 5: "red"}
 
 def grade_distribution(counts: dict[int, int], title: str) -> Chart:
     """Enterprises by 碳效等级 1 (best) to 5; colours follow the report's status palette."""
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(6.4, 2.9))
+    fig = _figure(2.0)
+    ax = _axes(fig, grid="y")[0, 0]
+    _frame(fig, 0.6, 0.12, 0.3, 0.42)
     grades = [1, 2, 3, 4, 5]
     vals = [int(counts.get(g, 0)) for g in grades]
     for g, v in zip(grades, vals, strict=True):
         st = GRADE_STATUS[g]
-        ax.bar(g, v, color=COLORS[st], hatch=HATCH[st], edgecolor="white", width=0.65)
-        ax.text(g, v, f"{v}", ha="center", va="bottom", fontsize=9)
+        ax.bar(g, v, color=COLORS[st], hatch=HATCH[st], edgecolor="white", width=0.55)
+        ax.text(g, v, f"{v}", ha="center", va="bottom", fontsize=7.5)
     ax.set_xticks(grades)
     ax.set_xticklabels([f"{g}级" for g in grades])
+    ax.tick_params(axis="x", length=0)
     ax.set_xlabel("碳效等级（1级最优，5级最差）")
     ax.set_ylabel("企业数（家）")
-    ax.set_ylim(0, max(vals + [1]) * 1.2)
-    ax.grid(axis="x", visible=False)
-    ax.set_title(title, fontsize=11)
-    fig.tight_layout()
+    ax.set_ylim(0, max(vals + [1]) * 1.22)
+    ax.set_title(title)
     total = sum(vals) or 1
     alt = (f"柱状图：{title}，共{sum(vals)}家；"
            + "、".join(f"{g}级{v}家（{v / total * 100:.0f}%）"
@@ -300,35 +430,38 @@ def grade_distribution(counts: dict[int, int], title: str) -> Chart:
 def co2_outlook(co2: pd.DataFrame, region_name: str, peak: dict | None,
                 deadline: int = 2030) -> Chart:
     """Industrial CO2 by year, the maximum marked, and the projected peak when there is one."""
-    plt = _plt()
     s = co2.sort_values("year")
-    fig, ax = plt.subplots(figsize=(7.2, 3.3))
-    ax.plot(s["year"], s["co2_total"], color=COLORS["actual"], marker="o", linewidth=2,
+    fig = _figure(2.4)
+    ax = _axes(fig)[0, 0]
+    _frame(fig, 0.7, 0.12, 0.3, 0.3)
+    ax.plot(s["year"], s["co2_total"], color=COLORS["actual"], marker="o", linewidth=1.8,
             label="工业二氧化碳排放")
     if "co2_excl_state_listed" in s and s["co2_excl_state_listed"].notna().any():
         ax.plot(s["year"], s["co2_excl_state_listed"], color=COLORS["required"], marker="s",
-                linestyle="--", label="不含国家单列项目")
+                markersize=3, linestyle="--", linewidth=1.1, label="不含国家单列项目")
     i = s["co2_total"].idxmax()
     ax.annotate(f"最高 {s.at[i, 'co2_total']:.0f}（{int(s.at[i, 'year'])}年）",
                 (s.at[i, "year"], s.at[i, "co2_total"]), textcoords="offset points",
-                xytext=(0, 8), ha="center", fontsize=8)
-    lo, hi = ax.get_ylim()
-    ax.set_ylim(lo, hi + (hi - lo) * 0.15)
-    ax.axvline(deadline, color=COLORS["red"], linestyle=":", linewidth=1.2)
-    ax.text(deadline, ax.get_ylim()[0], f" {deadline}年达峰期限", fontsize=8,
-            color=COLORS["red"], va="bottom")
+                xytext=(0, 6), ha="center", fontsize=7)
+    ax.axvline(deadline, color=COLORS["red"], linestyle=":", linewidth=1)
     if peak and peak.get("projected_peak_year") and not pd.isna(peak.get("projected_peak_year")):
         py, pl = int(peak["projected_peak_year"]), peak.get("projected_peak_level")
         if pl is not None and not pd.isna(pl):
             ly, lv = int(s["year"].iloc[-1]), float(s["co2_total"].iloc[-1])
             ax.plot([ly, py], [lv, pl], color=COLORS["stretch"], linestyle="--", marker="^",
-                    label="趋势推算（预测）")
-    ax.set_xlim(s["year"].min() - 0.5, max(deadline, s["year"].max()) + 0.8)
-    ax.set_xlabel("年份")
+                    markersize=3, linewidth=1.1, label="趋势推算（预测）")
+    lo, hi = ax.get_ylim()
+    ax.set_ylim(lo, hi + (hi - lo) * 0.18)
+    ax.text(deadline - 0.15, lo, f"{deadline}年达峰期限", fontsize=7, color=COLORS["red"],
+            va="bottom", ha="right")
+    last = max(deadline, int(s["year"].max()))
+    years = list(range(int(s["year"].min()), last + 1))
+    ax.set_xticks(years)
+    ax.set_xticklabels(_year_labels(years))
+    ax.set_xlim(years[0] - 0.5, last + 0.8)
     ax.set_ylabel("万吨二氧化碳")
-    ax.legend(loc="upper left", fontsize=8, frameon=False)
-    ax.set_title(f"{region_name}：工业二氧化碳排放与达峰展望", fontsize=11)
-    fig.tight_layout()
+    ax.legend(loc="upper left", ncol=3)
+    ax.set_title(f"{region_name}：工业二氧化碳排放与达峰展望")
     alt = (f"折线图：{region_name}工业二氧化碳排放，{int(s['year'].iloc[0])}年至"
            f"{int(s['year'].iloc[-1])}年，{int(s['year'].iloc[-1])}年为"
            f"{s['co2_total'].iloc[-1]:.0f}万吨，最高值出现在{int(s.at[i, 'year'])}年")
@@ -343,28 +476,28 @@ def rank_strip(rows: pd.DataFrame, region_name: str) -> Chart:
 
     `rows`: short_zh, rank, rank_of, status, others (list of the other municipalities' ranks).
     """
-    plt = _plt()
     r = rows.reset_index(drop=True)
     n = len(r)
-    fig, ax = plt.subplots(figsize=(7.2, 0.34 * n + 1.1))
+    fig = _figure(0.26 * n + 0.8)
+    ax = _axes(fig, grid="x")[0, 0]
+    _frame(fig, 1.7, 0.12, 0.3, 0.4)
     for i, x in enumerate(r.itertuples()):
         y = n - 1 - i
         ax.plot([1, x.rank_of], [y, y], color="#d0d7de", linewidth=1, zorder=1)
-        ax.scatter(x.others, [y] * len(x.others), s=14, color=COLORS["neutral"], zorder=2)
-        ax.scatter([x.rank], [y], s=90, color=COLORS.get(x.status, COLORS["neutral"]),
-                   hatch=HATCH.get(x.status, ""), edgecolor=COLORS["highlight"], linewidth=1.2,
+        ax.scatter(x.others, [y] * len(x.others), s=12, color=COLORS["neutral"], zorder=2)
+        ax.scatter([x.rank], [y], s=70, color=COLORS.get(x.status, COLORS["neutral"]),
+                   hatch=HATCH.get(x.status, ""), edgecolor=COLORS["highlight"], linewidth=1.1,
                    marker={"green": "o", "yellow": "D", "red": "s"}.get(x.status, "o"), zorder=3)
         ax.text(x.rank_of + 0.4, y, f"第{int(x.rank)}/{int(x.rank_of)}（{STATUS_ZH.get(x.status, '未评级')}）",
-                va="center", fontsize=8)
+                va="center", fontsize=7)
     ax.set_yticks(range(n))
-    ax.set_yticklabels(list(r["short_zh"])[::-1], fontsize=8.5)
+    ax.set_yticklabels(list(r["short_zh"])[::-1])
+    ax.tick_params(axis="y", length=0)
     top = int(r["rank_of"].max())
     ax.set_xlim(0.5, top + 3.2)
     ax.set_xticks(range(1, top + 1))
     ax.set_xlabel("在设区市中的排名（1＝最好）")
-    ax.grid(axis="y", visible=False)
-    ax.set_title(f"{region_name}与其他设区市比较（大标记为本市，灰点为其他设区市）", fontsize=10)
-    fig.tight_layout()
+    ax.set_title(f"{region_name}与其他设区市比较（大标记为本市，灰点为其他设区市）")
     alt = (f"排名图：{region_name}在各项指标中的设区市排名，"
            + "、".join(f"{x.short_zh}第{int(x.rank)}/{int(x.rank_of)}" for x in r.itertuples()))
     return Chart(_png(fig), alt)

@@ -51,8 +51,8 @@ def grade(value: float | None, required: float, preset: dict, higher_is_better: 
     `value` and `required` are progress in the indicator's unit; for intensity reductions
     they are the cumulative reduction in %, so a negative value means intensity rose.
     """
-    if value is None or math.isnan(value):
-        return NOT_RATED
+    if value is None or math.isnan(value) or required is None or math.isnan(required):
+        return NOT_RATED  # nothing to grade, or nothing to grade against
     sign = 1 if higher_is_better else -1
     method = preset["method"]
     if method == "direction_and_pace":

@@ -68,9 +68,14 @@ def add_contents(html: str, min_sections: int = 5) -> str:
     html = _H2.sub(number, html)
     if len(entries) < min_sections:
         return _TOC.sub("", html)
-    items = "".join(f'<li><a href="#{i}">{t}</a></li>' for i, t in entries)
+    # two lists side by side (CSS columns would cost WeasyPrint a balancing pass per page)
+    half = (len(entries) + 1) // 2
+    lists = "".join(
+        f'<ol start="{start + 1}">'
+        + "".join(f'<li><a href="#{i}">{t}</a></li>' for i, t in entries[start:start + half])
+        + "</ol>" for start in (0, half) if entries[start:start + half])
     toc = ('<nav class="toc" aria-label="目录"><p class="toc-title">目录</p>'
-           f"<ol>{items}</ol></nav>")
+           f'<div class="toc-cols">{lists}</div></nav>')
     return _TOC.sub(lambda _: toc, html, count=1)
 
 

@@ -239,7 +239,8 @@ def indicator_sentence(ctx: ReportContext, row) -> str:
     if _isna(row.value) or _isna(row.required_value):  # milestones: a judgement, not a number
         note = "" if _isna(row.not_rated_reason) or not str(row.not_rated_reason) else \
             f"：{str(row.not_rated_reason).rstrip('。')}"
-        return f"{name}{STATUS_WORDS[row.status]}（{STATUS_ZH[row.status]}灯）{note}。"
+        judged = f"：{_note(row)}，" if _note(row) else ""
+        return f"{name}{judged}{STATUS_WORDS[row.status]}（{STATUS_ZH[row.status]}灯）{note}。"
     verdict = {
         "green": "已达到序时进度（绿灯）",
         "yellow": f"落后于序时进度{_gap_text(row, e)}（黄灯）",
@@ -354,10 +355,21 @@ def summary_sentences(ctx: ReportContext) -> list[str]:
 
 
 def summary(ctx: ReportContext) -> HTML:
+    """The tallies and the verdict in words. On the page the not-rated indicators share one
+    line (their reasons are the notes under the overview table and in each section)."""
     sents = summary_sentences(ctx)
     body = f"<p class=lead>{esc(sents[0])}</p>"
-    if len(sents) > 1:
-        body += "<ul>" + "".join(f"<li>{esc(s)}</li>" for s in sents[1:]) + "</ul>"
+    rest = [s for s in sents[1:] if not s.startswith("未评级：")]
+    nr = ctx.indicators[~ctx.indicators["status"].isin(["green", "yellow", "red"])]
+    if len(nr) and len(nr) < len(ctx.indicators):
+        names = "、".join(entry(r.indicator_id, r)["short_zh"] for r in _sorted(nr).itertuples())
+        line = f"未评级（{len(nr)}项）：{names}。原因见“指标总览”表下注释。"
+        at = next((i for i, s in enumerate(rest) if s.startswith(("2", "工业二氧化碳"))), len(rest))
+        rest.insert(at, line)
+    elif len(nr):
+        rest += [s for s in sents[1:] if s.startswith("未评级：")]
+    if rest:
+        body += "<ul>" + "".join(f"<li>{esc(s)}</li>" for s in rest) + "</ul>"
     cls = esc(ctx.verdict.get("verdict", "pass"))
     counts = "".join(
         f'<div class="tally {s}">{light(s)}<strong>{int((ctx.indicators["status"] == s).sum())}</strong>'
@@ -414,42 +426,122 @@ def _sorted(ind: pd.DataFrame) -> pd.DataFrame:
     return ind.assign(_k=key).sort_values("_k").drop(columns="_k")
 
 
+STATUS_SHORT = {"green": "达到进度", "yellow": "落后", "red": "明显落后", "not_rated": ""}
+FOOTNOTE_MARKS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓㉔㉕㉖㉗㉘㉙㉚㉛㉜㉝㉞㉟"
+
+
+def _mark(i: int) -> str:
+    return FOOTNOTE_MARKS[i] if i < len(FOOTNOTE_MARKS) else f"({i + 1})"
+
+
+def _reason(row) -> str:
+    return str(row.not_rated_reason).rstrip("。") if not _isna(row.not_rated_reason) else "数据缺失"
+
+
+def _note(row) -> str:
+    """The indicator's own qualitative note (e.g. the peak judgement 平台期), or ''."""
+    n = getattr(row, "note", None)
+    return "" if _isna(n) else str(n).strip()
+
+
+def not_rated_notes(ctx: ReportContext) -> dict[str, int]:
+    """indicator_id -> the number of its note under the overview table (in table order)."""
+    nr = _sorted(ctx.indicators)
+    nr = nr[~nr["status"].isin(["green", "yellow", "red"])]
+    return {i: n for n, i in enumerate(nr["indicator_id"], start=1)}
+
+
+def _fn_link(ctx: ReportContext, n: int) -> str:
+    return f'<a class="fn" href="#fn-{esc(ctx.region_code)}-{n}">{_mark(n - 1)}</a>'
+
+
 def _status_cell(row) -> str:
     note = STATUS_WORDS.get(row.status, "未评级")
     if row.status not in ("green", "yellow", "red"):
-        note = str(row.not_rated_reason) if not _isna(row.not_rated_reason) else "数据缺失"
+        note = _reason(row)
     return f"{light(row.status)}<br><span class=note>{esc(note)}</span>"
 
 
+def _is_milestone(row, e: dict) -> bool:
+    return e.get("kind") == "milestone" or (row.unit == "年" and _isna(row.value))
+
+
 def headline_table(ctx: ReportContext, rows: pd.DataFrame | None = None) -> HTML:
-    """Every indicator: value, target, required pace, light and word, change, rank."""
+    """Every indicator, grouped by the plan's sections: value, target, required pace, light
+    and a short word, change on the year with last year's light, rank. Why an indicator is
+    not rated goes to a numbered note below the table, so every row stays one or two lines."""
     rows = _sorted(ctx.indicators if rows is None else rows)
-    out = []
+    years = rows["target_year"].dropna().astype(int)
+    main_year = int(years.mode().iloc[0]) if len(years) else ctx.year
+    groups = {g["id"]: g for g in reference.task_groups()}
+    out, notes, current = [], [], None
     for row in rows.itertuples():
         e = entry(row.indicator_id, row)
+        gid = e.get("task_group") or "other"
+        if gid != current:
+            current = gid
+            g = groups.get(gid, {"title_zh": "其他指标", "section": ""})
+            out.append(f'<tr class="group"><th colspan="8" scope="rowgroup">'
+                       f"{esc(_group_heading(g))}</th></tr>")
+        milestone = _is_milestone(row, e)
         rank = f"{int(row.rank)}/{int(row.rank_of)}" if not _isna(row.rank) else "—"
         delta = (row.value - row.prev_value) if not (_isna(row.value) or _isna(row.prev_value)) \
             else math.nan
-        prev = "" if _isna(row.prev_status) else f"<br>上年{light(row.prev_status)}"
+        if milestone:  # a judgement: its first clause here, the whole note under the name
+            value = esc(_note(row).split("，")[0]) or "—"
+            target = "—" if _isna(row.target_value) else f"{int(row.target_value)}年前"
+            required = "—"
+        else:
+            value = esc(fmt_value(row.value, row.unit))
+            if note := _note(row):
+                value += f"<br><span class=note>{esc(note)}</span>"
+            target = esc(_target_text(row)).replace("（力争", "<br>（力争")
+            required = esc(fmt_value(row.required_value, row.unit))
+        if not _isna(row.target_year) and int(row.target_year) != main_year and not milestone:
+            target += f"<br><span class=note>{int(row.target_year)}年</span>"
+        status = light(row.status)
+        if row.status in STATUS_SHORT and STATUS_SHORT[row.status]:
+            status += f" <span class=word>{STATUS_SHORT[row.status]}</span>"
+        elif row.status not in ("green", "yellow", "red"):
+            notes.append((e["short_zh"], _reason(row)))
+            status += " " + _fn_link(ctx, len(notes))
+        section = str(e.get("plan_section") or "")
+        g = groups.get(gid, {})
+        if section in (f"{g.get('section', '')}、{g.get('title_zh', '')}", g.get("section")):
+            section = ""  # the group row above says it already
+        ref = f" <span class=ref>{esc(section)}</span>" if section else ""
+        judged = (f'<br><span class="note">{esc(_note(row))}</span>'
+                  if milestone and "，" in _note(row) else "")
         out.append(
             "<tr>"
-            f"<td>{esc(e['name_zh'])}<br><span class=note>{esc(e.get('plan_section', ''))}</span></td>"
-            f'<td class="num">{esc(fmt_value(row.value, row.unit))}</td>'
-            f'<td class="num">{esc(_target_text(row))}<br><span class=note>'
-            f"{'' if _isna(row.target_year) else int(row.target_year)}年</span></td>"
-            f'<td class="num">{esc(fmt_value(row.required_value, row.unit))}</td>'
-            f"<td>{_status_cell(row)}</td>"
-            f'<td class="num">{esc(fmt_delta(delta, row.unit))}{prev}</td>'
+            f"<td>{esc(e['name_zh'])}{ref}{judged}</td>"
+            f'<td class="num">{value}</td>'
+            f'<td class="num">{target}</td>'
+            f'<td class="num">{required}</td>'
+            f'<td class="status">{status}</td>'
+            f'<td class="num">{esc(fmt_delta(delta, row.unit).replace("个百分点", ""))}</td>'
+            f'<td class="prev">{"—" if _isna(row.prev_status) else light(row.prev_status)}</td>'
             f'<td class="num">{rank}</td>'
             "</tr>"
         )
-    head = ("<tr><th>指标</th><th class=num>实际值</th><th class=num>目标</th>"
-            f"<th class=num>{ctx.year}年序时进度要求</th><th>状态</th><th class=num>较上年</th>"
-            "<th class=num>排名</th></tr>")
-    return HTML(f'<div class="table-scroll"><table class="overview"><thead>{head}</thead>'
-                f"<tbody>{''.join(out)}</tbody></table></div>"
-                '<p class="note">状态：绿＝达到序时进度；黄＝落后于序时进度；红＝强度不降反升或落后差距较大'
-                "（各指标评级规则见附录“方法说明”）；未评级＝数据缺失、未通过数据质量检查或仅有全省数据。"
+    head = ("<tr><th>指标</th><th class=num>实际值</th>"
+            f"<th class=num>{main_year}年目标</th><th class=num>序时进度要求</th>"
+            "<th>状态</th><th class=num>较上年</th><th>上年</th><th class=num>排名</th></tr>")
+    cols = ('<colgroup><col class="c-name"><col class="c-val"><col class="c-tgt"><col class="c-req">'
+            '<col class="c-st"><col class="c-delta"><col class="c-prev"><col class="c-rank">'
+            "</colgroup>")
+    foot = ""
+    if notes:
+        items = "".join(
+            f'<li id="fn-{esc(ctx.region_code)}-{i + 1}"><span class=mark>{_mark(i)}</span>'
+            f"{esc(name)}：{esc(reason)}。</li>" for i, (name, reason) in enumerate(notes))
+        foot = f'<ol class="footnotes" aria-label="未评级原因">{items}</ol>'
+    return HTML(f'<div class="table-scroll"><table class="overview">{cols}<thead>{head}</thead>'
+                f"<tbody>{''.join(out)}</tbody></table></div>{foot}"
+                '<p class="note legend">状态：绿＝达到序时进度；黄＝落后于序时进度；红＝强度不降反升或落后差距较大'
+                "（各指标评级规则见附录“方法说明”）；未评级＝数据缺失、未通过数据质量检查或仅有全省数据，"
+                "原因见表下编号注释。序时进度要求为按计划进度本年度应达到的水平；"
+                "百分比指标的较上年变化以百分点计；“上年”为上年度的状态。"
                 "排名为11个设区市中的位次（1＝最好）。</p>")
 
 
@@ -484,8 +576,7 @@ def _trajectory_panels(ctx: ReportContext, ids: list[str]) -> list[dict]:
     return panels
 
 
-def comparison_chart(ctx: ReportContext, indicator_id: str) -> Chart | None:
-    """This municipality against the other ten (the province: all eleven, and its own value)."""
+def _comparison_spec(ctx: ReportContext, indicator_id: str) -> dict | None:
     a = ctx.all_regions
     rows = a[(a["indicator_id"] == indicator_id)
              & a["region_code"].isin(reference.municipality_codes())].dropna(subset=["value"])
@@ -499,10 +590,20 @@ def comparison_chart(ctx: ReportContext, indicator_id: str) -> Chart | None:
     values = pd.DataFrame({"region_code": rows["region_code"],
                            "name": rows["region_code"].map(reference.region_name),
                            "value": rows["value"], "status": rows["status"]})
-    return charts.comparison(values, None if ctx.is_province else ctx.region_code,
-                             e["short_zh"], rows.iloc[0]["unit"], required,
-                             float(prov["value"].iloc[0]) if len(prov) and ctx.is_province
-                             and not _isna(prov["value"].iloc[0]) else None)
+    pv = (float(prov["value"].iloc[0]) if len(prov) and ctx.is_province
+          and not _isna(prov["value"].iloc[0]) else None)
+    return {"values": values, "short_zh": e["short_zh"], "unit": rows.iloc[0]["unit"],
+            "required": required, "province_value": pv}
+
+
+def comparison_chart(ctx: ReportContext, indicator_id: str | list[str]) -> Chart | None:
+    """This municipality against the other ten (the province: all eleven, and its own value);
+    several indicators give one figure with a panel each."""
+    ids = [indicator_id] if isinstance(indicator_id, str) else list(indicator_id)
+    specs = [s for s in (_comparison_spec(ctx, i) for i in ids) if s is not None]
+    if not specs:
+        return None
+    return charts.comparisons(specs, None if ctx.is_province else ctx.region_code)
 
 
 def rank_chart(ctx: ReportContext) -> HTML | Chart:
@@ -542,6 +643,7 @@ def task_groups(ctx: ReportContext) -> HTML:
         by_group.setdefault(entry(row.indicator_id, row).get("task_group") or "other",
                             []).append(row)
     groups = list(reference.task_groups())
+    marks = not_rated_notes(ctx)
     if "other" in by_group:
         groups.append({"id": "other", "title_zh": "其他指标", "section": ""})
     for g in groups:
@@ -551,27 +653,42 @@ def task_groups(ctx: ReportContext) -> HTML:
         rated = sorted((r for r in rows if r.status in ("red", "yellow", "green")),
                        key=lambda r: STATUS_ORDER.index(r.status))
         panels = _trajectory_panels(ctx, [r.indicator_id for r in rated][:MAX_PANELS])
+        beside = ""
         if panels:
-            blocks.append(charts.trajectories(panels, ctx.region_name, ctx.year).figure_html())
-        for r in rows:  # the headline intensities, city by city (the rest: rank_chart)
-            if (entry(r.indicator_id, r).get("kind") == "intensity_reduction"
-                    and g["id"] == "main_targets" and not _isna(r.rank_of) and r.rank_of >= 2):
-                c = comparison_chart(ctx, r.indicator_id)
-                if c is not None:
-                    blocks.append(c.figure_html())
+            chart = charts.trajectories(panels, ctx.region_name, ctx.year)
+            if chart.half:  # one panel: beside the text, not a full-width picture
+                beside = chart.figure_html()
+            else:
+                blocks.append(chart.figure_html())
+        # the headline intensities, city by city, side by side in one figure
+        compared = [r.indicator_id for r in rows
+                    if entry(r.indicator_id, r).get("kind") == "intensity_reduction"
+                    and g["id"] == "main_targets" and not _isna(r.rank_of) and r.rank_of >= 2]
+        if compared and (c := comparison_chart(ctx, compared)) is not None:
+            blocks.append(c.figure_html())
         if g["id"] == "main_targets":
             blocks += _driver_blocks(ctx)
         elif g["id"] == "key_sectors":
             blocks += _sector_blocks(ctx)
-        if not rows and not blocks:
+        if not rows and not blocks and not beside:
             empty.append(_group_heading(g))
             continue
-        body = "".join(f'<p class="ind">{light(r.status)} {esc(indicator_sentence(ctx, r))}</p>'
-                       for r in rows)
-        first = blocks.pop(0) if blocks else ""
-        # the heading never ends a page alone: it travels with its text and first figure
+        lines = [f'<p class="ind">{light(r.status)} {esc(indicator_sentence(ctx, r))}</p>'
+                 for r in rows if r.status in ("green", "yellow", "red")]
+        unrated = [r for r in rows if r.status not in ("green", "yellow", "red")]
+        if unrated:  # one line: the reasons are the numbered notes under the overview table
+            names = "、".join(esc(entry(r.indicator_id, r)["short_zh"])
+                             + (_fn_link(ctx, marks[r.indicator_id])
+                                if r.indicator_id in marks else "") for r in unrated)
+            lines.append(f'<p class="ind">{light("not_rated")} {names}'
+                         "<span class=note>（原因见“指标总览”表下注释）</span></p>")
+        # the heading never ends a page alone: it travels with its first lines (and with its
+        # first figure when the text is short); a long section flows on
+        head, rest = (lines, []) if len(lines) <= 4 else (lines[:2], lines[2:])
+        first = blocks.pop(0) if blocks and not rest else ""
         parts.append(f'<section class="group"><div class="keep"><h2>{esc(_group_heading(g))}</h2>'
-                     f'{body}{first}</div>{"".join(blocks)}</section>')
+                     f'{beside}{"".join(head)}{first}</div>{"".join(rest)}{"".join(blocks)}'
+                     "</section>")
     if empty:
         parts.append(f'<p class="note">以下任务本年度尚无量化指标：{esc("；".join(empty))}。</p>')
     return HTML("".join(parts))
@@ -874,7 +991,7 @@ def quality_section(ctx: ReportContext) -> HTML:
         titles = {k: e.get("title_zh", k) for k, e in reference.tables().items()
                   if isinstance(e, dict)}
         rows = "".join(
-            f"<tr><td>{esc(titles.get(t, t))}<br><span class=note>{esc(t)}</span></td>"
+            f"<tr><td>{esc(titles.get(t, t))} <span class=note>{esc(t)}</span></td>"
             f"<td class=num>{len(cs)}</td>"
             f"<td class=num>{sum(c.get('verdict') == 'pass' for c in cs)}</td>"
             f"<td class=num>{sum(c.get('verdict') not in ('pass', None) for c in cs)}</td></tr>"
@@ -907,36 +1024,65 @@ def quality_section(ctx: ReportContext) -> HTML:
     return HTML("".join(parts))
 
 
+def _short_rule(title_zh: str) -> str:
+    """'能耗双控晴雨表（发改办环资〔2021〕629号）' -> '能耗双控晴雨表'."""
+    return title_zh.split("（")[0].strip() or title_zh
+
+
+OTHER_METHODS = [
+    ("因素分解", "对数平均迪氏指数法（LMDI-I，加法形式），将规上工业能耗强度变化分解为行业结构效应与行业强度效应。"),
+    ("达峰判断", "依据近五年工业二氧化碳排放：最高值出现在两年以前、最近一年低于最高值2%以上且趋势下降为“已达峰”；"
+     "趋势在±1%/年以内或下降为“平台期”；否则为“仍在上升”。推算达峰年份按年增速的变化趋势外推。"),
+    ("企业碳效", "工业碳效码（DB33/T 1347—2023）：碳效值K＝企业单位增加值碳排放÷所属行业平均水平，"
+     "按K值分为1—5级；分级阈值可配置，尚待与正式文本核对。"),
+    ("预测值", "按近三年线性趋势外推，仅说明按当前速度可能达到的水平，不是预报。"),
+    ("目标", "为省级目标；省里另行分解到设区市的，以分解目标为准。"),
+]
+
+
 def methodology(ctx: ReportContext) -> HTML:
-    """The annex, generated from the indicator catalog and the grading presets."""
+    """The annex, generated from the indicator catalog and the grading presets: one table row
+    per indicator (what it measures, how, its pace, its rule, its source), each grading rule
+    written out once below it, then the other methods."""
     presets = reference.grading().get("presets", {})
-    parts = []
+    rows, used = [], []
     for row in _sorted(ctx.indicators).itertuples():
         e = entry(row.indicator_id, row)
-        p = presets.get(row.grading_preset, {}) if not _isna(row.grading_preset) else {}
-        rule = f"{p.get('title_zh', '')}：{p.get('rule_zh', '')}" if p else "—"
-        plan = "：".join(x for x in (e.get("plan_section"), e.get("target_text_zh")) if x)
-        parts.append(
-            f'<div class="method"><h3>{esc(e["name_zh"])}<span class=note>　{esc(row.indicator_id)}'
-            f"</span></h3><dl class=cover-meta>"
-            f"<dt>规划依据</dt><dd>{esc(plan) or '—'}</dd>"
-            f"<dt>牵头部门</dt><dd>{esc(e.get('lead_zh')) or '—'}</dd>"
-            f"<dt>单位</dt><dd>{esc(e.get('unit') or row.unit) or '—'}</dd>"
-            f"<dt>计算方法</dt><dd>{esc(e.get('formula_zh')) or '—'}</dd>"
-            f"<dt>序时进度</dt><dd>{esc(e.get('pace_zh')) or '—'}</dd>"
-            f"<dt>评级规则</dt><dd>{esc(rule)}</dd>"
-            f"<dt>数据来源</dt><dd>{esc(e.get('source_zh')) or '—'}</dd></dl></div>"
-        )
-    parts.append(
-        '<div class="method"><h3>其他方法</h3><dl class=cover-meta>'
-        "<dt>因素分解</dt><dd>对数平均迪氏指数法（LMDI-I，加法形式），将规上工业能耗强度变化分解为行业结构效应与行业强度效应。</dd>"
-        "<dt>达峰判断</dt><dd>依据近五年工业二氧化碳排放：最高值出现在两年以前、最近一年低于最高值2%以上且趋势下降为“已达峰”；"
-        "趋势在±1%/年以内或下降为“平台期”；否则为“仍在上升”。推算达峰年份按年增速的变化趋势外推。</dd>"
-        "<dt>企业碳效</dt><dd>工业碳效码（DB33/T 1347—2023）：碳效值K＝企业单位增加值碳排放÷所属行业平均水平，"
-        "按K值分为1—5级；分级阈值可配置，尚待与正式文本核对。</dd>"
-        "<dt>预测值</dt><dd>按近三年线性趋势外推，仅说明按当前速度可能达到的水平，不是预报。</dd>"
-        "<dt>目标</dt><dd>为省级目标；省里另行分解到设区市的，以分解目标为准。</dd></dl></div>")
-    return HTML("".join(parts))
+        key = row.grading_preset if not _isna(row.grading_preset) else None
+        p = presets.get(key, {}) if key else {}
+        if p and key not in used:
+            used.append(key)
+        rule = esc(_short_rule(p.get("title_zh", ""))) if p else "—"
+        target = e.get("target_text_zh")
+        meta = "　".join(x for x in (
+            f"<span class=code>{esc(row.indicator_id)}</span>", f"牵头：{esc(e.get('lead_zh'))}" if e.get("lead_zh") else "",
+            f"单位：{esc(e.get('unit') or row.unit)}" if (e.get("unit") or row.unit) else "") if x)
+        pace = e.get("pace_zh")
+        how = esc(e.get("formula_zh")) or "—"
+        if pace:
+            how += f"<br><span class=note>序时进度：{esc(pace)}</span>"
+        plan = esc(e.get("plan_section")) or "—"
+        if target:
+            plan += f"<br>{esc(target)}"
+        rows.append(
+            "<tr>"
+            f"<td><strong>{esc(e['name_zh'])}</strong><br><span class=note>{meta}</span></td>"
+            f"<td>{plan}<br><span class=note>评级：{rule}</span></td>"
+            f"<td>{how}</td><td>{esc(e.get('source_zh')) or '—'}</td></tr>")
+    table = ('<table class="method"><colgroup><col class="m-name"><col class="m-plan">'
+             '<col class="m-how"><col class="m-src"></colgroup><thead><tr><th>指标</th>'
+             "<th>规划依据与目标</th><th>计算方法与序时进度</th><th>数据来源</th></tr></thead>"
+             f"<tbody>{''.join(rows)}</tbody></table>")
+    rules = []
+    for k in used:
+        full = presets[k].get("title_zh", k)
+        basis = full.split("（", 1)[1].rstrip("）") if "（" in full else ""
+        rules.append(f"<dt>{esc(_short_rule(full))}</dt><dd>{esc(presets[k].get('rule_zh', ''))}"
+                     + (f"（依据：{esc(basis)}）" if basis else "") + "</dd>")
+    rules = "".join(rules)
+    other = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in OTHER_METHODS)
+    return HTML(f"{table}<div class=\"method-notes\"><h3>评级规则</h3><dl class=\"defs\">{rules}</dl>"
+                f"<h3>其他方法</h3><dl class=\"defs\">{other}</dl></div>")
 
 
 # ---------------------------------------------------------------- downloads

@@ -53,3 +53,9 @@ def test_every_kind_has_a_default_preset():
     cfg = presets()
     for kind, name in cfg["default_by_kind"].items():
         assert name in cfg["presets"], kind
+
+
+@pytest.mark.parametrize("preset", ["ndrc_2021", "gap_10pct", "completion_bands"])
+def test_no_required_value_means_not_rated(preset):
+    # e.g. a provincial total with no municipal share: last year's light must not be red
+    assert grading.grade(28.0, float("nan"), P[preset]) == "not_rated"

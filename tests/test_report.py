@@ -133,3 +133,66 @@ def test_one_h1_and_headings_in_order(ctx):
     assert html.count("<h1") == 1
     levels = [int(x) for x in re.findall(r"<h([1-6])", html)]
     assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
+
+
+class TestCompactOverview:
+    def test_not_rated_reason_is_a_numbered_note_under_the_table(self, ctx):
+        html = _text(report.headline_table(ctx))
+        table, _, below = html.partition("</table>")
+        assert '<ol class="footnotes"' in below
+        assert "①" in table and 'href="#fn-330100-1"' in table
+        assert 'id="fn-330100-1"' in below and "该指标仅考核全省，不分解到设区市" in below
+        assert "该指标仅考核全省" not in table  # the status cell stays one line: light + mark
+
+    def test_rows_are_grouped_by_the_plans_sections_with_light_and_word(self, ctx):
+        html = _text(report.headline_table(ctx))
+        assert html.count('<tr class="group">') == 2  # 主要目标, 绿色制造
+        assert "二　主要目标" in html
+        assert 'class="light green">绿</span> <span class=word>达到进度</span>' in html
+
+    def test_milestone_shows_its_judgement_not_a_year_as_a_number(self, ctx):
+        ind = ctx.indicators.copy()
+        row = ind.iloc[0].copy()
+        row[["indicator_id", "value", "unit", "target_value", "required_value", "status",
+             "rank", "grading_preset"]] = ["industrial_co2_peak", None, "年", 2030.0, 2030.0,
+                                           "yellow", None, "peak_outlook"]
+        row["note"] = "平台期，按近年趋势2030年前不能达峰"
+        ctx.indicators = pd.concat([ind, row.to_frame().T], ignore_index=True)
+        html = _text(report.headline_table(ctx))
+        assert ">平台期</td>" in html and "2030年前" in html and "2030.0" not in html
+        assert "按近年趋势2030年前不能达峰" in html
+        s = report.indicator_sentence(ctx, next(ctx.indicators.tail(1).itertuples()))
+        assert s.startswith("工业碳排放达峰研判：平台期，") and "（黄灯）" in s
+
+    def test_sections_point_to_the_notes_instead_of_repeating_them(self, ctx):
+        html = _text(report.task_groups(ctx))
+        assert 'href="#fn-330100-1"' in html and "原因见“指标总览”表下注释" in html
+        assert "该指标仅考核全省" not in html
+
+
+def test_methodology_is_one_table_row_per_indicator_and_each_rule_once(ctx):
+    html = _text(report.methodology(ctx))
+    assert html.count('<table class="method">') == 1
+    assert html.split("<tbody>")[1].count("<tr>") == len(ctx.indicators)
+    assert html.count("较基期不降反升为红灯") == 1  # the ndrc_2021 rule, written out once
+    assert "<dt>能耗双控晴雨表</dt>" in html and "<dt>因素分解</dt>" in html
+
+
+def test_contents_are_two_short_lists():
+    html = ('<nav aria-label="目录" class="toc"><p class="toc-title">目录</p></nav>'
+            + "".join(f"<h2>第{i}节</h2>" for i in range(7)))
+    out = render.add_contents(html)
+    assert out.count("<ol") == 2 and '<ol start="5">' in out
+
+
+def test_chart_png_passes_through_the_template_unchanged():
+    import base64
+
+    import nbformat
+
+    png = base64.b64encode(b"\x89PNG fake").decode()
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
+        "display_data", data={"image/png": png, "text/plain": "x"}, metadata={"alt": "图"})]))
+    html = render.notebook_to_html(nb, "标题", "页眉")
+    assert f'src="data:image/png;base64,{png}"' in html and 'alt="图"' in html
