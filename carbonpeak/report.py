@@ -31,7 +31,7 @@ STATUS_WORDS = {"green": "达到序时进度", "yellow": "落后于序时进度"
 STATUS_ORDER = ["red", "yellow", "green", "not_rated"]
 VERDICT_ZH = {"pass": "通过", "warning": "通过（有提示）", "fail": "未通过"}
 PEAK_DEADLINE = 2030
-COUNT_UNITS = {"个", "家", "项", "座", "户"}
+COUNT_UNITS = {"年", "个", "家", "项", "座", "户"}
 # Where each municipality sits on the tile map (row, column): north at the top, sea to the east.
 TILE_GRID = {"330500": (0, 1), "330400": (0, 2), "330100": (1, 1), "330600": (1, 2),
              "330200": (1, 3), "330900": (1, 4), "330800": (2, 0), "330700": (2, 1),
