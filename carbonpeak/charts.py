@@ -139,10 +139,6 @@ def _status_handles(statuses):
             for s in statuses]
 
 
-def status_legend(ax, statuses=("green", "yellow", "red", "not_rated"), **kw) -> None:
-    ax.legend(handles=_status_handles(statuses), fontsize=7.5, frameon=False, **kw)
-
-
 def _locator(n: int = 4):
     from matplotlib.ticker import MaxNLocator
 
@@ -327,13 +323,6 @@ def comparisons(specs: list[dict], highlight: str | None) -> Chart:
     return Chart(_png(fig), "；".join(alts))
 
 
-def comparison(values: pd.DataFrame, highlight: str | None, short_zh: str, unit: str,
-               required: float | None, province_value: float | None = None) -> Chart:
-    """One indicator across the municipalities (see `comparisons`)."""
-    return comparisons([{"values": values, "short_zh": short_zh, "unit": unit,
-                         "required": required, "province_value": province_value}], highlight)
-
-
 def waterfall(structure: float, intensity: float, total: float, region_name: str,
               base_year: int, year: int) -> Chart:
     """LMDI drivers of the change in aggregate energy intensity: two steps and the total."""
@@ -467,37 +456,4 @@ def co2_outlook(co2: pd.DataFrame, region_name: str, peak: dict | None,
            f"{s['co2_total'].iloc[-1]:.0f}万吨，最高值出现在{int(s.at[i, 'year'])}年")
     if peak and peak.get("label_zh"):
         alt += f"；判断：{peak['label_zh']}"
-    return Chart(_png(fig), alt)
-
-
-def rank_strip(rows: pd.DataFrame, region_name: str) -> Chart:
-    """This municipality against the other ten on every ranked indicator at once: one row per
-    indicator, a dot per municipality at its rank (1 = best, left), this one large and labelled.
-
-    `rows`: short_zh, rank, rank_of, status, others (list of the other municipalities' ranks).
-    """
-    r = rows.reset_index(drop=True)
-    n = len(r)
-    fig = _figure(0.26 * n + 0.8)
-    ax = _axes(fig, grid="x")[0, 0]
-    _frame(fig, 1.7, 0.12, 0.3, 0.4)
-    for i, x in enumerate(r.itertuples()):
-        y = n - 1 - i
-        ax.plot([1, x.rank_of], [y, y], color="#d0d7de", linewidth=1, zorder=1)
-        ax.scatter(x.others, [y] * len(x.others), s=12, color=COLORS["neutral"], zorder=2)
-        ax.scatter([x.rank], [y], s=70, color=COLORS.get(x.status, COLORS["neutral"]),
-                   hatch=HATCH.get(x.status, ""), edgecolor=COLORS["highlight"], linewidth=1.1,
-                   marker={"green": "o", "yellow": "D", "red": "s"}.get(x.status, "o"), zorder=3)
-        ax.text(x.rank_of + 0.4, y, f"第{int(x.rank)}/{int(x.rank_of)}（{STATUS_ZH.get(x.status, '未评级')}）",
-                va="center", fontsize=7)
-    ax.set_yticks(range(n))
-    ax.set_yticklabels(list(r["short_zh"])[::-1])
-    ax.tick_params(axis="y", length=0)
-    top = int(r["rank_of"].max())
-    ax.set_xlim(0.5, top + 3.2)
-    ax.set_xticks(range(1, top + 1))
-    ax.set_xlabel("在设区市中的排名（1＝最好）")
-    ax.set_title(f"{region_name}与其他设区市比较（大标记为本市，灰点为其他设区市）")
-    alt = (f"排名图：{region_name}在各项指标中的设区市排名，"
-           + "、".join(f"{x.short_zh}第{int(x.rank)}/{int(x.rank_of)}" for x in r.itertuples()))
     return Chart(_png(fig), alt)

@@ -23,7 +23,7 @@ import pandas as pd
 
 from carbonpeak import charts, reference
 from carbonpeak.charts import COLORS, FONT, Chart, setup_matplotlib  # noqa: F401 - public API
-from carbonpeak.paths import resolve  # noqa: F401 - notebooks resolve run_dir through here
+from carbonpeak.paths import resolve
 
 STATUS_ZH = {"green": "绿", "yellow": "黄", "red": "红", "not_rated": "未评级"}
 STATUS_WORDS = {"green": "达到序时进度", "yellow": "落后于序时进度", "red": "明显落后或不降反升",
@@ -548,14 +548,6 @@ def headline_table(ctx: ReportContext, rows: pd.DataFrame | None = None) -> HTML
 # ---------------------------------------------------------------- charts
 
 
-def trajectory_chart(ctx: ReportContext, indicator_id: str = "energy_intensity_reduction"):
-    """Actual path of one indicator against the required and stretch paths."""
-    panels = _trajectory_panels(ctx, [indicator_id])
-    if not panels:
-        return HTML(f"<p class=unavailable>{esc(entry(indicator_id)['short_zh'])}：暂无时间序列数据。</p>")
-    return charts.trajectories(panels, ctx.region_name, ctx.year)
-
-
 def _trajectory_panels(ctx: ReportContext, ids: list[str]) -> list[dict]:
     panels = []
     for ind_id in ids:
@@ -604,25 +596,6 @@ def comparison_chart(ctx: ReportContext, indicator_id: str | list[str]) -> Chart
     if not specs:
         return None
     return charts.comparisons(specs, None if ctx.is_province else ctx.region_code)
-
-
-def rank_chart(ctx: ReportContext) -> HTML | Chart:
-    """This municipality's rank among the eleven on every ranked indicator, in one picture."""
-    if ctx.is_province:
-        return HTML("")
-    a = ctx.all_regions
-    munis = a[a["region_code"].isin(reference.municipality_codes())]
-    rows = []
-    for r in _sorted(ctx.indicators).itertuples():
-        if _isna(r.rank) or _isna(r.rank_of) or r.rank_of < 3:
-            continue
-        others = munis[(munis["indicator_id"] == r.indicator_id)
-                       & (munis["region_code"] != ctx.region_code)]["rank"].dropna()
-        rows.append({"short_zh": entry(r.indicator_id, r)["short_zh"], "rank": r.rank,
-                     "rank_of": r.rank_of, "status": r.status, "others": list(others)})
-    if not rows:
-        return HTML('<p class="unavailable">本年度没有可在设区市间排名的指标。</p>')
-    return charts.rank_strip(pd.DataFrame(rows), ctx.region_name)
 
 
 # ---------------------------------------------------------------- task-group sections

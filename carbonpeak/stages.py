@@ -66,8 +66,9 @@ def run_indicators(run_dir, year: int) -> pd.DataFrame:
     series.to_parquet(run_dir / "indicator_series.parquet", index=False)
     base = reference.catalog()["energy_intensity_reduction"]["baseline_year"]
     if tables.get("energy_by_fuel") is not None:
-        emissions.co2_series(tables).to_csv(run_dir / "co2_series.csv", index=False)
-        emissions.peak_outlook(tables).to_csv(run_dir / "peak_outlook.csv", index=False)
+        co2 = emissions.co2_series(tables)
+        co2.to_csv(run_dir / "co2_series.csv", index=False)
+        emissions.peak_outlook(co2).to_csv(run_dir / "peak_outlook.csv", index=False)
         if tables.get("sector_value_added") is not None:
             sectors = decomposition.sector_energy(tables, base)
             sectors.to_csv(run_dir / "sector_energy.csv", index=False)

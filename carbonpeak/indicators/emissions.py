@@ -76,11 +76,12 @@ def co2_intensity_reduction(tables: dict[str, pd.DataFrame], entry: dict) -> pd.
     return df.assign(level_unit="吨二氧化碳/万元")
 
 
-def peak_outlook(tables: dict[str, pd.DataFrame], deadline: int = 2030) -> pd.DataFrame:
-    """Per region: is industrial CO2 (all of it, 国家单列项目 included) peaked, on a plateau or
-    rising; projected peak; and the deceleration needed to peak by the deadline."""
+def peak_outlook(co2: pd.DataFrame, deadline: int = 2030) -> pd.DataFrame:
+    """Per region of a `co2_series` table: is industrial CO2 (all of it, 国家单列项目
+    included) peaked, on a plateau or rising; projected peak; and the deceleration needed
+    to peak by the deadline."""
     rows = []
-    for region, grp in co2_series(tables).groupby("region_code"):
+    for region, grp in co2.groupby("region_code"):
         s = grp.set_index("year")["co2_total"].sort_index()
         cls = classify_peak(s)
         proj = project_peak(s, deadline=deadline)
@@ -122,8 +123,8 @@ def _peak_note(cls: str, s: pd.Series, peak_year, required_pp, deadline: int) ->
 
 def industrial_co2_peak(tables: dict[str, pd.DataFrame], entry: dict) -> pd.DataFrame:
     """The peak milestone as an indicator: value = (projected) peak year, graded by outlook."""
-    out = peak_outlook(tables, entry["target"])
-    year = int(co2_series(tables)["year"].max())
+    out = peak_outlook(co2_series(tables), entry["target"])
+    year = int(out["last_year"].max())
     value = out["projected_peak_year"].where(out["classification"] != "peaked", out["max_year"])
     return pd.DataFrame({"region_code": out["region_code"], "year": year,
                          "value": pd.to_numeric(value, errors="coerce"),
