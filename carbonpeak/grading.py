@@ -38,6 +38,16 @@ def required_value(kind: str, target: float, year: int, baseline_year: int, targ
     raise ValueError(f"unknown indicator kind {kind!r}")
 
 
+def rule_text(preset_name: str) -> str:
+    """The sentence that states a preset's rule, for the methods annex and table notes.
+
+    Every report sentence that states a grading rule comes from here, so a threshold changed
+    in grading.yml changes the text. (Interim: returns the preset's `rule_zh`; the verdicts
+    work generates it from the preset's own parameters.)
+    """
+    return reference.grading()["presets"][preset_name]["rule_zh"]
+
+
 def preset_for(entry: dict) -> tuple[str, dict]:
     cfg = reference.grading()
     name = entry.get("grading") or cfg["default_by_kind"][entry["kind"]]

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from carbonpeak import charts, reference
+from carbonpeak import charts, grading, reference
 from carbonpeak.charts import COLORS, FONT, Chart, setup_matplotlib  # noqa: F401 - public API
 from carbonpeak.paths import resolve
 
@@ -1050,7 +1050,7 @@ def methodology(ctx: ReportContext) -> HTML:
     for k in used:
         full = presets[k].get("title_zh", k)
         basis = full.split("（", 1)[1].rstrip("）") if "（" in full else ""
-        rules.append(f"<dt>{esc(_short_rule(full))}</dt><dd>{esc(presets[k].get('rule_zh', ''))}"
+        rules.append(f"<dt>{esc(_short_rule(full))}</dt><dd>{esc(grading.rule_text(k))}"
                      + (f"（依据：{esc(basis)}）" if basis else "") + "</dd>")
     rules = "".join(rules)
     other = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in OTHER_METHODS)
