@@ -1,4 +1,4 @@
-"""Report charts: matplotlib figures as PNG with alt text.
+"""Report charts: matplotlib figures as SVG (vector: sharp on paper at any size) with alt text.
 
 One palette for every chart (the same as report.css). Status is never carried by colour
 alone: bars also carry a hatch per status and a text label (绿/黄/红/未评级), so a chart
@@ -6,9 +6,10 @@ printed in greyscale still reads. Labels are Chinese in "Noto Sans CJK SC"; a gl
 lacks makes matplotlib warn, and the runner fails the region on that warning.
 
 Cheap by design (a report draws about ten of these): plain matplotlib `Figure`s (no pyplot
-state, no seaborn), fixed margins in inches instead of `tight_layout` (which draws the figure
-an extra time), 120 dpi, and RGB PNGs (WeasyPrint re-encodes an RGBA PNG three times).
-Every figure is 7.2 in wide, the A4 text width, so 8 pt in a chart is about 8 pt on paper.
+state), fixed margins in inches instead of `tight_layout` (which draws the figure an extra
+time). Text stays text in the SVG, set in the report's CJK font. Every figure is 7.0 in wide,
+the A4 text width (178 mm), and is printed at its own size, so 7.5 pt in a chart is 7.5 pt
+on paper. Numbers use the true minus sign (U+2212) like the report text.
 
 Matplotlib is imported inside the functions: the report kernels import it once while warming
 up, and importing this module stays cheap for everything else.
@@ -17,7 +18,6 @@ up, and importing this module stays cheap for everything else.
 from __future__ import annotations
 
 import base64
-import html
 import io
 import math
 
@@ -29,47 +29,53 @@ COLORS = {"green": "#1a7f37", "yellow": "#b58100", "red": "#c62828", "not_rated"
           "highlight": "#1f2328", "neutral": "#8c959f"}
 HATCH = {"green": "", "yellow": "///", "red": "xxx", "not_rated": "..."}
 STATUS_ZH = {"green": "绿", "yellow": "黄", "red": "红", "not_rated": "未评级"}
-DPI = 120
-WIDTH = 7.2  # inches: the A4 text width (178 mm)
+DPI = 100  # only for on-screen sizing: the SVG is vector
+WIDTH = 7.0  # inches: the A4 text width (178 mm)
+MIN_FONT_PT = 7.5  # the smallest text in any chart, at print size
 _ready = False
 
 
 class Chart:
-    """A PNG with alt text: displays inline in a notebook (the template reads `alt` from the
-    output metadata) and embeds as a <figure> in HTML built by the report package."""
+    """An SVG with alt text. `view()` is what a report template needs to show it; in a
+    notebook it displays inline as SVG."""
 
-    def __init__(self, png: bytes, alt: str, caption: str = "", half: bool = False):
-        self.png, self.alt, self.caption, self.half = png, alt, caption, half
+    def __init__(self, svg: bytes, alt: str, caption: str = "", half: bool = False,
+                 width_in: float = WIDTH):
+        self.svg, self.alt, self.caption, self.half = svg, alt, caption, half
+        self.width_in = width_in
+
+    @property
+    def src(self) -> str:
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg).decode()
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return ({"image/png": base64.b64encode(self.png).decode(), "text/plain": self.alt},
-                {"alt": self.alt})
+        return {"image/svg+xml": self.svg.decode(), "text/plain": self.alt}, {"alt": self.alt}
 
-    def figure_html(self, cls: str | None = None) -> str:
-        cls = cls or ("chart half" if self.half else "chart")
-        cap = f"<figcaption>{html.escape(self.caption)}</figcaption>" if self.caption else ""
-        return (f'<figure class="{html.escape(cls)}"><img src="data:image/png;base64,'
-                f'{base64.b64encode(self.png).decode()}" alt="{html.escape(self.alt)}">'
-                f"{cap}</figure>")
+    def view(self, cls: str | None = None) -> dict:
+        """src, alt, caption, class and the printed width (its own size: fonts stay true)."""
+        return {"src": self.src, "alt": self.alt, "caption": self.caption,
+                "cls": cls or ("chart half" if self.half else "chart"),
+                "width_mm": round(self.width_in * 25.4, 1)}
 
 
 RC = {
     "font.family": FONT, "font.size": 8, "axes.titlesize": 9, "axes.titleweight": "bold",
     "axes.titlelocation": "left", "axes.titlepad": 4, "axes.labelsize": 7.5,
     "axes.labelcolor": "#57606a", "xtick.labelsize": 7.5, "ytick.labelsize": 7.5,
-    "legend.fontsize": 7.5, "legend.frameon": False, "axes.unicode_minus": False,
+    "legend.fontsize": 7.5, "legend.frameon": False, "axes.unicode_minus": True,
     "axes.grid": True, "grid.color": "#e5e7eb", "grid.linewidth": 0.6, "axes.axisbelow": True,
     "axes.edgecolor": "#afb8c1", "axes.linewidth": 0.6, "axes.spines.top": False,
     "axes.spines.right": False, "xtick.major.size": 2, "ytick.major.size": 0,
     "xtick.color": "#57606a", "ytick.color": "#1f2328", "hatch.linewidth": 0.6,
     "lines.markersize": 4, "figure.dpi": DPI, "savefig.dpi": DPI, "figure.autolayout": False,
     "figure.facecolor": "white", "axes.facecolor": "white",
+    "svg.fonttype": "none", "svg.hashsalt": "carbonpeak",
 }
 
 
 def setup_matplotlib() -> None:
-    """Agg backend, the report style (light grid, no top/right spines), the CJK font, ASCII
-    minus (U+2212 is not used). Plain rcParams: no seaborn theme to import or apply."""
+    """Agg backend, the report style (light grid, no top/right spines), the CJK font, the
+    true minus sign, text kept as text in the SVG. Plain rcParams: no theme to apply."""
     global _ready
     import matplotlib
 
@@ -114,21 +120,24 @@ def _frame(fig, left: float, right: float, top: float, bottom: float, **kw) -> N
                         bottom=bottom / h, **kw)
 
 
-def _png(fig) -> bytes:
-    """One draw, RGB (no alpha channel), fast zlib level: small and cheap for WeasyPrint."""
-    from PIL import Image
-
-    canvas = fig.canvas
-    canvas.draw()
-    w, h = canvas.get_width_height()
-    img = Image.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+def _svg(fig) -> bytes:
+    """One draw into SVG, no date stamp: the same figure gives the same bytes."""
     buf = io.BytesIO()
-    img.convert("RGB").save(buf, format="PNG", compress_level=3)
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     return buf.getvalue()
 
 
 def _num(v, digits: int = 1) -> str:
-    return "—" if v is None or pd.isna(v) else f"{v:.{digits}f}"
+    """The report's number format (true minus, no '−0.0')."""
+    from carbonpeak.report.fmt import num
+
+    return num(v, digits)
+
+
+def _signed(v, digits: int = 3) -> str:
+    from carbonpeak.report.fmt import signed
+
+    return signed(v, digits)
 
 
 def _status_handles(statuses):
@@ -202,7 +211,7 @@ def trajectory(series: pd.DataFrame, region_name: str, name_zh: str, unit: str,
         alt += f"，{year}年实际{_num(r['value'])}{unit}，序时进度要求{_num(r['required_value'])}{unit}"
         if not pd.isna(r["value"]):
             ax.annotate(_num(r["value"]), (year, r["value"]), textcoords="offset points",
-                        xytext=(0, 5), ha="center", fontsize=7, fontweight="bold")
+                        xytext=(0, 5), ha="center", fontsize=MIN_FONT_PT, fontweight="bold")
     return alt
 
 
@@ -229,7 +238,7 @@ def trajectories(panels: list[dict], region_name: str, year: int) -> Chart:
             f"，力争{st:g}{p['unit']}" if st is not None else "")
         ax.set_title(p["short_zh"], fontsize=8, pad=12 if goal else 4)
         if goal:  # a lighter second line under the name
-            ax.text(0, 1.025, goal, transform=ax.transAxes, fontsize=7,
+            ax.text(0, 1.025, goal, transform=ax.transAxes, fontsize=MIN_FONT_PT,
                     color=COLORS["required"], va="bottom")
         lo, hi = ax.get_ylim()
         ax.set_ylim(lo, hi + (hi - lo) * 0.12)  # room for the value label
@@ -247,12 +256,12 @@ def trajectories(panels: list[dict], region_name: str, year: int) -> Chart:
     if n > 1:
         fig.text(0.99, 0.985, f"{region_name}，{year}年", ha="right", va="top", fontsize=7.5,
                  color=COLORS["required"])
-    return Chart(_png(fig), "；".join(alts), half=n == 1)
+    return Chart(_svg(fig), "；".join(alts), half=n == 1)
 
 
 def _comparison_panel(ax, values: pd.DataFrame, highlight: str | None, short_zh: str,
                       unit: str, required: float | None,
-                      province_value: float | None = None) -> str:
+                      province_value: float | None = None, digits: int = 1) -> str:
     v = values.dropna(subset=["value"]).sort_values("value", ascending=True)
     own = [c == highlight for c in v["region_code"]]
     ax.barh(range(len(v)), v["value"], height=0.7,  # one call: a bar per region
@@ -261,8 +270,8 @@ def _comparison_panel(ax, values: pd.DataFrame, highlight: str | None, short_zh:
             edgecolor=[COLORS["highlight"] if o else "white" for o in own],
             linewidth=[1.5 if o else 0.4 for o in own])
     for i, (r, o) in enumerate(zip(v.itertuples(), own, strict=True)):
-        ax.text(r.value, i, f" {r.value:.1f}（{STATUS_ZH.get(r.status, '未评级')}）",
-                va="center", ha="left" if r.value >= 0 else "right", fontsize=7,
+        ax.text(r.value, i, f" {_num(r.value, digits)}（{STATUS_ZH.get(r.status, '未评级')}）",
+                va="center", ha="left" if r.value >= 0 else "right", fontsize=MIN_FONT_PT,
                 fontweight="bold" if o else "normal")
     ax.set_yticks(range(len(v)))
     labels = ax.set_yticklabels([f"{n} ◀" if c == highlight else n
@@ -272,11 +281,11 @@ def _comparison_panel(ax, values: pd.DataFrame, highlight: str | None, short_zh:
             lbl.set_fontweight("bold")
     if required is not None and not pd.isna(required):
         ax.axvline(required, color=COLORS["required"], linestyle="--", linewidth=1)
-        ax.text(required, len(v) - 0.3, f"序时进度要求 {required:.1f}", fontsize=7,
+        ax.text(required, len(v) - 0.3, f"序时进度要求 {_num(required, digits)}", fontsize=MIN_FONT_PT,
                 color=COLORS["required"], ha="center", va="bottom")
     if province_value is not None and not pd.isna(province_value):
         ax.axvline(province_value, color=COLORS["stretch"], linestyle=":", linewidth=1)
-        ax.text(province_value, -0.9, f"全省 {province_value:.1f}", fontsize=7,
+        ax.text(province_value, -0.9, f"全省 {_num(province_value, digits)}", fontsize=MIN_FONT_PT,
                 color=COLORS["stretch"], ha="center", va="top")
     ax.axvline(0, color="#999", linewidth=0.6)
     lo, hi = min(0, v["value"].min()), max(0, v["value"].max(),
@@ -290,11 +299,11 @@ def _comparison_panel(ax, values: pd.DataFrame, highlight: str | None, short_zh:
     ax.tick_params(axis="y", length=0)
     desc = v.sort_values("value", ascending=False)
     alt = f"条形图：各设区市{short_zh}，由高到低依次为" + "、".join(
-        f"{n}{x:.1f}" for n, x in zip(desc["name"], desc["value"], strict=True))
+        f"{n}{_num(x, digits)}" for n, x in zip(desc["name"], desc["value"], strict=True))
     if highlight:
         own = v[v["region_code"] == highlight]
         if len(own):
-            alt += f"；本市{own.iloc[0]['name']}为{own.iloc[0]['value']:.1f}{unit}"
+            alt += f"；本市{own.iloc[0]['name']}为{_num(own.iloc[0]['value'], digits)}{unit}"
     return alt
 
 
@@ -314,13 +323,14 @@ def comparisons(specs: list[dict], highlight: str | None) -> Chart:
     alts, seen = [], set()
     for ax, s in zip(axes, specs, strict=True):
         alts.append(_comparison_panel(ax, s["values"], highlight, s["short_zh"], s["unit"],
-                                      s.get("required"), s.get("province_value")))
+                                      s.get("required"), s.get("province_value"),
+                                      s.get("digits", 1)))
         seen |= set(s["values"]["status"])
     fig.legend(handles=_status_handles(sorted(seen & set(STATUS_ZH), key=list(STATUS_ZH).index)),
                loc="upper left", ncol=4, bbox_to_anchor=(0.0, 1.0), fontsize=7.5)
     fig.text(0.99, 0.985, "各设区市比较（◀ 为本市）" if highlight else "各设区市比较",
              ha="right", va="top", fontsize=7.5, color=COLORS["required"])
-    return Chart(_png(fig), "；".join(alts))
+    return Chart(_svg(fig), "；".join(alts))
 
 
 def waterfall(structure: float, intensity: float, total: float, region_name: str,
@@ -339,7 +349,7 @@ def waterfall(structure: float, intensity: float, total: float, region_name: str
             color, hatch = COLORS["actual"], ""
         ax.bar(i, delta, bottom=start, color=color, hatch=hatch, edgecolor="white", width=0.5)
         top = start + delta
-        ax.text(i, max(start, top), f"{delta:+.3f} {'降低' if delta <= 0 else '推高'}",
+        ax.text(i, max(start, top), f"{'降低' if delta <= 0 else '推高'}{_num(abs(delta), 3)}",
                 ha="center", va="bottom", fontsize=7.5)
         if i == 0:
             ax.plot([i + 0.25, i + 0.75], [top, top], color="#999", linewidth=0.8)
@@ -353,9 +363,9 @@ def waterfall(structure: float, intensity: float, total: float, region_name: str
     pad = (hi - lo) * 0.25 or 0.01
     ax.set_ylim(lo - pad * 0.3, hi + pad)
     ax.set_title(f"{region_name}：{base_year}—{year}年能耗强度变化的因素分解")
-    alt = (f"瀑布图：{region_name}{base_year}年至{year}年规上工业能耗强度变化{total:+.3f}吨标准煤/万元，"
-           f"其中行业结构效应{structure:+.3f}，行业能效（强度）效应{intensity:+.3f}")
-    return Chart(_png(fig), alt)
+    alt = (f"瀑布图：{region_name}{base_year}年至{year}年规上工业能耗强度变化{_signed(total)}吨标准煤/万元，"
+           f"其中行业结构效应{_signed(structure)}，行业能效（强度）效应{_signed(intensity)}")
+    return Chart(_svg(fig), alt)
 
 
 def sector_bars(df: pd.DataFrame, region_name: str, base_year: int, year: int) -> Chart:
@@ -373,7 +383,7 @@ def sector_bars(df: pd.DataFrame, region_name: str, base_year: int, year: int) -
     for i, r in zip(y, d.itertuples(), strict=True):
         ch = r.intensity_change
         ax.text(max(r.energy, r.energy_base), i, "" if pd.isna(ch) else
-                f"  强度{'下降' if ch <= 0 else '上升'}{abs(ch):.1f}%", va="center", fontsize=7)
+                f"  强度{'下降' if ch <= 0 else '上升'}{_num(abs(ch))}%", va="center", fontsize=MIN_FONT_PT)
     ax.set_yticks(list(y))
     ax.set_yticklabels(d["sector_zh"])
     ax.tick_params(axis="y", length=0)
@@ -385,7 +395,7 @@ def sector_bars(df: pd.DataFrame, region_name: str, base_year: int, year: int) -
     top = d.sort_values("energy", ascending=False).head(3)
     alt = (f"条形图：{region_name}{base_year}年与{year}年各重点行业能源消费量，{year}年最多的是"
            + "、".join(f"{r.sector_zh}{r.energy:.0f}万吨标准煤" for r in top.itertuples()))
-    return Chart(_png(fig), alt)
+    return Chart(_svg(fig), alt)
 
 
 GRADE_STATUS = {1: "green", 2: "green", 3: "yellow", 4: "red", 5: "red"}
@@ -401,7 +411,7 @@ def grade_distribution(counts: dict[int, int], title: str) -> Chart:
     for g, v in zip(grades, vals, strict=True):
         st = GRADE_STATUS[g]
         ax.bar(g, v, color=COLORS[st], hatch=HATCH[st], edgecolor="white", width=0.55)
-        ax.text(g, v, f"{v}", ha="center", va="bottom", fontsize=7.5)
+        ax.text(g, v, f"{v}", ha="center", va="bottom", fontsize=MIN_FONT_PT)
     ax.set_xticks(grades)
     ax.set_xticklabels([f"{g}级" for g in grades])
     ax.tick_params(axis="x", length=0)
@@ -413,12 +423,14 @@ def grade_distribution(counts: dict[int, int], title: str) -> Chart:
     alt = (f"柱状图：{title}，共{sum(vals)}家；"
            + "、".join(f"{g}级{v}家（{v / total * 100:.0f}%）"
                       for g, v in zip(grades, vals, strict=True)))
-    return Chart(_png(fig), alt)
+    return Chart(_svg(fig), alt)
 
 
 def co2_outlook(co2: pd.DataFrame, region_name: str, peak: dict | None,
-                deadline: int = 2030) -> Chart:
-    """Industrial CO2 by year, the maximum marked, and the projected peak when there is one."""
+                deadline: int = 2030, projection: pd.DataFrame | None = None) -> Chart:
+    """Industrial CO2 by year, the maximum marked, and the outlook: with a projection
+    (scenario trend, trend_low, trend_high, required) the trend with its range and the path
+    the deadline requires; without one, the line to the projected peak when there is one."""
     s = co2.sort_values("year")
     fig = _figure(2.4)
     ax = _axes(fig)[0, 0]
@@ -431,9 +443,25 @@ def co2_outlook(co2: pd.DataFrame, region_name: str, peak: dict | None,
     i = s["co2_total"].idxmax()
     ax.annotate(f"最高 {s.at[i, 'co2_total']:.0f}（{int(s.at[i, 'year'])}年）",
                 (s.at[i, "year"], s.at[i, "co2_total"]), textcoords="offset points",
-                xytext=(0, 6), ha="center", fontsize=7)
+                xytext=(0, 6), ha="center", fontsize=MIN_FONT_PT)
     ax.axvline(deadline, color=COLORS["red"], linestyle=":", linewidth=1)
-    if peak and peak.get("projected_peak_year") and not pd.isna(peak.get("projected_peak_year")):
+    proj = None
+    if projection is not None and len(projection):
+        proj = projection.pivot_table(index="year", columns="scenario", values="co2")
+    if proj is not None and {"trend_low", "trend_high"} <= set(proj.columns):
+        band = proj[["trend_low", "trend_high"]].dropna()
+        ax.fill_between(band.index, band["trend_low"], band["trend_high"], color=COLORS["stretch"],
+                        alpha=0.15, linewidth=0, label="趋势区间（预测）")
+    if proj is not None and "trend" in proj:
+        t = proj["trend"].dropna()
+        ax.plot(t.index, t.values, color=COLORS["stretch"], linestyle="--", linewidth=1.2,
+                label="趋势推算（预测）")
+    if proj is not None and "required" in proj:
+        r = proj["required"].dropna()
+        ax.plot(r.index, r.values, color=COLORS["green"], linestyle="-.", linewidth=1.2,
+                label=f"{deadline}年前达峰所需路径")
+    if proj is None and peak and peak.get("projected_peak_year") and not pd.isna(
+            peak.get("projected_peak_year")):
         py, pl = int(peak["projected_peak_year"]), peak.get("projected_peak_level")
         if pl is not None and not pd.isna(pl):
             ly, lv = int(s["year"].iloc[-1]), float(s["co2_total"].iloc[-1])
@@ -441,19 +469,20 @@ def co2_outlook(co2: pd.DataFrame, region_name: str, peak: dict | None,
                     markersize=3, linewidth=1.1, label="趋势推算（预测）")
     lo, hi = ax.get_ylim()
     ax.set_ylim(lo, hi + (hi - lo) * 0.18)
-    ax.text(deadline - 0.15, lo, f"{deadline}年达峰期限", fontsize=7, color=COLORS["red"],
+    ax.text(deadline - 0.15, lo, f"{deadline}年达峰期限", fontsize=MIN_FONT_PT, color=COLORS["red"],
             va="bottom", ha="right")
-    last = max(deadline, int(s["year"].max()))
+    last = max(deadline, int(s["year"].max()),
+               int(proj.index.max()) if proj is not None else deadline)
     years = list(range(int(s["year"].min()), last + 1))
     ax.set_xticks(years)
     ax.set_xticklabels(_year_labels(years))
     ax.set_xlim(years[0] - 0.5, last + 0.8)
     ax.set_ylabel("万吨二氧化碳")
-    ax.legend(loc="upper left", ncol=3)
+    ax.legend(loc="upper left", ncol=3, fontsize=MIN_FONT_PT)
     ax.set_title(f"{region_name}：工业二氧化碳排放与达峰展望")
     alt = (f"折线图：{region_name}工业二氧化碳排放，{int(s['year'].iloc[0])}年至"
            f"{int(s['year'].iloc[-1])}年，{int(s['year'].iloc[-1])}年为"
            f"{s['co2_total'].iloc[-1]:.0f}万吨，最高值出现在{int(s.at[i, 'year'])}年")
     if peak and peak.get("label_zh"):
         alt += f"；判断：{peak['label_zh']}"
-    return Chart(_png(fig), alt)
+    return Chart(_svg(fig), alt)

@@ -1,0 +1,101 @@
+"""The annexes: data quality, and a concise methods annex in plain Chinese generated from the
+indicator catalog and the grading presets (the full technical reference is
+docs/methodology.md, for analysts)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+
+from carbonpeak import grading, reference
+from carbonpeak.report.context import ReportContext
+from carbonpeak.report.fmt import isna
+from carbonpeak.report.rows import entry, ordered
+from carbonpeak.report.view import HTML, section
+
+VERDICT_ZH = {"pass": "通过", "warning": "通过（有提示）", "fail": "未通过"}
+# A clause that points at a file of the package is for analysts, not for the reader.
+_FILE = re.compile(r"[（(]?[^，。；（(]*?[\w./-]+\.(?:ya?ml|csv|parquet|py|md|json)\b[^，。；）)]*[）)]?")
+_PENDING = re.compile(r"[（(][^）)]*待核[实对][^）)]*[）)]|，?[^，。；]*尚待[^，。；]*")
+
+
+def plain(text) -> str:
+    """Catalog text as a reader sees it: no file names of the package, no working notes."""
+    if isna(text) or not text:
+        return ""
+    t = _PENDING.sub("", _FILE.sub("", str(text)))
+    t = re.sub(r"[；，]\s*([。；]|$)", r"\1", t).strip("；， ")
+    return re.sub(r"\s+", " ", t)
+
+
+def quality_view(ctx: ReportContext) -> dict:
+    v = ctx.verdict
+    checks = v.get("checks") or []
+    titles = {k: e.get("title_zh", "数据表") for k, e in reference.tables().items()
+              if isinstance(e, dict)}
+    by_table: dict[str, list[dict]] = {}
+    for c in checks:
+        by_table.setdefault(str(c.get("table")), []).append(c)
+    tables = [{"name": titles.get(t, "其他数据表"), "n": len(cs),
+               "ok": sum(c.get("verdict") == "pass" for c in cs),
+               "failed": sum(c.get("verdict") not in ("pass", None) for c in cs)}
+              for t, cs in by_table.items()]
+    failed = [{"table": titles.get(str(c.get("table")), "其他数据表"),
+               "what": c.get("title_zh") or "检查项",
+               "level": "错误" if c.get("severity") == "error" else "提示"}
+              for c in checks if c.get("verdict") not in ("pass", None)]
+    findings = [{"level": "错误" if f.get("severity") == "error" else "提示",
+                 "file": PurePath(str(f.get("file"))).name if f.get("file")
+                 else titles.get(str(f.get("table")), "—"),
+                 "row": f.get("row") or "—", "column": f.get("column") or "—",
+                 "message": f.get("message") or ""} for f in ctx.findings]
+    return {"verdict": VERDICT_ZH.get(v.get("verdict"), "—"), "errors": v.get("errors", 0),
+            "warnings": v.get("warnings", 0), "tables": tables, "failed": failed,
+            "findings": findings}
+
+
+def quality_section(ctx: ReportContext) -> HTML:
+    return section("quality", **quality_view(ctx))
+
+
+def short_rule(title_zh: str) -> str:
+    """'能耗双控晴雨表（发改办环资〔2021〕629号）' -> '能耗双控晴雨表'."""
+    return title_zh.split("（")[0].strip() or title_zh
+
+
+OTHER_METHODS = [
+    ("序时进度", "按规划期已过去的年份比例推算本年度应达到的水平：强度下降按几何路径，数量与比例按直线路径。"),
+    ("因素分解", "把规上工业能耗强度的变化分为两部分：行业结构变化（结构效应）和各行业自身能效变化（强度效应）。"),
+    ("达峰判断", "看近五年工业二氧化碳排放：最高值在两年以前且最近一年明显低于最高值为“已达峰”；"
+     "变化在每年±1%以内为“平台期”；否则为“仍在上升”。达峰年份按近年增速的变化趋势推算。"),
+    ("企业碳效", "工业碳效码：企业单位增加值碳排放与所属行业平均水平之比，按比值从优到差分为1—5级。"),
+    ("预测值", "按近三年趋势外推，只说明按当前速度可能达到的水平，不是预报。"),
+    ("目标", "为省级目标；省里另行分解到设区市的，以分解目标为准。"),
+]
+
+
+def methodology_view(ctx: ReportContext) -> dict:
+    presets = reference.grading().get("presets", {})
+    rows, used = [], []
+    for row in ordered(ctx.indicators).itertuples():
+        e = entry(row.indicator_id, row)
+        key = row.grading_preset if not isna(row.grading_preset) else None
+        p = presets.get(key, {}) if key else {}
+        if p and key not in used:
+            used.append(key)
+        rows.append({"name": e["name_zh"], "target": plain(e.get("target_text_zh")) or "—",
+                     "rule": short_rule(p.get("title_zh", "")) if p else "—",
+                     "unit": e.get("unit") or row.unit or "",
+                     "source": plain(e.get("source_zh")) or "—"})
+    rules = []
+    for k in used:
+        full = presets[k].get("title_zh", "")
+        basis = full.split("（", 1)[1].rstrip("）") if "（" in full else ""
+        rules.append({"name": short_rule(full), "text": grading.rule_text(k), "basis": basis})
+    return {"rows": rows, "rules": rules,
+            "other": [{"name": k, "text": v} for k, v in OTHER_METHODS]}
+
+
+def methodology(ctx: ReportContext) -> HTML:
+    """The annex: one row per indicator (target, rule, source), each rule once, the methods."""
+    return section("methodology", **methodology_view(ctx))

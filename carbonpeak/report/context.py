@@ -1,0 +1,101 @@
+"""What one region's report is built from: the stage-03 tables of one run, filtered to the
+region before any section sees them.
+
+Confidentiality: a municipality's context loads its own enterprise file only
+(`enterprise/<region_code>.parquet`); the province's context loads none, only the public
+aggregates in `enterprise_summary.csv`. A table a run did not produce is recorded in
+`missing`, and the section that needs it says so in one line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from carbonpeak import reference
+from carbonpeak.paths import resolve
+
+
+@dataclass
+class ReportContext:
+    region_code: str
+    region_name: str
+    year: int
+    indicators: pd.DataFrame  # this region's rows for the reporting year
+    all_regions: pd.DataFrame  # every region's rows (public: no enterprise data)
+    series: pd.DataFrame  # this region's indicator series
+    findings: list[dict]  # quality findings that touch this region
+    verdict: dict
+    dataset: dict
+    generated: str
+    run_dir: Path | None = None
+    decomposition: pd.DataFrame | None = None  # this region's rows
+    peak: pd.DataFrame | None = None  # every region (public)
+    projection: pd.DataFrame | None = None  # this region's peak_projection rows
+    co2: pd.DataFrame | None = None  # this region's series
+    sectors: pd.DataFrame | None = None  # this region's rows
+    enterprises: pd.DataFrame | None = None  # CONFIDENTIAL: this municipality's own firms only
+    enterprise_summary: pd.DataFrame | None = None  # public aggregates, every region
+    missing: dict[str, str] = field(default_factory=dict)  # section -> file that is absent
+
+    @property
+    def is_province(self) -> bool:
+        return self.region_code == reference.PROVINCE
+
+
+def _read(path: Path, reader, **kw):
+    return reader(path, **kw) if path.exists() else None
+
+
+def own(df: pd.DataFrame | None, code: str) -> pd.DataFrame | None:
+    if df is None:
+        return None
+    return df[df["region_code"].astype(str) == code].reset_index(drop=True)
+
+
+def load(run_dir: Path | str, region_code: str, year: int) -> ReportContext:
+    run_dir, region_code = resolve(run_dir), str(region_code)  # 330100 as a number works too
+    codes = {"region_code": str}
+    ind = pd.read_csv(run_dir / "indicators.csv", dtype=codes)
+    series = pd.read_parquet(run_dir / "indicator_series.parquet")
+    series["region_code"] = series["region_code"].astype(str)
+    quality = json.loads((run_dir / "quality" / "results.json").read_text(encoding="utf-8"))
+    run = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+    findings = [f for f in quality.get("findings", [])
+                if f.get("region_code") in (None, region_code)]
+    ctx = ReportContext(
+        region_code=region_code,
+        region_name=reference.region_name(region_code),
+        year=int(year),
+        indicators=ind[ind["region_code"] == region_code].reset_index(drop=True),
+        all_regions=ind,
+        series=series[series["region_code"] == region_code].reset_index(drop=True),
+        findings=findings,
+        verdict=quality.get("verdicts", {}).get(region_code,
+                                                {"verdict": "pass", "errors": 0, "warnings": 0}),
+        dataset=run.get("dataset", {}),
+        generated=run.get("generated", dt.date.today().isoformat()),
+        run_dir=run_dir,
+    )
+    files = {"decomposition": "decomposition.csv", "peak": "peak_outlook.csv",
+             "co2": "co2_series.csv", "sectors": "sector_energy.csv",
+             "enterprise_summary": "enterprise_summary.csv"}
+    for attr, name in files.items():
+        df = _read(run_dir / name, pd.read_csv, dtype=codes)
+        if df is None:
+            ctx.missing[attr] = name
+        elif attr in ("decomposition", "co2", "sectors"):
+            df = own(df, region_code)
+        setattr(ctx, attr, df)
+    proj = _read(run_dir / "peak_projection.csv", pd.read_csv, dtype=codes)
+    ctx.projection = own(proj, region_code) if proj is not None else None
+    if not ctx.is_province:  # the province report shows aggregates only, never firms
+        path = run_dir / "enterprise" / f"{region_code}.parquet"
+        ctx.enterprises = _read(path, pd.read_parquet)
+        if ctx.enterprises is None:
+            ctx.missing["enterprises"] = "enterprises"
+    return ctx

@@ -1,0 +1,152 @@
+"""The downloads beside a report: the indicator rows as CSV (machine-readable English header,
+plus a Chinese-header variant) and as an XLSX workbook people can use (Chinese headers, number
+formats, widths, frozen header, report order, a 说明 sheet). Every text cell goes through
+textsafe.spreadsheet_cell. No enterprise data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from carbonpeak import reference
+from carbonpeak.report.context import ReportContext
+from carbonpeak.report.front import banner, title
+from carbonpeak.report.rows import entry, ordered
+from carbonpeak.report.view import HTML, phrases, section
+from carbonpeak.textsafe import spreadsheet_cell
+
+COLUMNS_ZH = {
+    "region_code": "地区代码", "region_name": "地区", "indicator_id": "指标代码",
+    "name_zh": "指标", "year": "年度", "value": "实际值", "unit": "单位", "note": "研判",
+    "baseline_year": "基期", "baseline_value": "基期值", "target_year": "目标年",
+    "target_value": "目标值", "stretch_target_value": "力争目标值", "target_type": "目标类型",
+    "required_value": "序时进度要求", "status_zh": "状态", "status_reason": "未评级类别",
+    "not_rated_reason": "未评级原因", "prev_value": "上年值", "prev_status_zh": "上年状态",
+    "rank": "排名", "rank_of": "参与排名地区数", "projected_value": "预测值",
+    "projection_year": "预测年份", "status": "状态代码",
+}
+SERIES_ZH = {"region_code": "地区代码", "region_name": "地区", "indicator_id": "指标代码",
+             "name_zh": "指标", "year": "年份", "value": "实际值", "unit": "单位",
+             "required_value": "序时进度要求", "stretch_required_value": "力争进度要求",
+             "level": "水平值"}
+WHOLE = {"年度", "基期", "目标年", "排名", "参与排名地区数", "预测年份", "年份"}
+NUMBER_FORMAT = "0.0"
+TARGET_TYPE_ZH = {"binding": "约束性", "stretch": "力争"}
+
+
+def download_files(region_code: str) -> list[tuple[str, str]]:
+    """(file name, label) of the downloads beside a region's report."""
+    return [(f"indicators-{region_code}.xlsx", "Excel工作簿"),
+            (f"indicators-{region_code}.csv", "CSV"),
+            (f"indicators-{region_code}-zh.csv", "CSV（中文表头）")]
+
+
+def _in_order(ctx: ReportContext) -> pd.DataFrame:
+    rows = ctx.all_regions if ctx.is_province else ctx.indicators
+    codes = {c: i for i, c in enumerate(reference.region_codes())}
+    parts = [ordered(g) for _, g in sorted(rows.groupby("region_code"),
+                                           key=lambda kv: codes.get(kv[0], 99))]
+    df = pd.concat(parts, ignore_index=True) if parts else rows.iloc[0:0]
+    # a projection for the reporting year itself is the actual value: not a forecast
+    if {"projected_value", "projection_year"} <= set(df.columns):
+        same = df["projection_year"].isna() | (df["projection_year"] <= df["year"])
+        df.loc[same, ["projected_value", "projection_year"]] = None
+    return df
+
+
+def _safe(df: pd.DataFrame) -> pd.DataFrame:
+    return df.apply(lambda s: s.map(spreadsheet_cell) if s.dtype == object or
+                    pd.api.types.is_string_dtype(s) else s)
+
+
+def chinese(df: pd.DataFrame) -> pd.DataFrame:
+    st = phrases()["status_zh"]
+    out = df.copy()
+    out["name_zh"] = out["indicator_id"].map(lambda i: entry(i)["name_zh"])
+    out["status_zh"] = out["status"].map(lambda s: st.get(s, "未评级"))
+    if "prev_status" in out:
+        out["prev_status_zh"] = out["prev_status"].map(lambda s: st.get(s, "") if isinstance(
+            s, str) else "")
+    if "target_type" in out:
+        out["target_type"] = out["target_type"].map(lambda t: TARGET_TYPE_ZH.get(t, t))
+    if "status_reason" in out:
+        labels = reference.grading().get("status_reason_zh", {}) or {}
+        out["status_reason"] = out["status_reason"].map(lambda r: labels.get(r, r))
+    cols = [c for c in COLUMNS_ZH if c in out.columns and c != "status"]
+    return out[cols].rename(columns=COLUMNS_ZH)
+
+
+def series_chinese(ctx: ReportContext) -> pd.DataFrame:
+    s = ctx.series.copy()
+    if ctx.is_province:
+        s = s  # the province's own series; other regions' series are in their own downloads
+    s["region_name"] = s["region_code"].map(reference.region_name)
+    s["name_zh"] = s["indicator_id"].map(lambda i: entry(i)["short_zh"])
+    s["unit"] = s["indicator_id"].map(lambda i: entry(i).get("unit", ""))
+    order = {i: k for k, i in enumerate(ordered(ctx.indicators)["indicator_id"])}
+    s = s.assign(_o=s["indicator_id"].map(order).fillna(999)).sort_values(["_o", "year"])
+    cols = [c for c in SERIES_ZH if c in s.columns]
+    return s[cols].rename(columns=SERIES_ZH)
+
+
+def notes(ctx: ReportContext, n_rows: int) -> pd.DataFrame:
+    st = phrases()["status_zh"]
+    lines = [title(ctx), f"数据版本：{ctx.dataset.get('vintage_zh', '—')}",
+             banner(ctx.dataset), f"生成日期：{ctx.generated}",
+             f"“指标”表共{n_rows}行，" + ("全省及11个设区市" if ctx.is_province else ctx.region_name)
+             + "的全部指标，按报告顺序排列；“时间序列”表为本地区各指标逐年数值。",
+             f"状态：{st['green']}＝达到序时进度；{st['yellow']}＝落后于序时进度；"
+             f"{st['red']}＝明显落后或不降反升；未评级＝数据缺失或未通过质量检查；"
+             "“未评级类别”为“不适用”的指标不考核本地区。",
+             "百分比指标的数值单位为%，其变化以百分点计。",
+             "预测值为按近三年趋势对目标年的外推，不是统计数据；报告年度即目标年的指标不给出预测值。",
+             "本工作簿不含企业数据。"]
+    return pd.DataFrame({"说明": [x for x in lines if x]})
+
+
+def _format_sheet(ws, df: pd.DataFrame) -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    ws.freeze_panes = "A2"
+    for j, col in enumerate(df.columns, start=1):
+        letter = get_column_letter(j)
+        ws[f"{letter}1"].font = Font(bold=True)
+        ws[f"{letter}1"].alignment = Alignment(wrap_text=True, vertical="top")
+        texts = [str(col)] + [str(v) for v in df[col].head(200) if pd.notna(v)]
+        width = max(len(t) + sum(ord(ch) > 127 for ch in t) for t in texts)
+        ws.column_dimensions[letter].width = min(max(8, width + 2), 48)
+        numeric = pd.api.types.is_numeric_dtype(df[col])
+        if numeric:
+            fmt = "0" if col in WHOLE else NUMBER_FORMAT
+            for cell in ws[letter][1:]:
+                cell.number_format = fmt
+
+
+def write(ctx: ReportContext, out: Path) -> list[str]:
+    """Write the three files into `out`; returns their names."""
+    out.mkdir(parents=True, exist_ok=True)
+    rows = _in_order(ctx)
+    xlsx, csv_en, csv_zh = (name for name, _ in download_files(ctx.region_code))
+    _safe(rows).to_csv(out / csv_en, index=False, encoding="utf-8-sig")
+    zh = _safe(chinese(rows))
+    zh.to_csv(out / csv_zh, index=False, encoding="utf-8-sig")
+    series = _safe(series_chinese(ctx))
+    info = _safe(notes(ctx, len(zh)))
+    with pd.ExcelWriter(out / xlsx, engine="openpyxl") as xw:
+        for name, df in (("指标", zh), ("时间序列", series), ("说明", info)):
+            df.to_excel(xw, sheet_name=name, index=False)
+            _format_sheet(xw.sheets[name], df)
+    return [xlsx, csv_en, csv_zh]
+
+
+def downloads(ctx: ReportContext, out_dir: Path | str | None = None) -> HTML:
+    """Write this region's indicator rows (the province: every region's) beside the report,
+    and link them."""
+    out = Path(out_dir) if out_dir else ctx.run_dir / ctx.region_code
+    write(ctx, out)
+    scope = "全省及11个设区市" if ctx.is_province else ctx.region_name
+    return section("downloads", scope=scope,
+                   files=[{"name": n, "label": label} for n, label in
+                          download_files(ctx.region_code)])

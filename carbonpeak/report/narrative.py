@@ -1,0 +1,315 @@
+"""The generated narrative: which phrase of phrases.yml applies to an indicator, a driver, the
+peak outlook, and the page-1 key messages. Words live in the phrase file; this module only
+chooses the pattern and formats the numbers that fill it."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from carbonpeak import reference
+from carbonpeak.report import fmt
+from carbonpeak.report.context import ReportContext, own
+from carbonpeak.report.fmt import isna
+from carbonpeak.report.rows import (
+    RATED,
+    entry,
+    higher_is_better,
+    is_milestone,
+    not_applicable,
+    note,
+    ordered,
+    reason_text,
+    status_of,
+    stretch,
+    subject,
+    unrated,
+)
+from carbonpeak.report.view import phrases, say
+
+PEAK_DEADLINE = 2030
+MUNICIPALITIES = 11
+
+
+def light_word(status: str) -> str:
+    return phrases()["status_zh"].get(status, "未评级")
+
+
+def gap(row) -> float:
+    return abs(float(row.required_value) - float(row.value))
+
+
+def value_phrase(row, e: dict) -> str:
+    """'单位工业增加值能耗较2020年下降20.8%' / '…不降反升6.5%' / '分布式光伏新增为645.0万千瓦'."""
+    if e.get("kind") == "intensity_reduction":
+        base = fmt.year(getattr(row, "baseline_year", None)) if not isna(
+            getattr(row, "baseline_year", None)) else str(e.get("baseline_year", 2020))
+        v = float(row.value)
+        if round(v, 1) == 0:
+            return say("value.reduction_zero", subject=subject(e), base=base)
+        key = "value.reduction" if v > 0 else "value.reduction_rise"
+        return say(key, subject=subject(e), base=base, value=fmt.num(abs(v)) + "%")
+    return say("value.level", name=e["short_zh"], value=fmt.value(row.value, row.unit))
+
+
+def required_phrase(row, e: dict) -> str:
+    if e.get("kind") == "intensity_reduction":
+        return say("required.reduction", required=fmt.num(row.required_value) + "%")
+    return say("required.level", required=fmt.value(row.required_value, row.unit))
+
+
+def rank_phrase(rank, rank_of) -> str:
+    """Among all 11: 首位 / 末位 / 第r位; among fewer (only some have data) it says so."""
+    if isna(rank) or isna(rank_of):
+        return ""
+    r, n = int(rank), int(rank_of)
+    if n < 2:
+        return ""
+    prefix = "rank." if n >= MUNICIPALITIES else "rank.short_"
+    where = "first" if r == 1 else ("last" if r == n else "middle")
+    return say(prefix + where, n=n, rank=r)
+
+
+def _target_text(row, unit: str) -> str:
+    return fmt.value(row.target_value, unit)
+
+
+def milestone_sentence(row, e: dict) -> str:
+    name, st = e["short_zh"], status_of(row)
+    n = note(row)
+    if not isna(row.value) and not isna(row.target_value):
+        v, t = int(float(row.value)), int(float(row.target_value))
+        key = "milestone.early" if v < t else ("milestone.on_time" if v == t else "milestone.late")
+        return say(key, name=name, value=v, target=t, light=light_word(st))
+    if n:
+        return say("milestone.judged", name=name, note=n.rstrip("。"), light=light_word(st))
+    return say("milestone.plain", name=name, word=phrases()["status_words"][st],
+               light=light_word(st))
+
+
+def indicator_sentence(ctx: ReportContext, row) -> str:
+    """One indicator in words: value, required pace, status and by how much, rank, outlook."""
+    e = entry(row.indicator_id, row)
+    name = e["short_zh"]
+    st = status_of(row)
+    if not_applicable(row):
+        return say("verdict.not_applicable", name=name)
+    if st not in RATED:
+        return say("verdict.not_rated", name=name, reason=reason_text(row))
+    if is_milestone(row, e) or isna(row.value) or isna(row.required_value):
+        return milestone_sentence(row, e)
+    unit = row.unit
+    rise = e.get("kind") == "intensity_reduction" and float(row.value) < 0
+    g = fmt.magnitude(gap(row), unit)
+    if st == "red" and rise:
+        verdict = say("verdict.red_rise")
+    else:
+        verdict = say(f"verdict.{st}", gap=g)
+    s = f"{value_phrase(row, e)}，{required_phrase(row, e)}，{verdict}"
+    if stretch(row):
+        s += say("stretch_target")
+    if str(getattr(row, "stretch_met", "")) == "True" and not isna(row.stretch_target_value):
+        s += say("stretch_met", stretch=fmt.value(row.stretch_target_value, unit))
+    if rank := rank_phrase(row.rank, row.rank_of):
+        s += f"；{rank}"
+    proj, py, tgt = row.projected_value, row.projection_year, row.target_value
+    if not isna(proj) and not isna(py) and ctx.year < int(py) and not isna(tgt):
+        reach = proj >= tgt if higher_is_better(e) else proj <= tgt
+        s += say("projection.reach" if reach else "projection.miss", year=int(py),
+                 value=fmt.value(proj, unit), target=fmt.value(tgt, unit))
+    return s + "。"
+
+
+def driver_sentence(ctx: ReportContext) -> str | None:
+    """The main driver of the change in energy intensity, from the LMDI decomposition."""
+    d = ctx.decomposition
+    if d is None or d.empty:
+        return None
+    eff = d.set_index("effect")["value"]
+    if not {"structure", "intensity", "total"} <= set(eff.index):
+        return None
+    st, it, tot = float(eff["structure"]), float(eff["intensity"]), float(eff["total"])
+    main = "structure" if abs(st) >= abs(it) else "intensity"
+    val = st if main == "structure" else it
+    return say("driver", base=int(d["base_year"].iloc[0]), year=int(d["year"].iloc[0]),
+               trend="下降" if tot < 0 else "上升", total=fmt.num(abs(tot), 3),
+               what=phrases()["driver_what"][main], direction="拉低" if val < 0 else "推高",
+               effect=fmt.num(abs(val), 3), structure=fmt.signed(st, 3),
+               intensity=fmt.signed(it, 3))
+
+
+def peak_row(ctx: ReportContext, code: str | None = None):
+    if ctx.peak is None:
+        return None
+    p = own(ctx.peak, code or ctx.region_code)
+    return None if p.empty else p.iloc[0]
+
+
+def outlook_sentence(ctx: ReportContext, code: str | None = None) -> str | None:
+    """The 2030 peak outlook in one sentence."""
+    p = peak_row(ctx, code)
+    if p is None:
+        return None
+    label = p.get("label_zh") or "—"
+    if p["classification"] == "insufficient_data":
+        return say("outlook.insufficient", label=label)
+    s = say("outlook.head", label=label)
+    if not isna(p.get("last_value")):
+        s += say("outlook.last", year=int(p["last_year"]), value=fmt.num(p["last_value"], 0))
+    if not isna(p.get("max_year")) and p["classification"] != "rising":
+        s += say("outlook.max", year=int(p["max_year"]))
+    if p["classification"] != "peaked":
+        py = p.get("projected_peak_year")
+        s += (say("outlook.projected", year=int(py)) if not isna(py)
+              else say("outlook.not_before", deadline=PEAK_DEADLINE))
+        on_track = str(p.get("on_track")) == "True"
+        if not on_track and not isna(p.get("required_change_pp")):
+            s += say("outlook.need", pp=fmt.num(abs(p["required_change_pp"])),
+                     deadline=PEAK_DEADLINE)
+        elif on_track:
+            s += say("outlook.on_track", deadline=PEAK_DEADLINE)
+    return s + "。"
+
+
+def counts(ind: pd.DataFrame) -> dict[str, int]:
+    rows = list(ind.itertuples())
+    n = {s: sum(status_of(r) == s for r in rows) for s in RATED}
+    n["not_rated"] = sum(unrated(r) for r in rows)
+    n["not_applicable"] = sum(not_applicable(r) for r in rows)
+    return n
+
+
+def summary_sentences(ctx: ReportContext) -> list[str]:
+    """The verdict in words, derived from the rows (never fixed text): how many lights of
+    each colour, which targets are behind and by how much, what is met, what is not rated
+    and why, the main driver, the 2030 outlook, and the data-quality verdict."""
+    ind = ctx.indicators
+    n = counts(ind)
+    rated = n["green"] + n["yellow"] + n["red"]
+    head = say("summary.head", year=ctx.year, region=ctx.region_name,
+               n=len(ind) - n["not_applicable"])
+    head += (say("summary.rated", rated=rated, **{k: n[k] for k in RATED}) if rated
+             else say("summary.none_rated"))
+    if n["not_rated"] and rated:
+        head += say("summary.unrated", n=n["not_rated"])
+    if n["not_applicable"]:
+        head += say("summary.not_applicable", n=n["not_applicable"])
+    out = [head + "。"]
+    for status in ("red", "yellow"):
+        for row in ordered(ind[ind["status"] == status]).itertuples():
+            out.append(indicator_sentence(ctx, row))
+    met = [entry(r.indicator_id, r)["short_zh"]
+           + (f"（{rank_phrase(r.rank, r.rank_of)}）" if rank_phrase(r.rank, r.rank_of) else "")
+           for r in ordered(ind[ind["status"] == "green"]).itertuples()]
+    if met:
+        out.append(say("summary.met", names="、".join(met)))
+    reasons: dict[str, list[str]] = {}
+    for row in ordered(ind).itertuples():
+        if unrated(row):
+            reasons.setdefault(reason_text(row), []).append(entry(row.indicator_id, row)["short_zh"])
+    for r, names in reasons.items():
+        out.append(say("summary.unrated_list", names="、".join(names), reason=r))
+    out += [s for s in (driver_sentence(ctx), outlook_sentence(ctx)) if s]
+    if q := quality_sentence(ctx):
+        out.append(q)
+    return out
+
+
+def quality_sentence(ctx: ReportContext) -> str | None:
+    v = ctx.verdict
+    if v.get("verdict") == "fail":
+        return say("summary.quality_fail", errors=v.get("errors", 0))
+    if v.get("verdict") == "warning":
+        return say("summary.quality_warning", warnings=v.get("warnings", 0))
+    return None
+
+
+STATUS_RANK = {"green": 0, "yellow": 1, "red": 2}
+
+
+def _changes(ind: pd.DataFrame) -> str:
+    better, worse = [], []
+    for r in ordered(ind).itertuples():
+        now, before = status_of(r), getattr(r, "prev_status", None)
+        if now not in STATUS_RANK or before not in STATUS_RANK or now == before:
+            continue
+        (better if STATUS_RANK[now] < STATUS_RANK[before] else worse).append(
+            entry(r.indicator_id, r)["short_zh"])
+    parts = []
+    if better:
+        parts.append(say("key.improved", n=len(better), names="、".join(better)))
+    if worse:
+        parts.append(say("key.worsened", n=len(worse), names="、".join(worse)))
+    return say("key.changes", parts="，".join(parts) if parts else say("key.unchanged"))
+
+
+def _behind(ind: pd.DataFrame, limit: int = 4) -> str:
+    rows = [r for r in ordered(ind).itertuples() if status_of(r) in ("red", "yellow")]
+    if not rows:
+        return say("key.all_on_pace")
+    rows.sort(key=lambda r: 0 if status_of(r) == "red" else 1)
+    items = []
+    for r in rows[:limit]:
+        e = entry(r.indicator_id, r)
+        if e.get("kind") == "intensity_reduction" and not isna(r.value) and float(r.value) < 0:
+            how = say("key.behind_rise")
+        elif isna(r.value) or isna(r.required_value):
+            how = f"（{note(r).split('，')[0]}）" if note(r) else ""
+        else:
+            how = say("key.behind_gap", gap=fmt.magnitude(gap(r), r.unit))
+        items.append(say("key.behind_item", name=e["short_zh"], gap=
+                         (f"{how}，{light_word(status_of(r))}灯" if how else
+                          f"{light_word(status_of(r))}灯")))
+    text = "；".join(items)
+    if len(rows) > limit:
+        text += f"等{len(rows)}项"
+    return say("key.behind", items=text)
+
+
+def lagging_cities(ctx: ReportContext, group: str = "main_targets") -> list[tuple[str, list[str]]]:
+    """Municipalities with a red or yellow main target, worst first, with those targets."""
+    a = ctx.all_regions
+    ids = [i for i, e in reference.catalog().items() if e.get("task_group") == group]
+    out = []
+    for code in reference.municipality_codes():
+        mine = a[(a["region_code"] == code) & a["indicator_id"].isin(ids)]
+        behind = ordered(mine[mine["status"].isin(["red", "yellow"])])
+        if len(behind):
+            reds = int((behind["status"] == "red").sum())
+            out.append((reds, len(behind), reference.region_name(code),
+                        [entry(i)["short_zh"] for i in behind["indicator_id"]]))
+    out.sort(key=lambda x: (-x[0], -x[1]))
+    return [(name, names) for _, _, name, names in out]
+
+
+def lagging_sentence(lag: list[tuple[str, list[str]]], short: bool = False) -> str:
+    """The lagging cities by name; `short` (page 1) gives how many targets, not which."""
+    if not lag:
+        return say("key.no_lagging_cities")
+    items = "、".join(say("key.lagging_city_count", city=c, n=len(ns)) if short
+                      else say("key.lagging_city", city=c, names="、".join(ns)) for c, ns in lag)
+    return say("key.lagging_cities", n=len(lag), items=items)
+
+
+def key_messages(ctx: ReportContext) -> list[str]:
+    """Three to five sentences for page 1: the lights, what changed since last year, which
+    targets are behind and by how much, (province) the lagging cities, the peak outlook."""
+    ind = ctx.indicators
+    n = counts(ind)
+    rest = ""
+    if n["not_rated"]:
+        rest += say("key.lights_unrated", n=n["not_rated"])
+    if n["not_applicable"]:
+        rest += say("key.lights_na", n=n["not_applicable"])
+    msgs = [say("key.lights", year=ctx.year, n=len(ind) - n["not_applicable"], green=n["green"],
+                yellow=n["yellow"], red=n["red"], rest=rest)]
+    msgs.append(_behind(ind))
+    if ctx.is_province:
+        lag = lagging_cities(ctx)
+        msgs.append(lagging_sentence(lag, short=True))
+    if "prev_status" in ind and ind["prev_status"].notna().any():
+        msgs.append(_changes(ind))
+    if s := outlook_sentence(ctx):
+        msgs.append(s)
+    if q := quality_sentence(ctx):
+        msgs.append(q)
+    return msgs[:5]

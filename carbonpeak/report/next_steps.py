@@ -1,0 +1,102 @@
+"""下一步工作: for every yellow or red indicator, the pace needed from now to the target year,
+the lead department from the catalog, and the actors behind the gap that the data hold
+(sectors whose intensity rose, the worst-graded enterprises of this city only, or for the
+province the cities behind). A list a municipal bureau can turn into its work plan."""
+
+from __future__ import annotations
+
+from carbonpeak import reference
+from carbonpeak.report import fmt, narrative
+from carbonpeak.report.context import ReportContext
+from carbonpeak.report.enterprises import worst
+from carbonpeak.report.fmt import isna
+from carbonpeak.report.groups import OTHER_SECTORS
+from carbonpeak.report.rows import entry, higher_is_better, is_milestone, ordered, status_of
+from carbonpeak.report.view import HTML, phrases, say, section
+
+INTENSITY_IDS = {"energy_intensity_reduction", "co2_intensity_reduction"}
+
+
+def pace(row, e: dict, year: int) -> str:
+    """What it takes from now to the target year, in the indicator's own terms."""
+    if is_milestone(row, e) or isna(row.value) or isna(row.target_value):
+        return say("next.milestone") if is_milestone(row, e) else ""
+    unit, v, t = row.unit, float(row.value), float(row.target_value)
+    ty = int(row.target_year) if not isna(row.target_year) else year
+    left = ty - year
+    target = fmt.value(t, unit)
+    if e.get("kind") == "intensity_reduction":
+        if left <= 0:
+            key = "next.due_rise" if v < 0 else "next.due"
+            return say(key, target_year=ty, target="下降" + target,
+                       gap=fmt.magnitude(t - v, "%"))
+        need = (1 - ((1 - t / 100) / (1 - v / 100)) ** (1 / left)) * 100
+        return say("next.pace_reduction", target_year=ty, pace=fmt.num(need) + "%",
+                   target="下降" + target)
+    if left <= 0:
+        return say("next.due", target_year=ty, target=target, gap=fmt.magnitude(t - v, unit))
+    step = (t - v) / left
+    up = step > 0
+    return say("next.pace_level", target_year=ty, direction="提高" if up else "减少",
+               pace=fmt.magnitude(step, unit), target=target)
+
+
+def actors(ctx: ReportContext, row, e: dict) -> list[str]:
+    out = []
+    if ctx.is_province:
+        a = ctx.all_regions
+        behind = a[(a["indicator_id"] == row.indicator_id)
+                   & a["region_code"].isin(reference.municipality_codes())
+                   & a["status"].isin(["red", "yellow"])]
+        if len(behind):
+            out.append(say("next.cities", names="、".join(
+                reference.region_name(c) for c in behind["region_code"])))
+        return out
+    if row.indicator_id in INTENSITY_IDS and ctx.sectors is not None and len(ctx.sectors):
+        s = ctx.sectors
+        base = 2020 if (s["year"] == 2020).any() else s["year"].min()
+        a = s[s["year"] == base].set_index("sector")["intensity"]
+        b = s[s["year"] == ctx.year].set_index("sector")
+        rose = [r.sector_zh for r in b.itertuples() if r.Index not in OTHER_SECTORS
+                and r.Index in a.index and r.intensity > a[r.Index]]
+        if rose:
+            out.append(say("next.sectors", names="、".join(rose)))
+    if ctx.enterprises is not None and len(ctx.enterprises):
+        firms = ctx.enterprises
+        sector = (e.get("params") or {}).get("sector")
+        if sector and "sector" in firms:
+            firms = firms[firms["sector"] == sector]
+        elif row.indicator_id not in INTENSITY_IDS:
+            firms = firms.iloc[0:0]
+        top = worst(firms, 3)
+        if len(top):
+            out.append(say("next.enterprises", names="、".join(
+                f"{r['name']}（{int(r['grade'])}级）" for _, r in top.iterrows())))
+    return out
+
+
+def lead(e: dict, province: bool) -> str:
+    dept = e.get("lead_zh") or ""
+    if not dept or province:
+        return dept or "—"
+    local = phrases().get("lead_local", {}).get(dept)
+    return f"{local}（省级牵头：{dept}）" if local else dept
+
+
+def next_view(ctx: ReportContext) -> dict:
+    items = []
+    for r in ordered(ctx.indicators).itertuples():
+        if status_of(r) not in ("red", "yellow"):
+            continue
+        e = entry(r.indicator_id, r)
+        gap = ("" if isna(r.value) or isna(r.required_value)
+               else fmt.magnitude(narrative.gap(r), r.unit))
+        items.append({"name": e["short_zh"], "status": status_of(r), "gap": gap,
+                      "pace": pace(r, e, ctx.year), "lead": lead(e, ctx.is_province),
+                      "actors": actors(ctx, r, e), "higher": higher_is_better(e)})
+    items.sort(key=lambda x: 0 if x["status"] == "red" else 1)
+    return {"items": items, "region": ctx.region_name}
+
+
+def next_steps(ctx: ReportContext) -> HTML:
+    return section("next_steps", **next_view(ctx))

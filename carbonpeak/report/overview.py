@@ -1,0 +1,102 @@
+"""The overview table: every indicator grouped by the plan's sections, with value, target,
+required pace, light and a short word, change on the year with last year's light, and rank.
+Why an indicator is not rated goes to a numbered note below the table."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from carbonpeak import reference
+from carbonpeak.report import fmt
+from carbonpeak.report.context import ReportContext
+from carbonpeak.report.fmt import isna
+from carbonpeak.report.rows import (
+    entry,
+    group_heading,
+    is_milestone,
+    not_applicable,
+    note,
+    ordered,
+    reason_text,
+    status_of,
+    stretch,
+    unrated,
+)
+from carbonpeak.report.view import HTML, phrases, section
+
+FOOTNOTE_MARKS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓㉔㉕㉖㉗㉘㉙㉚㉛㉜㉝㉞㉟"
+
+
+def mark(i: int) -> str:
+    return FOOTNOTE_MARKS[i] if i < len(FOOTNOTE_MARKS) else f"({i + 1})"
+
+
+def not_rated_notes(ctx: ReportContext) -> dict[str, int]:
+    """indicator_id -> the number of its note under the overview table (in table order)."""
+    rows = [r for r in ordered(ctx.indicators).itertuples() if unrated(r)]
+    return {r.indicator_id: n for n, r in enumerate(rows, start=1)}
+
+
+def target_text(row, unit: str) -> tuple[str, str]:
+    """('16.0%', '力争18.0%'): the target and the stretch target in the value's digits."""
+    if isna(row.target_value):
+        return "—", ""
+    st = "" if isna(row.stretch_target_value) else "力争" + fmt.value(row.stretch_target_value, unit)
+    return fmt.value(row.target_value, unit), st
+
+
+def overview_view(ctx: ReportContext, rows: pd.DataFrame | None = None) -> dict:
+    rows = ordered(ctx.indicators if rows is None else rows)
+    years = rows["target_year"].dropna().astype(int)
+    main_year = int(years.mode().iloc[0]) if len(years) else ctx.year
+    groups = {g["id"]: g for g in reference.task_groups()}
+    out, notes, current = [], [], None
+    short = phrases()["status_short"]
+    for row in rows.itertuples():
+        e = entry(row.indicator_id, row)
+        gid = e.get("task_group") or "other"
+        if gid != current:
+            current = gid
+            g = groups.get(gid, {"title_zh": "其他指标", "section": ""})
+            out.append({"group": group_heading(g)})
+        st = status_of(row)
+        milestone = is_milestone(row, e)
+        delta = (row.value - row.prev_value) if not (isna(row.value) or isna(row.prev_value)) \
+            else None
+        r = {"name": e["name_zh"], "ref": "", "judged": "", "value_note": "",
+             "target_note": "", "status": st, "word": short.get(st, ""), "na": False,
+             "fn": None, "prev": None if isna(row.prev_status) else row.prev_status,
+             "delta": fmt.signed(delta, fmt.digits(row.unit)) if delta is not None else "—",
+             "rank": (f"{int(row.rank)}/{int(row.rank_of)}" if not isna(row.rank)
+                      and not isna(row.rank_of) else "—"),
+             "stretch_target": stretch(row)}
+        if milestone:  # a judgement: its first clause here, the whole note under the name
+            r["value"] = note(row).split("，")[0] or fmt.year(row.value)
+            r["target"] = "—" if isna(row.target_value) else f"{fmt.year(row.target_value)}年前"
+            r["stretch"] = ""
+            r["required"] = "—"
+            r["judged"] = note(row) if "，" in note(row) else ""
+        else:
+            r["value"] = fmt.value(row.value, row.unit)
+            r["value_note"] = note(row)
+            r["target"], r["stretch"] = target_text(row, row.unit)
+            r["required"] = fmt.value(row.required_value, row.unit)
+            if not isna(row.target_year) and int(row.target_year) != main_year:
+                r["target_note"] = f"{int(row.target_year)}年"
+        if not_applicable(row):
+            r["na"], r["word"] = True, "不适用"
+        elif st == "not_rated":
+            notes.append({"id": f"fn-{ctx.region_code}-{len(notes) + 1}",
+                          "mark": mark(len(notes)), "name": e["short_zh"],
+                          "reason": reason_text(row)})
+            r["fn"] = {"href": f"#fn-{ctx.region_code}-{len(notes)}", "mark": mark(len(notes) - 1)}
+        sect = str(e.get("plan_section") or "")
+        g = groups.get(gid, {})
+        if sect not in (f"{g.get('section', '')}、{g.get('title_zh', '')}", g.get("section")):
+            r["ref"] = sect  # the group row above does not say it already
+        out.append(r)
+    return {"rows": out, "notes": notes, "main_year": main_year}
+
+
+def headline_table(ctx: ReportContext, rows: pd.DataFrame | None = None) -> HTML:
+    return section("overview", **overview_view(ctx, rows))

@@ -1,0 +1,75 @@
+"""View models in, HTML out: the Jinja2 environment every report section renders through.
+
+Autoescaping is on for every template, so a name from the data can never become markup.
+A rendered section is an `HTML` object: IPython shows it in JupyterLab with the report's own
+stylesheet (scoped to the fragment, so Lab's interface keeps its look); the report template
+drops that per-fragment stylesheet because the page carries it once.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import yaml
+
+from carbonpeak.paths import TEMPLATES_DIR
+
+REPORT_TEMPLATES = TEMPLATES_DIR / "report"
+NOTEBOOK_STYLE_MARK = "data-carbonpeak-notebook"
+
+
+@cache
+def env():
+    import jinja2
+
+    e = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(REPORT_TEMPLATES)),
+        autoescape=True, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=False)
+    e.globals["status_zh"] = phrases()["status_zh"]
+    return e
+
+
+@cache
+def phrases() -> dict:
+    """Sentence patterns an analyst can edit (templates/report/phrases.yml)."""
+    return yaml.safe_load((REPORT_TEMPLATES / "phrases.yml").read_text(encoding="utf-8"))
+
+
+def say(key: str, **values) -> str:
+    """The phrase `key` with its blanks filled (plain text; the template escapes it)."""
+    pattern = phrases()
+    for part in key.split("."):
+        pattern = pattern[part]
+    return str(pattern).format(**values)
+
+
+@cache
+def css() -> str:
+    return (REPORT_TEMPLATES / "report.css").read_text(encoding="utf-8")
+
+
+def render(template: str, **view) -> str:
+    return env().get_template(template).render(**view)
+
+
+class HTML:
+    """A rendered section. In a notebook it displays with the report stylesheet; the package
+    does not import IPython."""
+
+    def __init__(self, body: str):
+        self.body = body
+
+    def _repr_html_(self) -> str:
+        return render("notebook_fragment.html.j2", css=css(), body=self.body,
+                      mark=NOTEBOOK_STYLE_MARK)
+
+    def __str__(self) -> str:
+        return self.body
+
+    def __repr__(self) -> str:  # the executed notebook's text/plain: short, no data
+        return "<报告片段>"
+
+
+def section(template: str, **view) -> HTML:
+    return HTML(render(f"sections/{template}.html.j2", **view))
