@@ -22,6 +22,10 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--force", action="store_true", help="redo even if nothing changed")
     s = sub.add_parser("sample", help="write the illustrative sample data set")
     s.add_argument("--out", default="data/sample")
+    k = sub.add_parser("peak", help="peak outlook of yearly CO2 series in a long CSV")
+    k.add_argument("--series", required=True, help="CSV: region (code or name), year, CO2")
+    k.add_argument("--year", type=int, required=True, help="reporting year")
+    k.add_argument("--out", help="write the table to this CSV")
     d = sub.add_parser("datadoc", help="write the input-data reference (docs/data.md)")
     d.add_argument("--out", default="docs/data.md")
     args = parser.parse_args(argv)
@@ -32,6 +36,11 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.out).write_text(datadoc.render(), encoding="utf-8")
         print(args.out)
         return 0
+
+    if args.command == "peak":
+        from carbonpeak import peak_series
+
+        return peak_series.main(args.series, args.year, args.out)
 
     if args.command == "sample":
         from carbonpeak import sample

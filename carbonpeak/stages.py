@@ -68,7 +68,10 @@ def run_indicators(run_dir, year: int) -> pd.DataFrame:
     if tables.get("energy_by_fuel") is not None:
         co2 = emissions.co2_series(tables)
         co2.to_csv(run_dir / "co2_series.csv", index=False)
-        emissions.peak_outlook(co2).to_csv(run_dir / "peak_outlook.csv", index=False)
+        catalog = reference.catalog()["industrial_co2_peak"]
+        outlook, projection = emissions.peak_outlook(co2, year, catalog["target"], base)
+        outlook.to_csv(run_dir / "peak_outlook.csv", index=False)
+        projection.to_csv(run_dir / "peak_projection.csv", index=False)
         if tables.get("sector_value_added") is not None:
             sectors = decomposition.sector_energy(tables, base)
             sectors.to_csv(run_dir / "sector_energy.csv", index=False)

@@ -9,7 +9,6 @@ import pytest
 
 from carbonpeak.methods import (
     carbon_efficiency,
-    classify_peak,
     co2_by_row,
     co2_from_energy,
     credit_code_check_char,
@@ -18,9 +17,6 @@ from carbonpeak.methods import (
     energy_budget_tier,
     is_valid_credit_code,
     log_mean,
-    project_peak,
-    recent_trend_pct,
-    required_annual_change,
 )
 
 
@@ -90,97 +86,6 @@ def test_lmdi_three_sectors_sum_to_total():
 def test_lmdi_rejects_bad_input(cur, words):
     with pytest.raises(ValueError, match=words):
         decompose_intensity(frame([("A", 20, 40), ("B", 60, 60)]), cur)
-
-
-# --- peak ----------------------------------------------------------------------------
-
-
-def series(start, values):
-    return pd.Series(values, index=range(start, start + len(values)), dtype=float)
-
-
-PEAKED = series(2015, [100, 104, 108, 110, 109, 106, 103, 100, 98, 96])
-
-
-def test_trend_by_hand():
-    # Last five 106,103,100,98,96 at x=-2..2: Σxy = -212-103+0+98+192 = -25, Σx² = 10
-    # slope -2.5 / mean 100.6 = -2.485%/yr
-    assert recent_trend_pct(PEAKED) == pytest.approx(-250 / 100.6)
-
-
-def test_classify_clear_peak():
-    # max 110 in 2018 <= 2024-2; 96 <= 110*0.98 = 107.8; trend -2.49%/yr < 0
-    assert classify_peak(PEAKED) == "peaked"
-
-
-def test_classify_plateau():
-    # Last five 105,106,105,106,105.5: Σxy = -210-106+0+106+211 = 1, slope 0.1,
-    # mean 105.5 -> +0.095%/yr, inside ±1%/yr; 105.5 > 106*0.98 so not peaked.
-    assert classify_peak(series(2018, [98, 102, 105, 106, 105, 106, 105.5])) == "plateau"
-
-
-def test_classify_falling_but_unconfirmed_is_plateau():
-    # Max 108 in 2023 is only one year before 2024: not a confirmed peak.
-    # Last five 102,104,106,108,103: Σxy = -204-104+0+108+206 = 6, slope 0.6 / 104.6 = 0.57%
-    assert classify_peak(series(2019, [100, 102, 104, 106, 108, 103])) == "plateau"
-
-
-def test_classify_rising():
-    # 4% a year: trend ≈ +4%/yr > 1%
-    assert classify_peak(series(2016, [100 * 1.04**k for k in range(9)])) == "rising"
-
-
-def test_classify_insufficient():
-    assert classify_peak(series(2020, [1, 2, 3, 4])) == "insufficient_data"
-    # a NaN year does not count
-    assert classify_peak(series(2020, [1, 2, float("nan"), 4, 5])) == "insufficient_data"
-
-
-def test_project_peak_decelerating_growth():
-    # Log growth 0.05, 0.04, 0.03, 0.02 in 2021..2024: fitted r(t) = 0.02 - 0.01*(t-2024).
-    # r(2025) = 0.01 > 0 -> x2025 = 100*e^(0.14+0.01) = 100*e^0.15 = 116.1834; r(2026) = 0 stop.
-    rates = [0.05, 0.04, 0.03, 0.02]
-    s = series(2020, [100 * math.exp(sum(rates[:k])) for k in range(5)])
-    res = project_peak(s, deadline=2030)
-    assert res["status"] == "peaks_by_deadline"
-    assert res["peak_year"] == 2025
-    assert res["peak_level"] == pytest.approx(100 * math.exp(0.15))
-    assert res["level_at_deadline"] == pytest.approx(100 * math.exp(0.15))
-    assert res["growth_pct"] == pytest.approx(100 * (math.exp(0.02) - 1))  # 2.0201%
-    assert res["growth_change_pp"] == pytest.approx(-1.0)
-
-
-def test_project_peak_constant_growth_never_peaks():
-    # 3%/yr with no deceleration: level at 2030 = 100*1.03^10 = 134.3916
-    res = project_peak(series(2020, [100 * 1.03**k for k in range(5)]), deadline=2030)
-    assert res["status"] == "no_peak_by_deadline"
-    assert res["peak_year"] is None and res["peak_level"] is None
-    assert res["level_at_deadline"] == pytest.approx(134.3916, abs=1e-4)
-
-
-def test_project_peak_already_peaked_and_too_short():
-    res = project_peak(PEAKED)
-    assert (res["status"], res["peak_year"], res["peak_level"]) == ("already_peaked", 2018, 110)
-    assert project_peak(series(2021, [1, 2, 3, 4]))["status"] == "insufficient_data"
-
-
-def test_required_annual_change_by_hand():
-    # 4% a year to 100 in 2025: g0 = 4%, N = 2030-2025 = 5, growth must fall 0.8 pp/yr:
-    # 3.2, 2.4, 1.6, 0.8, 0 -> 1.032*1.024 = 1.056768; *1.016 = 1.073676288;
-    # *1.008 = 1.082265698304 -> level 108.2265698304; average 1.0822657^(1/5)-1 = 1.594%.
-    s = series(2021, [100 / 1.04 ** (4 - k) for k in range(5)])
-    res = required_annual_change(s, deadline=2030)
-    assert res["growth_pct"] == pytest.approx(4.0)
-    assert res["required_change_pp"] == pytest.approx(-0.8)
-    assert res["level_at_deadline"] == pytest.approx(108.2265698304)
-    assert res["average_growth_pct"] == pytest.approx(1.594, abs=1e-3)
-
-
-def test_required_annual_change_when_falling_and_bad_deadline():
-    res = required_annual_change(PEAKED, deadline=2030)
-    assert res["required_change_pp"] == 0.0 and res["level_at_deadline"] == 96.0
-    with pytest.raises(ValueError, match="not after"):
-        required_annual_change(PEAKED, deadline=2024)
 
 
 # --- credit code ---------------------------------------------------------------------

@@ -124,7 +124,8 @@ def evaluate(indicator_id: str, entry: dict, tables: dict[str, pd.DataFrame], ye
         req = required(year)
         if preset["method"] == "precomputed":
             status = str(s.at[year, "status"]) if not reason and year in s.index else "not_rated"
-            prev_status = grading.NOT_RATED
+            prev_status = (str(s.at[year - 1, "status"]) if not reason and year - 1 in s.index
+                           else grading.NOT_RATED)
         else:
             status = grading.grade(value, req, preset, higher, base_value)
             prev_status = (grading.grade(prev, required(year - 1), preset, higher, base_value)

@@ -8,11 +8,8 @@ import pandas as pd
 
 from carbonpeak import reference
 from carbonpeak.indicators.intensity import comparable_value_added
+from carbonpeak.methods import peak
 from carbonpeak.methods.co2 import co2_by_row
-from carbonpeak.methods.peak import classify_peak, project_peak, required_annual_change
-
-PEAK_LABELS = {"peaked": "已达峰", "plateau": "平台期", "rising": "仍在上升",
-               "insufficient_data": "数据不足"}
 
 
 def grid_factor(year: int | None = None) -> float:
@@ -76,57 +73,166 @@ def co2_intensity_reduction(tables: dict[str, pd.DataFrame], entry: dict) -> pd.
     return df.assign(level_unit="吨二氧化碳/万元")
 
 
-def peak_outlook(co2: pd.DataFrame, deadline: int = 2030) -> pd.DataFrame:
-    """Per region of a `co2_series` table: is industrial CO2 (all of it, 国家单列项目
-    included) peaked, on a plateau or rising; projected peak; and the deceleration needed
-    to peak by the deadline."""
-    rows = []
+def _labels() -> dict:
+    return reference.grading()["peak"]["labels_zh"]
+
+
+def _assess_region(grp: pd.DataFrame, column: str, year: int, deadline: int) -> dict:
+    s = grp.set_index("year")[column].sort_index()
+    return peak.assess(s, year, reference.grading()["peak"], deadline)
+
+
+def peak_outlook(co2: pd.DataFrame, year: int | None = None, deadline: int = 2030,
+                 base_year: int = 2020) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per region of a `co2_series` table: the peak verdict of industrial CO2 (国家单列项目
+    included, as the plan's peak goal counts all industrial CO2) as of `year` (default: the
+    last year in the table) and as of the year before; the same without 国家单列项目 where
+    a region has them; and how much of the change since `base_year` those projects make.
+
+    Returns (one row per region, the projection in long format: region_code, year,
+    scenario ∈ trend|trend_low|trend_high|required, co2)."""
+    year = int(co2["year"].max()) if year is None else int(year)
+    labels = _labels()
+    dominant = reference.grading()["peak"]["state_listed_dominant_pct"]
+    rows, paths = [], []
     for region, grp in co2.groupby("region_code"):
-        s = grp.set_index("year")["co2_total"].sort_index()
-        cls = classify_peak(s)
-        proj = project_peak(s, deadline=deadline)
-        need = required_annual_change(s, deadline=deadline) if len(s) >= 2 else {}
-        peak_year = proj.get("peak_year")
-        if cls == "insufficient_data":
-            status = "not_rated"
-        elif cls == "peaked" or (peak_year is not None and peak_year <= deadline):
-            status = "green"
-        elif cls == "plateau":
-            status = "yellow"
-        else:
-            status = "red"
-        rows.append({
-            "region_code": region, "classification": cls, "label_zh": PEAK_LABELS[cls],
-            "note_zh": _peak_note(cls, s, peak_year, need.get("required_change_pp"), deadline),
-            "last_year": int(s.index[-1]), "last_value": float(s.iloc[-1]),
-            "max_year": int(s.idxmax()), "max_value": float(s.max()),
-            "projected_peak_year": peak_year, "projected_peak_level": proj.get("peak_level"),
-            "projection_status": proj["status"], "growth_pct": proj.get("growth_pct"),
-            "growth_change_pp": proj.get("growth_change_pp"),
-            "required_change_pp": need.get("required_change_pp"),
-            "on_track": status == "green", "status": status,
-        })
-    return pd.DataFrame(rows)
+        grp = grp[grp["year"] <= year].sort_values("year")
+        a = _assess_region(grp, "co2_total", year, deadline)
+        prev = _assess_region(grp, "co2_total", year - 1, deadline)
+        listed = (grp["co2_total"] - grp["co2_excl_state_listed"]).to_numpy()
+        row = _outlook_row(region, a, labels)
+        row.update({"prev_classification": prev["classification"],
+                    "prev_status": prev["status"]})
+        row.update(_state_listed(grp, listed, base_year, year, deadline, dominant, labels))
+        rows.append(row)
+        proj = peak.projection(a)
+        if len(proj):
+            paths.append(proj.assign(region_code=region))
+    cols = ["region_code", "year", "scenario", "co2"]
+    projection = (pd.concat(paths, ignore_index=True)[cols] if paths
+                  else pd.DataFrame(columns=cols))
+    return pd.DataFrame(rows), projection
 
 
-def _peak_note(cls: str, s: pd.Series, peak_year, required_pp, deadline: int) -> str:
-    """One sentence a reader can act on."""
-    if cls == "insufficient_data":
-        return "数据不足五年，无法研判"
+def _outlook_row(region: str, a: dict, labels: dict) -> dict:
+    cls = a["classification"]
+    label = labels[cls]
+    if cls == "data_ended":
+        label = f"数据截至{a['data_end_year']}年"
     if cls == "peaked":
-        return f"已于{int(s.idxmax())}年达峰（{s.max():.0f}万吨），此后下降"
-    if peak_year is not None and peak_year <= deadline:
-        return f"{PEAK_LABELS[cls]}，按近年增速变化趋势推算{int(peak_year)}年达峰"
-    need = f"，需使排放增速每年回落{-required_pp:.2f}个百分点" if required_pp else ""
-    return f"{PEAK_LABELS[cls]}，按近年趋势{deadline}年前不能达峰{need}"
+        proj_status = "already_peaked"
+    elif a["status"] == "not_rated":
+        proj_status = cls
+    elif a.get("projected_peak_year") is not None and a["projected_peak_year"] <= a["deadline"]:
+        proj_status = "peaks_by_deadline"
+    else:
+        proj_status = "no_peak_by_deadline"
+    steps = "；".join(f"{st['year']}年{st['pct']:+.0f}%" for st in a.get("steps", []))
+    return {
+        "region_code": region, "classification": cls, "label_zh": label,
+        "note_zh": peak_note(a, labels),
+        "reporting_year": a["reporting_year"], "last_year": a.get("data_end_year"),
+        "last_value": a.get("last_value"), "data_end_year": a.get("data_end_year"),
+        "class_at_data_end": a.get("class_at_data_end", ""),
+        "max_year": a.get("max_year"), "max_value": a.get("max_value"),
+        "years_since_max": a.get("years_since_max"), "below_max_pct": a.get("below_max_pct"),
+        "projected_peak_year": a.get("projected_peak_year"),
+        "projected_peak_year_low": a.get("projected_peak_year_low"),
+        "projected_peak_year_high": a.get("projected_peak_year_high"),
+        "projected_peak_level": a.get("projected_peak_level"),
+        "projection_status": proj_status,
+        "growth_pct": a.get("growth_pct"), "growth_low_pct": a.get("growth_low_pct"),
+        "growth_high_pct": a.get("growth_high_pct"),
+        "growth_early_pct": a.get("growth_early_pct"), "growth_late_pct": a.get("growth_late_pct"),
+        "sustained_slowdown": a.get("sustained_slowdown"),
+        "growth_change_pp": a.get("deceleration_pp"),
+        "required_change_pp": a.get("required_change_pp"),
+        "level_trend_pct": a.get("level_trend_pct"),
+        "trend_tau": a.get("trend_tau"), "trend_p": a.get("trend_p"),
+        "window_start": a.get("window_start"), "steps": steps,
+        "anchor_level": a.get("anchor_level"),
+        "on_track": bool(a.get("on_track", False)), "status": a["status"],
+        "status_reason": a.get("status_reason", ""),
+    }
+
+
+def _state_listed(grp: pd.DataFrame, listed, base_year: int, year: int, deadline: int,
+                  dominant_pct: float, labels: dict) -> dict:
+    """国家单列项目: their CO2, share, share of the change since the baseline, and the
+    outlook without them (only where a region has any)."""
+    out = dict.fromkeys(("state_listed_co2", "state_listed_share_pct", "state_listed_first_year",
+                         "co2_change_since_base", "state_listed_change_since_base",
+                         "state_listed_share_of_change_pct", "excl_classification",
+                         "excl_label_zh", "excl_status", "excl_growth_pct",
+                         "excl_projected_peak_year", "excl_note_zh"))
+    out["state_listed_dominant"] = False
+    years = grp["year"].to_numpy()
+    if not (listed > 0).any():
+        return out
+    total = grp["co2_total"].to_numpy()
+    out["state_listed_co2"] = float(listed[-1])
+    out["state_listed_share_pct"] = 100 * float(listed[-1] / total[-1])
+    out["state_listed_first_year"] = int(years[listed > 0][0])
+    if base_year in years:
+        i0 = list(years).index(base_year)
+        change, change_listed = float(total[-1] - total[i0]), float(listed[-1] - listed[i0])
+        out["co2_change_since_base"] = change
+        out["state_listed_change_since_base"] = change_listed
+        if change > 0:
+            out["state_listed_share_of_change_pct"] = 100 * change_listed / change
+            out["state_listed_dominant"] = bool(100 * change_listed / change >= dominant_pct)
+    a = _assess_region(grp, "co2_excl_state_listed", year, deadline)
+    out.update({"excl_classification": a["classification"],
+                "excl_label_zh": labels[a["classification"]], "excl_status": a["status"],
+                "excl_growth_pct": a.get("growth_pct"),
+                "excl_projected_peak_year": a.get("projected_peak_year"),
+                "excl_note_zh": peak_note(a, labels)})
+    return out
+
+
+def peak_note(a: dict, labels: dict) -> str:
+    """One sentence a reader can act on, with the numbers it rests on."""
+    cls = a["classification"]
+    if cls == "insufficient_data":
+        n = reference.grading()["peak"]["min_obs"]
+        return f"近{reference.grading()['peak']['window']}年数据不足{n}年，无法研判"
+    if cls == "data_ended":
+        was = labels[a["class_at_data_end"]]
+        return (f"数据截至{a['data_end_year']}年，{a['data_end_year'] + 1}—{a['reporting_year']}"
+                f"年无数据，不评级（截至{a['data_end_year']}年的研判：{was}）")
+    g = a["growth_pct"]
+    steps = "、".join(f"{st['year']}年{st['pct']:+.0f}%" for st in a["steps"])
+    trend = (f"{'剔除阶跃（' + steps + '）后的' if steps else ''}趋势增速{g:+.1f}%/年"
+             f"（{a['growth_low_pct']:+.1f}%至{a['growth_high_pct']:+.1f}%）")
+    if cls == "peaked":
+        k = reference.grading()["peak"]["confirm_years"]
+        return (f"已于{a['max_year']}年达峰（{a['max_value']:.0f}），近{k}年均低于峰值"
+                f"{a['below_max_pct']:.0f}%以上；{trend}")
+    if cls == "plateau":
+        return f"平台期：{trend}，尚未确认达峰（最高值在{a['max_year']}年）"
+    py = a.get("projected_peak_year")
+    if a["on_track"]:
+        return (f"仍在上升但增速持续回落（由{a['growth_early_pct']:+.1f}%降至"
+                f"{a['growth_late_pct']:+.1f}%/年），按回落趋势推算{py}年达峰")
+    need = f"需使增速每年回落{-a['required_change_pp']:.2f}个百分点方能于{a['deadline']}年达峰"
+    if a["sustained_slowdown"] and py is not None:
+        return (f"仍在上升，增速虽在回落（由{a['growth_early_pct']:+.1f}%降至"
+                f"{a['growth_late_pct']:+.1f}%/年），按回落趋势推算{py}年达峰，晚于{a['deadline']}年；"
+                f"{need}")
+    return f"仍在上升，{trend}，按近年趋势{a['deadline']}年前不能达峰；{need}"
 
 
 def industrial_co2_peak(tables: dict[str, pd.DataFrame], entry: dict) -> pd.DataFrame:
-    """The peak milestone as an indicator: value = (projected) peak year, graded by outlook."""
-    out = peak_outlook(co2_series(tables), entry["target"])
-    year = int(out["last_year"].max())
-    value = out["projected_peak_year"].where(out["classification"] != "peaked", out["max_year"])
-    return pd.DataFrame({"region_code": out["region_code"], "year": year,
-                         "value": pd.to_numeric(value, errors="coerce"),
-                         "status": out["status"], "level": out["last_value"],
-                         "level_unit": "万吨二氧化碳", "note": out["note_zh"]})
+    """The peak milestone as an indicator for the last year of the data and the year before:
+    value = (projected) peak year, status from the outlook."""
+    co2 = co2_series(tables)
+    last = int(co2["year"].max())
+    parts = []
+    for y in (last - 1, last):
+        out, _ = peak_outlook(co2, y, entry["target"], entry["baseline_year"])
+        parts.append(pd.DataFrame({
+            "region_code": out["region_code"], "year": y,
+            "value": pd.to_numeric(out["projected_peak_year"], errors="coerce"),
+            "status": out["status"], "level": out["last_value"],
+            "level_unit": "万吨二氧化碳", "note": out["note_zh"]}))
+    return pd.concat(parts, ignore_index=True)

@@ -8,16 +8,9 @@ from carbonpeak.methods.credit_code import (
     is_valid_credit_code,
 )
 from carbonpeak.methods.lmdi import decompose_intensity, log_mean
-from carbonpeak.methods.peak import (
-    classify_peak,
-    project_peak,
-    recent_trend_pct,
-    required_annual_change,
-)
 
 __all__ = [
     "carbon_efficiency",
-    "classify_peak",
     "co2_by_row",
     "co2_from_energy",
     "credit_code_check_char",
@@ -26,7 +19,4 @@ __all__ = [
     "energy_budget_tier",
     "is_valid_credit_code",
     "log_mean",
-    "project_peak",
-    "recent_trend_pct",
-    "required_annual_change",
 ]

@@ -1,19 +1,43 @@
 """Has a yearly CO2 series peaked, and what would it take to peak by the deadline?
 
-Rules (all on the last `window` observed years, default 5; NaN years are dropped):
+Real annual series swing ±5–15 % a year, have one-year spikes and dips, steps (a plant opens
+or closes) and gaps, and some end before the reporting year. The rules below are meant to
+give a verdict that one point cannot flip. Every cut-point comes in `params` (the caller
+reads them from data/reference/grading.yml, section `peak`); docs/grading.md states them.
 
-- classify_peak: fewer than `min_years` (5) observations -> "insufficient_data".
-  The recent trend is the OLS slope over the window divided by the window mean (%/yr).
-  "peaked": the maximum lies at least `min_years_since_max` (2) years before the last
-  year, the last value is at least `tolerance` (2%) below the maximum, and the trend is
-  negative. Otherwise "plateau" if the trend is within ±`plateau_band` (1%/yr) or
-  negative (falling but not yet confirmed as a peak); otherwise "rising".
-- project_peak: extrapolates the trend of annual log growth rates (a falling growth rate
-  is what a coming peak looks like); the peak is the last year with positive projected
-  growth. A constant or accelerating growth rate gives no peak by the deadline.
-- required_annual_change: how fast the growth rate must fall, in percentage points per
-  year, for growth to reach zero in the deadline year with a linear deceleration from
-  today's trend growth (log-linear OLS over the window).
+- The series is read up to the reporting year. Data ending before it -> not rated ("data
+  ended"), with the picture as of the last data year kept for the note.
+- Fewer than `min_obs` observations in the last `window` years -> insufficient data.
+- Spike-resistant levels: a running median of three (Tukey's end-point rule at the ends), so a
+  single spike or dip never sets the maximum nor breaks "recent values stay below it".
+- Steps: a year-on-year change of at least `step_min_pct` (annualised over a gap) that
+  persists into the next observation is a step (a plant opening or closing), not growth.
+- ONE growth measure g: the Theil–Sen slope of ln(CO2) over the window, steps removed, as
+  %/yr, with its confidence interval (scipy.stats.theilslopes). It drives the class
+  (rising if g > `plateau_band_pct`), the projection, the projected peak and the required
+  deceleration.
+- peaked: the smoothed maximum lies at least `min_years_since_max` years back, the smoothed
+  values of the last `confirm_years` years are all at least `below_max_pct` % below it, and
+  the level is not climbing back: with the maximum inside the window, the Theil–Sen slope of
+  ln(CO2, smoothed) since the maximum is at most +`plateau_band_pct` %/yr; with an older
+  maximum, the slope over the window is at most −`plateau_band_pct` %/yr (a clear fall).
+  A series below an older maximum without that fall is a plateau. Kendall's tau of value vs
+  year over the window (the Mann–Kendall test) is reported with its p-value.
+- rising: g > `plateau_band_pct`; anything else is a plateau (flat, or falling but the peak
+  not yet confirmed).
+- Sustained slowdown: g over the later half of the window is at least `slowdown_min_pp`
+  below g over the earlier half and at most `slowdown_max_growth_pct`, and each of the last
+  `confirm_years` annual rates (steps removed) is below the earlier growth too; the observed deceleration d (pp/yr) is their difference
+  divided by the distance between the halves' mid-years. Without it d = 0.
+- Projection from the smoothed level of the last data year: growth g + d·k (k years ahead),
+  floored at min(g, 0); trend_low / trend_high use the ends of g's confidence interval. The
+  projected peak is the year that growth reaches zero: last + ceil(g/|d|).
+- Required path: growth falls linearly from g to zero in the deadline year, i.e. by g/N
+  pp a year (N = deadline − last year); following it, growth in the deadline year is 0.
+  A rising series is on track only with a sustained slowdown at least that fast, which is
+  the same as a projected peak no later than the deadline.
+- Status: peaked -> green; plateau -> yellow; rising -> green when on track, else red;
+  insufficient data or data ended -> not rated.
 """
 
 from __future__ import annotations
@@ -23,130 +47,222 @@ import math
 import numpy as np
 import pandas as pd
 
-_EPS = 1e-12  # fitted growth below this counts as zero (float noise of the fit)
+CLASSES = ("peaked", "plateau", "rising", "insufficient_data", "data_ended")
 
 
-def _clean(series: pd.Series) -> pd.Series:
-    s = series.dropna().astype(float)
+def _clean(series: pd.Series, year: int | None) -> pd.Series:
+    s = pd.to_numeric(series, errors="coerce").dropna().astype(float)
     s.index = s.index.astype(int)
-    return s.sort_index()
+    s = s[s > 0].sort_index()
+    s = s[~s.index.duplicated(keep="last")]
+    return s if year is None else s[s.index <= year]
 
 
-def _slope(x: np.ndarray, y: np.ndarray) -> float:
-    x = x - x.mean()
-    return float((x * (y - y.mean())).sum() / (x * x).sum())
+def smooth(values: np.ndarray) -> np.ndarray:
+    """Running median of three with Tukey's end-point rule: one spike or dip disappears."""
+    v = np.asarray(values, dtype=float)
+    n = len(v)
+    if n < 3:
+        return v.copy()
+    out = v.copy()
+    for i in range(1, n - 1):
+        out[i] = np.median(v[i - 1:i + 2])
+    out[0] = np.median([v[0], out[1], 3 * out[1] - 2 * out[2]])
+    out[-1] = np.median([v[-1], out[-2], 3 * out[-2] - 2 * out[-3]])
+    return out
 
 
-def recent_trend_pct(series: pd.Series, window: int = 5) -> float:
-    """OLS slope over the last `window` years as % of their mean, per year."""
-    s = _clean(series).iloc[-window:]
-    if len(s) < 2:
-        raise ValueError("need at least two years for a trend")
-    return 100 * _slope(s.index.to_numpy(float), s.to_numpy()) / s.mean()
+def find_steps(s: pd.Series, step_min_pct: float) -> list[dict]:
+    """One-off steps: a change of at least `step_min_pct` %/yr (annualised over a gap) between
+    two ordinary years, which persists (the next change is small). Successive large changes
+    are growth, not a step."""
+    years, logs = s.index.to_numpy(), np.log(s.to_numpy())
+    limit = math.log1p(step_min_pct / 100)
+    rate = [math.nan] + [(logs[i] - logs[i - 1]) / (years[i] - years[i - 1])
+                         for i in range(1, len(s))]
+    steps = []
+    for i in range(1, len(s) - 1):
+        if (abs(rate[i]) >= limit and abs(rate[i + 1]) < min(limit, abs(rate[i]) / 2)
+                and (i == 1 or abs(rate[i - 1]) < limit)):
+            jump = logs[i] - logs[i - 1]
+            steps.append({"year": int(years[i]), "log_jump": float(jump),
+                          "gap": int(years[i] - years[i - 1]), "pct": 100 * math.expm1(jump)})
+    return steps
 
 
-def classify_peak(
-    series: pd.Series,
-    *,
-    min_years: int = 5,
-    window: int = 5,
-    tolerance: float = 0.02,
-    plateau_band: float = 1.0,
-    min_years_since_max: int = 2,
-) -> str:
-    """One of "peaked", "plateau", "rising", "insufficient_data" (rule in module doc)."""
-    s = _clean(series)
-    if len(s) < max(min_years, 2):
-        return "insufficient_data"
-    trend = recent_trend_pct(s, window)
-    year_max, last_year = int(s.idxmax()), int(s.index[-1])
-    if (
-        year_max <= last_year - min_years_since_max
-        and s.iloc[-1] <= s.max() * (1 - tolerance)
-        and trend < 0
-    ):
-        return "peaked"
-    if trend <= plateau_band:  # flat, or falling without a confirmed peak
-        return "plateau"
-    return "rising"
+def _step_adjusted(s: pd.Series, steps: list[dict]) -> np.ndarray:
+    """ln(values) with each step's excess over ordinary growth removed from the years before
+    it, so the series ends at its real level and grows at its ordinary pace."""
+    years, logs = s.index.to_numpy(), np.log(s.to_numpy())
+    if not steps:
+        return logs
+    step_years = {st["year"] for st in steps}
+    rates = [(logs[i] - logs[i - 1]) / (years[i] - years[i - 1])
+             for i in range(1, len(s)) if years[i] not in step_years]
+    ordinary = float(np.median(rates)) if rates else 0.0
+    adj = logs.copy()
+    for st in steps:
+        adj[years < st["year"]] += st["log_jump"] - ordinary * st["gap"]
+    return adj
 
 
-def _log_growth(s: pd.Series, window: int) -> pd.Series:
-    w = s.iloc[-window:]
-    if len(w) < 3 or (w <= 0).any():
-        raise ValueError("need at least three positive values to fit a growth trend")
-    return np.log(w).diff().dropna()
+def _theil(years: np.ndarray, logs: np.ndarray, confidence: float):
+    from scipy.stats import theilslopes
+
+    res = theilslopes(logs, years.astype(float), alpha=confidence)
+    return res.slope, res.intercept, res.low_slope, res.high_slope
 
 
-def project_peak(
-    series: pd.Series, deadline: int = 2030, window: int = 5, min_years: int = 5
-) -> dict:
-    """Projected peak year and level from the recent trend of log growth rates.
+def _pct(log_slope: float) -> float:
+    return 100 * math.expm1(log_slope)
 
-    Fits r(t) = a + b·t to ln(x_t/x_{t-1}) over the window and steps forward from the last
-    year while r > 0; a peak in the deadline year counts as by the deadline. Keys: status
-    ("already_peaked"; "peaks_by_deadline", the projected peak, or the observed maximum if
-    the path never regains it; "no_peak_by_deadline"; "insufficient_data"), peak_year and
-    peak_level (None when no peak by the deadline), level_at_deadline (flat after the
-    peak), growth_pct (fitted growth in the last year, %), growth_change_pp (pp per year).
+
+def _kendall(years: np.ndarray, values: np.ndarray) -> tuple[float, float]:
+    from scipy.stats import kendalltau
+
+    res = kendalltau(years, values)
+    return float(res.statistic), float(res.pvalue)
+
+
+def growth_path(g: float, d: float, n: int) -> list[float]:
+    """Growth (%/yr) in each of the next n years: g + d·k, floored at min(g, 0)."""
+    return [max(g + d * k, min(g, 0.0)) for k in range(1, n + 1)]
+
+
+def zero_growth_year(last: int, g: float, d: float) -> int | None:
+    """First year whose growth is ≤ 0 on the path g + d·k: the projected peak year."""
+    if g <= 0:
+        return last
+    if d >= 0:
+        return None
+    return last + math.ceil(round(g / -d, 9))
+
+
+def assess(series: pd.Series, year: int, params: dict, deadline: int = 2030) -> dict:
+    """The peak verdict for one series (index = year) as of reporting year `year`.
+
+    Returns a flat dict (module doc for the rules): classification, status, status_reason,
+    class_at_data_end, data_end_year, max_year/max_value (smoothed), years_since_max,
+    below_max_pct, growth_pct (g) with growth_low_pct/growth_high_pct, level_trend_pct,
+    trend_tau/trend_p (Mann–Kendall), growth_early_pct/growth_late_pct, slowdown_pp,
+    deceleration_pp (d), sustained_slowdown, required_change_pp, projected_peak_year
+    (+ _low/_high), projected_peak_level, anchor_level, steps, window_start.
     """
-    s = _clean(series)
-    out = dict.fromkeys(
-        ("peak_year", "peak_level", "level_at_deadline", "growth_pct", "growth_change_pp")
-    )
-    if len(s) < max(min_years, 3):
-        return {"status": "insufficient_data", **out}
-    r = _log_growth(s, window)
-    t = r.index.to_numpy(float)
-    b = _slope(t, r.to_numpy())
-    a = float(r.mean()) - b * t.mean()
-    last_year, level = int(s.index[-1]), float(s.iloc[-1])
-    out["growth_pct"] = 100 * math.expm1(a + b * last_year)
-    out["growth_change_pp"] = 100 * b
-    if classify_peak(s, window=window, min_years=min_years) == "peaked":
-        peak = {"peak_year": int(s.idxmax()), "peak_level": float(s.max())}
-        return {**out, "status": "already_peaked", **peak, "level_at_deadline": level}
-    year = last_year
-    while a + b * (year + 1) > _EPS and year < deadline:
-        year += 1
-        level *= math.exp(a + b * year)
-    out["level_at_deadline"] = level
-    if a + b * (year + 1) > _EPS:  # still growing after the deadline
-        return {**out, "status": "no_peak_by_deadline"}
-    if level < s.max():  # projected path never regains the observed maximum
-        year, level = int(s.idxmax()), float(s.max())
-    return {**out, "status": "peaks_by_deadline", "peak_year": year, "peak_level": level}
+    p = params
+    s = _clean(series, year)
+    out: dict = {"reporting_year": int(year), "deadline": int(deadline), "steps": []}
+    if s.empty:
+        return {**out, "classification": "insufficient_data", "status": "not_rated",
+                "status_reason": "no_data", "data_end_year": None}
+    last = int(s.index[-1])
+    out["data_end_year"] = last
+    out["last_value"] = float(s.iloc[-1])
+    w = s[s.index > last - p["window"]]
+    out["window_start"] = int(w.index[0])
+    out["n_obs"] = len(w)
+    if len(w) < p["min_obs"]:
+        return {**out, "classification": "insufficient_data", "status": "not_rated",
+                "status_reason": "insufficient_data"}
+
+    years = w.index.to_numpy()
+    sm = pd.Series(smooth(s.to_numpy()), index=s.index)
+    max_value = float(sm.max())
+    top = s[sm == max_value]  # years at the smoothed maximum: the highest observed one
+    max_year = int(top.idxmax())
+    below = 100 * (1 - float(sm.iloc[-p["confirm_years"]:].max()) / max_value)
+    ws = sm[sm.index >= years[0]]
+    lvl_slope = _theil(years, np.log(ws.to_numpy()), p["confidence"])[0]
+    tau, pval = _kendall(years, w.to_numpy())
+
+    steps = find_steps(ws, p["step_min_pct"])
+    adj = _step_adjusted(ws, steps)
+    slope, _, lo, hi = _theil(years, adj, p["confidence"])
+    g, g_lo, g_hi = _pct(slope), _pct(lo), _pct(hi)
+
+    # sustained slowdown: growth over the later half of the window is below the earlier half,
+    # and each of the last `confirm_years` observed annual rates (steps removed) is too
+    half = len(w) // 2
+    early_y, late_y = years[:len(w) - half], years[len(w) - half:]
+    g_early = _pct(_theil(early_y, adj[:len(early_y)], p["confidence"])[0])
+    g_late = _pct(_theil(late_y, adj[len(early_y):], p["confidence"])[0])
+    slowdown = g_early - g_late
+    raw_adj = np.log(w.to_numpy()) + (adj - np.log(ws.to_numpy()))
+    rates = [_pct((raw_adj[i] - raw_adj[i - 1]) / (years[i] - years[i - 1]))
+             for i in range(len(w) - p["confirm_years"], len(w))]
+    sustained = (len(late_y) >= 3 and slowdown >= p["slowdown_min_pp"]
+                 and g_late <= p["slowdown_max_growth_pct"]
+                 and all(r <= g_early - p["slowdown_min_pp"] for r in rates))
+    span = float(np.median(late_y) - np.median(early_y))
+    d = -slowdown / span if sustained else 0.0
+
+    band = p["plateau_band_pct"]
+    since = sm[sm.index >= max_year]
+    if last - max_year < p["min_years_since_max"]:
+        falling = False
+    elif max_year >= years[0]:  # maximum inside the window: the level must not climb back
+        falling = _pct(_theil(since.index.to_numpy(), np.log(since.to_numpy()),
+                              p["confidence"])[0]) <= band
+    else:  # an older maximum: the window itself must fall, else it is a plateau below it
+        falling = _pct(lvl_slope) <= -band
+    peaked = (last - max_year >= p["min_years_since_max"]
+              and below >= p["below_max_pct"] and falling)
+    cls = "peaked" if peaked else "rising" if g > band else "plateau"
+
+    n = deadline - last
+    required = -max(g, 0.0) / n if n > 0 else math.nan
+    peak_year = zero_growth_year(last, g, d)
+    anchor = float(sm.iloc[-1])  # the spike-resistant level of the last data year
+    if cls == "peaked":
+        proj_year, proj_level = max_year, max_value
+    elif peak_year is not None and g > 0:
+        proj_year = peak_year
+        proj_level = anchor * math.prod(1 + x / 100 for x in growth_path(g, d, peak_year - last))
+    elif peak_year is not None:  # not growing: the peak so far stands unless growth resumes
+        proj_year, proj_level = max_year, max_value
+    else:
+        proj_year, proj_level = None, None
+    on_track = cls == "peaked" or (cls == "rising" and proj_year is not None
+                                   and proj_year <= deadline)
+    status = {"peaked": "green", "plateau": "yellow"}.get(cls, "green" if on_track else "red")
+
+    out.update({
+        "classification": cls, "status": status, "status_reason": "",
+        "max_year": max_year, "max_value": max_value, "years_since_max": last - max_year,
+        "below_max_pct": below, "level_trend_pct": _pct(lvl_slope),
+        "trend_tau": tau, "trend_p": pval,
+        "growth_pct": g, "growth_low_pct": g_lo, "growth_high_pct": g_hi,
+        "growth_early_pct": g_early, "growth_late_pct": g_late, "slowdown_pp": slowdown,
+        "sustained_slowdown": bool(sustained), "deceleration_pp": d,
+        "required_change_pp": required, "anchor_level": anchor,
+        "projected_peak_year": proj_year, "projected_peak_level": proj_level,
+        "projected_peak_year_low": zero_growth_year(last, g_lo, d) if cls != "peaked" else None,
+        "projected_peak_year_high": zero_growth_year(last, g_hi, d) if cls != "peaked" else None,
+        "on_track": bool(on_track), "steps": steps,
+    })
+    if last < year:
+        out.update({"class_at_data_end": cls, "classification": "data_ended",
+                    "status": "not_rated", "status_reason": "data_ended", "on_track": False,
+                    "projected_peak_year": None, "projected_peak_level": None,
+                    "projected_peak_year_low": None, "projected_peak_year_high": None})
+    return out
 
 
-def required_annual_change(series: pd.Series, deadline: int = 2030, window: int = 5) -> dict:
-    """Deceleration of growth needed for zero growth in the deadline year.
-
-    g0 = growth of the log-linear OLS trend over the window (%/yr). With N = deadline −
-    last year, growth must fall by g0/N pp each year: g_k = g0·(1 − k/N), k = 1..N.
-    Keys: growth_pct (g0), required_change_pp (−g0/N, 0 if g0 ≤ 0), level_at_deadline
-    (last × Π(1 + g_k/100), the implied peak level; the last value if g0 ≤ 0),
-    average_growth_pct (mean compound growth along that path).
-    """
-    s = _clean(series)
-    n = deadline - int(s.index[-1])
-    if n < 1:
-        raise ValueError(f"deadline {deadline} is not after the last year {s.index[-1]}")
-    w = s.iloc[-window:]
-    if len(w) < 2 or (w <= 0).any():
-        raise ValueError("need at least two positive values for a log-linear trend")
-    g0 = 100 * math.expm1(_slope(w.index.to_numpy(float), np.log(w.to_numpy())))
-    last = float(s.iloc[-1])
-    if g0 <= 0:
-        return {
-            "growth_pct": g0,
-            "required_change_pp": 0.0,
-            "level_at_deadline": last,
-            "average_growth_pct": 0.0,
-        }
-    level = last * math.prod(1 + g0 * (1 - k / n) / 100 for k in range(1, n + 1))
-    return {
-        "growth_pct": g0,
-        "required_change_pp": -g0 / n,
-        "level_at_deadline": level,
-        "average_growth_pct": 100 * ((level / last) ** (1 / n) - 1),
-    }
+def projection(a: dict) -> pd.DataFrame:
+    """`year, scenario, co2` from the last data year to the deadline: trend, trend_low,
+    trend_high (g and the ends of its interval, with the observed deceleration) and required
+    (growth falling linearly from g to zero in the deadline year). Empty when not rated."""
+    if a.get("status") == "not_rated" or "anchor_level" not in a:
+        return pd.DataFrame(columns=["year", "scenario", "co2"])
+    last, n, d = a["data_end_year"], a["deadline"] - a["data_end_year"], a["deceleration_pp"]
+    g = a["growth_pct"]
+    paths = {"trend": growth_path(g, d, n), "trend_low": growth_path(a["growth_low_pct"], d, n),
+             "trend_high": growth_path(a["growth_high_pct"], d, n),
+             "required": [max(g, 0.0) * (1 - k / n) for k in range(1, n + 1)]}
+    rows = []
+    for scenario, rates in paths.items():
+        level = a["anchor_level"]
+        rows.append((last, scenario, level))
+        for k, r in enumerate(rates, start=1):
+            level *= 1 + r / 100
+            rows.append((last + k, scenario, level))
+    return pd.DataFrame(rows, columns=["year", "scenario", "co2"])
