@@ -256,7 +256,7 @@ def trajectories(panels: list[dict], region_name: str, year: int) -> Chart:
     if n > 1:
         fig.text(0.99, 0.985, f"{region_name}，{year}年", ha="right", va="top", fontsize=7.5,
                  color=COLORS["required"])
-    return Chart(_svg(fig), "；".join(alts), half=n == 1)
+    return Chart(_svg(fig), "；".join(alts), half=n == 1, width_in=width)
 
 
 def _comparison_panel(ax, values: pd.DataFrame, highlight: str | None, short_zh: str,
