@@ -196,3 +196,19 @@ def test_chart_png_passes_through_the_template_unchanged():
         "display_data", data={"image/png": png, "text/plain": "x"}, metadata={"alt": "图"})]))
     html = render.notebook_to_html(nb, "标题", "页眉")
     assert f'src="data:image/png;base64,{png}"' in html and 'alt="图"' in html
+
+
+def test_every_rated_indicator_gets_its_trajectory_panel(ctx):
+    """No silent cap: seven rated indicators with series give seven panels (3 + 3 + 1)."""
+    from carbonpeak.report import groups
+
+    base = ctx.indicators.iloc[0]
+    ids = [f"extra_{i}" for i in range(7)]
+    ctx.indicators = pd.DataFrame([{**base.to_dict(), "indicator_id": i} for i in ids])
+    s = ctx.series[ctx.series["indicator_id"] == base["indicator_id"]]
+    ctx.series = pd.concat([s.assign(indicator_id=i) for i in ids], ignore_index=True)
+    view = groups.groups_view(ctx)
+    charts_ = [c for g in view["groups"] for c in g["charts"]]
+    assert len(charts_) == 3
+    assert sum(c["alt"].count("折线图：") for c in charts_) == 7
+    assert all(c["width_mm"] == 177.8 for c in charts_)  # the last row keeps the grid's size
