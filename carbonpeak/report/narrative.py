@@ -197,7 +197,7 @@ def summary_sentences(ctx: ReportContext) -> list[str]:
     for status in ("red", "yellow"):
         for row in ordered(ind[ind["status"] == status]).itertuples():
             out.append(indicator_sentence(ctx, row))
-    met = [entry(r.indicator_id, r)["short_zh"]
+    met = [entry(r.indicator_id, r)["short_zh"] + (say("stretch_target") if stretch(r) else "")
            + (f"（{rank_phrase(r.rank, r.rank_of)}）" if rank_phrase(r.rank, r.rank_of) else "")
            for r in ordered(ind[ind["status"] == "green"]).itertuples()]
     if met:
