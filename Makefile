@@ -9,12 +9,12 @@ DATA ?= data/sample
 APT_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system reports test lint bench lab sample clean
+.PHONY: help setup system gitfilter reports test lint bench lab sample clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
 
-setup: system $(VENV)/.installed ## create .venv with the pinned packages, install fonts/libraries
+setup: system $(VENV)/.installed gitfilter ## create .venv with the pinned packages, install fonts/libraries
 
 system: ## CJK fonts, pango and harfbuzz-subset for PDF, poppler for tests (apt-get when root)
 	@missing=""; \
@@ -54,8 +54,14 @@ lint: setup ## ruff
 bench: setup ## time a full sample run against the naive chain (papermill CLI per notebook)
 	$(BIN)/python -m carbonpeak.bench
 
-lab: setup ## open JupyterLab on the notebooks
-	$(BIN)/jupyter lab notebooks/
+gitfilter: $(VENV)/.installed ## strip notebook outputs on commit (nbstripout as a git filter)
+	@if git rev-parse --git-dir >/dev/null 2>&1 && \
+	  ! git config --get filter.nbstripout.clean >/dev/null; then \
+	  $(BIN)/nbstripout --install --attributes .gitattributes && \
+	  echo "nbstripout installed as a git filter for *.ipynb"; fi
+
+lab: setup ## open JupyterLab on the notebooks (as root too: --allow-root)
+	$(BIN)/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 sample: setup ## regenerate the illustrative sample data in data/sample/
 	$(BIN)/python -m carbonpeak sample --out data/sample

@@ -215,16 +215,17 @@ def trajectory(series: pd.DataFrame, region_name: str, name_zh: str, unit: str,
     return alt
 
 
-def trajectories(panels: list[dict], region_name: str, year: int) -> Chart:
+def trajectories(panels: list[dict], region_name: str, year: int,
+                 cols: int | None = None) -> Chart:
     """Small multiples, one panel per indicator (three to a row, one legend for all): the
     actual path against the required and stretch paths.
 
     Each panel: series, short_zh, unit, baseline_year, target, stretch, ylabel.
     """
     n = len(panels)
-    cols = min(n, 3)
+    cols = cols or min(n, 3)  # a row of a longer grid keeps the grid's three columns
     rows = math.ceil(n / cols)
-    width = WIDTH / 2 if n == 1 else WIDTH  # one panel: a half-width figure beside the text
+    width = WIDTH / 2 if cols == 1 else WIDTH  # one panel: a half-width figure beside the text
     fig = _figure(0.45 + 1.85 * rows, width)
     axes = _axes(fig, rows, cols)
     _frame(fig, 0.5, 0.12, 0.62, 0.28, wspace=0.38, hspace=0.75)
@@ -232,7 +233,7 @@ def trajectories(panels: list[dict], region_name: str, year: int) -> Chart:
     for ax, p in zip(axes.flat, panels, strict=False):
         alts.append(trajectory(p["series"], region_name, p["short_zh"], p["unit"],
                                p["baseline_year"], p.get("target"), p.get("stretch"), year,
-                               p["unit"] if n > 1 else p["ylabel"], ax=ax))
+                               p["unit"] if cols > 1 else p["ylabel"], ax=ax))
         tgt, st = p.get("target"), p.get("stretch")
         goal = "" if tgt is None else f"目标{tgt:g}{p['unit']}" + (
             f"，力争{st:g}{p['unit']}" if st is not None else "")
@@ -253,10 +254,10 @@ def trajectories(panels: list[dict], region_name: str, year: int) -> Chart:
         labels.append("力争进度")
     fig.legend(h, labels, loc="upper left", ncol=3, bbox_to_anchor=(0.0, 1.0),
                fontsize=7.5, handlelength=2.4)
-    if n > 1:
+    if cols > 1:
         fig.text(0.99, 0.985, f"{region_name}，{year}年", ha="right", va="top", fontsize=7.5,
                  color=COLORS["required"])
-    return Chart(_svg(fig), "；".join(alts), half=n == 1)
+    return Chart(_svg(fig), "；".join(alts), half=cols == 1, width_in=width)
 
 
 def _comparison_panel(ax, values: pd.DataFrame, highlight: str | None, short_zh: str,

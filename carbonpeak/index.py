@@ -11,6 +11,7 @@ import pandas as pd
 
 from carbonpeak import reference
 from carbonpeak.report import VERDICT_ZH, download_files, fmt_value
+from carbonpeak.report.fmt import isna
 from carbonpeak.report.front import banner
 from carbonpeak.report.narrative import counts
 from carbonpeak.report.view import css
@@ -25,6 +26,21 @@ def headline_ids(ind: pd.DataFrame) -> list[str]:
     cat = reference.catalog()
     ids = [i for i, e in cat.items() if e.get("task_group") == HEADLINE_GROUP and i in present]
     return ids or [i for i in cat if i in present][:3]
+
+
+def headline_value(row, year: int) -> str:
+    """The value under a headline light; a peak milestone says its judgement, and a peak
+    year that comes from the trend is marked as expected (预计), not reported."""
+    if row.get("unit") != "年":
+        return fmt_value(row["value"], row["unit"])
+    note = row.get("note")
+    first = str(note).split("，")[0].split("（")[0] if isinstance(note, str) and note else ""
+    if isna(row["value"]):
+        return first or "—"
+    y = int(float(row["value"]))
+    if "达峰" in first:
+        return first
+    return f"{first}，预计{y}年达峰" if first else f"预计{y}年达峰"
 
 
 def view(year_dir: Path, year: int) -> dict:
@@ -46,9 +62,8 @@ def view(year_dir: Path, year: int) -> dict:
         cells = []
         for ind_id in ids:
             row = mine[mine["indicator_id"] == ind_id]
-            cells.append(None if row.empty else {
-                "status": row.iloc[0]["status"],
-                "value": fmt_value(row.iloc[0]["value"], row.iloc[0]["unit"])})
+            cells.append(None if row.empty else {"status": row.iloc[0]["status"],
+                                                 "value": headline_value(row.iloc[0], year)})
         n = counts(mine) if len(mine) else {}
         files = [("report.html", "网页版"), ("report.pdf", "PDF"), *download_files(code)]
         rows.append({"name": r["name"], "code": code, "cells": cells,

@@ -156,7 +156,7 @@ def write(out_dir: Path) -> list[Path]:
                 "title_zh": "浙江省工业碳达峰进度示例数据",
                 "illustrative": True,
                 "banner_zh": "示例数据，非官方统计",
-                "vintage_zh": "示例数据（由 python -m carbonpeak sample 生成）",
+                "vintage_zh": "示例数据（随程序提供，仅供演示）",
                 "generator": "carbonpeak.sample",
                 "seed": SEED,
             },

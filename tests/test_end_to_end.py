@@ -65,7 +65,7 @@ def test_html_is_self_contained_chinese_and_has_no_code(run_out):
     assert "<script" not in html.lower()
     assert "from carbonpeak" not in html and "report.cover(" not in html
     assert "In&nbsp;[" not in html and "In [" not in html
-    assert "data:image/png;base64," in html
+    assert "data:image/svg+xml;base64," in html  # charts are vector
     assert re.search(r'<img [^>]*alt="折线图：杭州市', html)
     assert "杭州市工业领域碳达峰进度报告（2025年）" in html
     index = (year_dir / "index.html").read_text(encoding="utf-8")

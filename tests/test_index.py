@@ -26,3 +26,14 @@ def test_index_lists_every_region_with_lights_verdict_and_links(tmp_path):
     assert "示例数据，非官方统计" in html
     assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", html)
     assert "<script" not in html.lower()
+
+
+def test_peak_column_says_the_judgement_and_marks_a_forecast():
+    import pandas as pd
+
+    row = pd.Series({"unit": "年", "value": float("nan"), "note": "平台期，按近年趋势2030年前不能达峰"})
+    assert index.headline_value(row, 2025) == "平台期"
+    row = pd.Series({"unit": "年", "value": 2026.0, "note": "仍在上升，按近年增速变化趋势推算2026年达峰"})
+    assert index.headline_value(row, 2025) == "仍在上升，预计2026年达峰"
+    row = pd.Series({"unit": "年", "value": 2021.0, "note": "已于2021年达峰（615万吨），此后下降"})
+    assert index.headline_value(row, 2025) == "已于2021年达峰"

@@ -190,9 +190,81 @@ def test_chart_png_passes_through_the_template_unchanged():
 
     import nbformat
 
-    png = base64.b64encode(b"\x89PNG fake").decode()
+    png = base64.b64encode(b"\x89PNG fake").decode()  # a PNG from an analyst's own cell
     nb = nbformat.v4.new_notebook()
     nb.cells.append(nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
         "display_data", data={"image/png": png, "text/plain": "x"}, metadata={"alt": "图"})]))
     html = render.notebook_to_html(nb, "标题", "页眉")
     assert f'src="data:image/png;base64,{png}"' in html and 'alt="图"' in html
+
+
+def test_every_rated_indicator_gets_its_trajectory_panel(ctx):
+    """No silent cap: seven rated indicators with series give seven panels (3 + 3 + 1)."""
+    from carbonpeak.report import groups
+
+    base = ctx.indicators.iloc[0]
+    ids = [f"extra_{i}" for i in range(7)]
+    ctx.indicators = pd.DataFrame([{**base.to_dict(), "indicator_id": i} for i in ids])
+    s = ctx.series[ctx.series["indicator_id"] == base["indicator_id"]]
+    ctx.series = pd.concat([s.assign(indicator_id=i) for i in ids], ignore_index=True)
+    view = groups.groups_view(ctx)
+    charts_ = [c for g in view["groups"] for c in g["charts"]]
+    assert len(charts_) == 3
+    assert sum(c["alt"].count("折线图：") for c in charts_) == 7
+    assert all(c["width_mm"] == 177.8 for c in charts_)  # the last row keeps the grid's size
+
+
+def test_not_applicable_is_left_out_of_unrated_counts(ctx):
+    ind = ctx.indicators.copy()
+    ind["status_reason"] = ind["status"].map({"not_rated": "not_applicable"})
+    ctx.indicators = ind
+    s = report.summary_sentences(ctx)[0]
+    assert "未评级" not in s and "1项对本地区不适用，不计入" in s
+    assert "共评价1项指标" in s
+    html = _text(report.headline_table(ctx))
+    assert '<span class="light na">不适用</span>' in html and 'class="footnotes"' not in html
+    tallies = _text(report.summary(ctx))
+    assert 'class="light not_rated">未评级</span><strong>0</strong>' in tallies
+
+
+def test_stretch_target_is_labelled_力争(ctx):
+    ind = ctx.indicators.copy()
+    ind["target_type"] = "stretch"
+    ctx.indicators = ind
+    assert "单位工业增加值能耗下降（力争目标）" in " ".join(report.summary_sentences(ctx))
+    assert "（力争目标）" in _text(report.task_groups(ctx))
+
+
+def test_peak_chart_draws_the_projection_range_when_the_run_has_one(run_dir, tmp_path):
+    import base64
+    import shutil
+
+    d = tmp_path / "2025"
+    shutil.copytree(run_dir, d)
+    rows = [("330100", y, sc, v) for y in range(2026, 2031) for sc, v in
+            (("trend", 1000 + y - 2026), ("trend_low", 950.0), ("trend_high", 1100.0),
+             ("required", 990.0))]
+    pd.DataFrame(rows, columns=["region_code", "year", "scenario", "co2"]).to_csv(
+        d / "peak_projection.csv", index=False)
+    with_range = report.load(d, "330100", 2025)
+    html = _text(report.peak_outlook(with_range))
+    svg = base64.b64decode(re.search(r'base64,([^"]+)"', html).group(1)).decode()
+    assert "趋势区间（预测）" in svg and "2030年前达峰所需路径" in svg
+    assert "趋势区间" in html  # the note says the range is a projection
+    plain = _text(report.peak_outlook(report.load(run_dir, "330100", 2025)))
+    assert "趋势区间" not in base64.b64decode(re.search(r'base64,([^"]+)"', plain).group(1)).decode()
+
+
+def test_render_guard_rejects_what_the_template_loads_not_urls_in_data():
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    fragment = str(report.HTML("<p>https://example.com/a 与 //cdn.example/x.js 只是文字</p>"))
+    nb.cells.append(nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
+        "display_data", data={"text/html": fragment, "text/plain": "x"})]))
+    assert "https://example.com/a" in render.notebook_to_html(nb, "标题", "页眉")
+    for bad in ('<img src="https://cdn.example/x.png">', "<script>1</script>",
+                '<link rel="stylesheet" href="//cdn.example/x.css">'):
+        nb.cells[0].outputs[0]["data"]["text/html"] = bad
+        with pytest.raises(ValueError):
+            render.notebook_to_html(nb, "标题", "页眉")

@@ -5,6 +5,7 @@ municipality's firms: the province shows public aggregates only."""
 from __future__ import annotations
 
 from carbonpeak import charts, reference
+from carbonpeak.enterprise import CUTPOINTS
 from carbonpeak.report import fmt
 from carbonpeak.report.context import ReportContext
 from carbonpeak.report.view import HTML, section
@@ -36,8 +37,9 @@ def own_view(ctx: ReportContext) -> dict:
     watch = worst(e)
     return {
         "region": ctx.region_name, "n": len(e),
-        "categories": [{"name": f"{c}行业", "n": int(cats.get(c, 0))} for c in CATEGORY_ORDER
+        "categories": [{"name": c, "n": int(cats.get(c, 0))} for c in CATEGORY_ORDER
                        if c in cats],
+        "level_cuts": [fmt.num(x) for x in CUTPOINTS["level"]],
         "low_n": int(low.sum()), "low_energy": fmt.num(e.loc[low, "energy_tce"].sum() / 1e4),
         "low_share": fmt.pct(e.loc[low, "energy_tce"].sum()
                              / max(e["energy_tce"].sum(), 1e-9) * 100),
@@ -45,7 +47,7 @@ def own_view(ctx: ReportContext) -> dict:
         "shown": len(watch),
         "watch": [{"name": r["name"], "county": r.get("county") or "—",
                    "industry": (r[industry] if industry else "—") or "—",
-                   "category": f"{r['level']}行业" if r.get("level") else "—",
+                   "category": r.get("level") or "—",
                    "energy": f"{r['energy_tce']:,.0f}", "k": fmt.num(r.get("K"), 2),
                    "grade": f"{int(r['grade'])}级"} for _, r in watch.iterrows()]}
 

@@ -153,7 +153,10 @@ def groups_view(ctx: ReportContext) -> dict:
         rated = sorted((r for r in rows if status_of(r) in RATED),
                        key=lambda r: STATUS_ORDER.index(status_of(r)))
         panels = trajectory_panels(ctx, [r.indicator_id for r in rated])
-        chart = charts.trajectories(panels, ctx.region_name, ctx.year).view() if panels else None
+        # every rated indicator, three panels to a figure so that a long grid flows over pages
+        cols = 3 if len(panels) > 3 else None
+        trajectories = [charts.trajectories(panels[i:i + 3], ctx.region_name, ctx.year,
+                                            cols).view() for i in range(0, len(panels), 3)]
         compared = [r.indicator_id for r in rows
                     if entry(r.indicator_id, r).get("kind") == "intensity_reduction"
                     and g["id"] == "main_targets" and not isna(r.rank_of) and r.rank_of >= 2]
@@ -175,7 +178,7 @@ def groups_view(ctx: ReportContext) -> dict:
                for r in rows if unrated(r)]
         na = [entry(r.indicator_id, r)["short_zh"] for r in rows if not_applicable(r)]
         out.append({"id": g["id"], "heading": group_heading(g), "lines": lines,
-                    "unrated": unr, "not_applicable": na, "chart": chart,
+                    "unrated": unr, "not_applicable": na, "charts": trajectories,
                     "comparison": comp.view() if comp else None, **extra})
     return {"groups": out, "empty": "；".join(empty)}
 

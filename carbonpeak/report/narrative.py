@@ -197,7 +197,7 @@ def summary_sentences(ctx: ReportContext) -> list[str]:
     for status in ("red", "yellow"):
         for row in ordered(ind[ind["status"] == status]).itertuples():
             out.append(indicator_sentence(ctx, row))
-    met = [entry(r.indicator_id, r)["short_zh"]
+    met = [entry(r.indicator_id, r)["short_zh"] + (say("stretch_target") if stretch(r) else "")
            + (f"（{rank_phrase(r.rank, r.rank_of)}）" if rank_phrase(r.rank, r.rank_of) else "")
            for r in ordered(ind[ind["status"] == "green"]).itertuples()]
     if met:
@@ -239,7 +239,7 @@ def _changes(ind: pd.DataFrame) -> str:
         parts.append(say("key.improved", n=len(better), names="、".join(better)))
     if worse:
         parts.append(say("key.worsened", n=len(worse), names="、".join(worse)))
-    return say("key.changes", parts="，".join(parts) if parts else say("key.unchanged"))
+    return say("key.changes", parts="，".join(parts)) if parts else say("key.unchanged")
 
 
 def _behind(ind: pd.DataFrame, limit: int = 4) -> str:
@@ -250,15 +250,15 @@ def _behind(ind: pd.DataFrame, limit: int = 4) -> str:
     items = []
     for r in rows[:limit]:
         e = entry(r.indicator_id, r)
+        name = e["short_zh"]
         if e.get("kind") == "intensity_reduction" and not isna(r.value) and float(r.value) < 0:
-            how = say("key.behind_rise")
+            name, how = subject(e), say("key.behind_rise")
         elif isna(r.value) or isna(r.required_value):
-            how = f"（{note(r).split('，')[0]}）" if note(r) else ""
+            how = f"：{note(r).split('，')[0]}" if note(r) else ""
         else:
             how = say("key.behind_gap", gap=fmt.magnitude(gap(r), r.unit))
-        items.append(say("key.behind_item", name=e["short_zh"], gap=
-                         (f"{how}，{light_word(status_of(r))}灯" if how else
-                          f"{light_word(status_of(r))}灯")))
+        items.append(say("key.behind_item", name=name, gap=how,
+                         light=light_word(status_of(r))))
     text = "；".join(items)
     if len(rows) > limit:
         text += f"等{len(rows)}项"
