@@ -48,6 +48,12 @@ def rule_text(preset_name: str) -> str:
     return reference.grading()["presets"][preset_name]["rule_zh"]
 
 
+def cap_stretch(status: str) -> str:
+    """A 力争 (stretch) target missed is at worst `stretch_worst_status` (grading.yml)."""
+    worst = reference.grading().get("stretch_worst_status", YELLOW)
+    return worst if status == RED else status
+
+
 def preset_for(entry: dict) -> tuple[str, dict]:
     cfg = reference.grading()
     name = entry.get("grading") or cfg["default_by_kind"][entry["kind"]]

@@ -203,7 +203,9 @@ class TestListsAndMetrics:
         r = row(cur, "330800")
         assert r["value"] == pytest.approx((math.sqrt(1.10 * 1.04) - 1) * 100)  # 6.958 %
         assert r["required_value"] == 8
-        assert r["status"] == "red"  # 6.96 < 7.2 (10 % below 8)
+        # 6.96 < 7.2 (10 % below 8) would be red, but 8 % is a 力争 (stretch) target:
+        # missing it is at worst yellow
+        assert r["target_type"] == "stretch" and r["status"] == "yellow"
 
 
 class TestPeakIndicator:
