@@ -299,3 +299,17 @@ def test_every_indicator_runs_on_the_sample(tmp_path):
         s = series_for(entry, tables)
         assert not s.empty, ind
         assert reference.PROVINCE in set(s["region_code"]), ind
+
+
+def test_province_scrap_ratio_is_weighted_by_steel_capacity():
+    # (36 × 865 + 55 × 242.5 + 45 × 289) / 1396.5 = 57482.5 / 1396.5 = 41.1618 (simple mean 45.33)
+    m = pd.DataFrame({"region_code": ["330000", "330200", "330500", "330800"], "year": 2025,
+                      "metric": "steel_scrap_ratio", "value": [45.33, 36.0, 55.0, 45.0]})
+    cap = pd.DataFrame({"region_code": ["330200", "330500", "330800", "330200"], "year": 2025,
+                        "sector": ["steel", "steel", "steel", "chemical"],
+                        "capacity_total": [865.0, 242.5, 289.0, 1000.0]})
+    s = series_for(CAT["steel_scrap_ratio"], {"region_metrics": m, "capacity": cap})
+    assert row(s, "330000")["value"] == pytest.approx(57482.5 / 1396.5)
+    # without the capacity table the delivered province value stands
+    s = series_for(CAT["steel_scrap_ratio"], {"region_metrics": m})
+    assert row(s, "330000")["value"] == pytest.approx(45.33)

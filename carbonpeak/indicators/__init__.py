@@ -24,6 +24,7 @@ from carbonpeak.indicators.metrics import (
     metric_ratio,
     metric_reduction,
     province_sum,
+    province_weighted,
 )
 
 FUNCTIONS = {f.__name__: f for f in (
@@ -80,6 +81,8 @@ def series_for(entry: dict, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     series = FUNCTIONS[entry["function"]](tables, entry)
     if entry.get("province") == "sum":
         series = province_sum(series)
+    elif entry.get("province") == "weighted":
+        series = province_weighted(series, tables, entry["params"]["weight"])
     return series
 
 
@@ -199,7 +202,7 @@ def evaluate(indicator_id: str, entry: dict, tables: dict[str, pd.DataFrame], ye
             "target_value": target if target is not None else math.nan,
             "stretch_target_value": stretch if stretch is not None else math.nan,
             "required_value": req, "stretch_required_value": stretch_req,
-            "stretch_met": (bool(value >= stretch_req if higher else value <= stretch_req)
+            "stretch_met": (grading.meets(value, stretch_req, higher)
                             if not math.isnan(value) and not math.isnan(stretch_req) else pd.NA),
             "status": status, "status_zh": reference.grading()["status_zh"][status],
             "prev_value": prev, "prev_status": prev_status,
