@@ -79,6 +79,9 @@ class TestCo2:
         # pace for 20 % after one year: 1 − 0.8^0.2 = 4.364 %
         assert r["required_value"] == pytest.approx(4.364, abs=1e-3)
         assert r["status"] == "green"
+        # 2 万tce coal in the 国家单列项目 = 5.32 万t CO2 of 34.682 in all (15.3 %)
+        assert r["note"].startswith("不含国家单列项目排放5万吨（占全部工业排放15.3%）")
+        assert "增加值未扣除" in r["note"]
 
 
 class TestCapacityShares:
