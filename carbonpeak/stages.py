@@ -87,6 +87,12 @@ HEADLINE = "industry_annual"
 NOT_YET = {("retrofit_projects", "completion_year"): ("status", "completed", "in_progress")}
 
 
+def check_period(run_dir, year: int) -> None:
+    """Raise PeriodNotCovered unless the ingested headline table has rows for `year`: for the
+    runner to call right after stage 01, before anything is rendered (exit code 2)."""
+    _check_covered(ingest.load_table(resolve(run_dir) / "warehouse", HEADLINE), int(year))
+
+
 def _check_covered(headline: pd.DataFrame | None, year: int) -> None:
     if headline is None:
         return  # a missing headline table is reported by the ingest stage

@@ -75,3 +75,10 @@ def test_a_year_the_data_do_not_cover_stops_and_names_the_years(year):
     with pytest.raises(PeriodNotCovered, match=f"没有{year}年的数据：数据覆盖2016—2019年（缺2018年）"):
         stages.as_of({"industry_annual": headline}, year)
     assert PeriodNotCovered.exit_code == 2
+
+
+def test_check_period_after_ingest(tmp_path):
+    stages.run_ingest(SAMPLE_DIR, tmp_path, 2030)
+    with pytest.raises(PeriodNotCovered, match="没有2030年的数据：数据覆盖2016—2025年"):
+        stages.check_period(tmp_path, 2030)
+    stages.check_period(tmp_path, 2025)  # covered: no error
