@@ -26,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     k.add_argument("--series", required=True, help="CSV: region (code or name), year, CO2")
     k.add_argument("--year", type=int, required=True, help="reporting year")
     k.add_argument("--out", help="write the table to this CSV")
+    g = sub.add_parser("grading-doc", help="write the grading rules page (docs/grading.md)")
+    g.add_argument("--out", default="docs/grading.md")
     d = sub.add_parser("datadoc", help="write the input-data reference (docs/data.md)")
     d.add_argument("--out", default="docs/data.md")
     args = parser.parse_args(argv)
@@ -34,6 +36,13 @@ def main(argv: list[str] | None = None) -> int:
         from carbonpeak import datadoc
 
         Path(args.out).write_text(datadoc.render(), encoding="utf-8")
+        print(args.out)
+        return 0
+
+    if args.command == "grading-doc":
+        from carbonpeak import grading
+
+        Path(args.out).write_text(grading.doc_markdown(), encoding="utf-8")
         print(args.out)
         return 0
 

@@ -10,6 +10,7 @@ import pandas as pd
 import yaml
 
 from carbonpeak import ingest, reference
+from carbonpeak.errors import PeriodNotCovered
 from carbonpeak.paths import resolve
 
 
@@ -50,15 +51,73 @@ def run_quality(run_dir, year: int) -> pd.DataFrame:
     ])
 
 
+def as_of(tables: dict[str, pd.DataFrame | None], year: int) -> dict[str, pd.DataFrame | None]:
+    """The inputs as they stood for reporting year `year`: rows dated after it are dropped
+    (each table's first required year column dates its rows), and later dates in optional
+    year columns (e.g. a completion year) are blanked, since they had not happened yet.
+
+    Raises PeriodNotCovered when the headline table has no row for `year`."""
+    specs = reference.tables()
+    out: dict[str, pd.DataFrame | None] = {}
+    for name, df in tables.items():
+        if df is None:
+            out[name] = None
+            continue
+        cols = specs.get(name, {}).get("columns", {})
+        year_cols = [c for c, spec in cols.items() if spec.get("type") == "year" and c in df]
+        dating = next((c for c in year_cols if cols[c].get("required")), None)
+        if dating:
+            df = df[pd.to_numeric(df[dating], errors="coerce") <= year]
+        later = [c for c in year_cols if c != dating]
+        if later:
+            df = df.copy()
+            for c in later:
+                after = pd.to_numeric(df[c], errors="coerce") > year
+                df.loc[after, c] = pd.NA
+                if (name, c) in NOT_YET:  # e.g. completed in a later year: in progress in Y
+                    status, done, then = NOT_YET[(name, c)]
+                    df.loc[after & (df[status] == done), status] = then
+        out[name] = df.reset_index(drop=True)
+    _check_covered(tables.get(HEADLINE), year)
+    return out
+
+
+HEADLINE = "industry_annual"
+# (table, date column) -> (status column, status on that date, status before it)
+NOT_YET = {("retrofit_projects", "completion_year"): ("status", "completed", "in_progress")}
+
+
+def check_period(run_dir, year: int) -> None:
+    """Raise PeriodNotCovered unless the ingested headline table has rows for `year`: for the
+    runner to call right after stage 01, before anything is rendered (exit code 2)."""
+    _check_covered(ingest.load_table(resolve(run_dir) / "warehouse", HEADLINE), int(year))
+
+
+def _check_covered(headline: pd.DataFrame | None, year: int) -> None:
+    if headline is None:
+        return  # a missing headline table is reported by the ingest stage
+    years = sorted({int(y) for y in pd.to_numeric(headline["year"], errors="coerce").dropna()})
+    if year in years:
+        return
+    title = reference.tables()[HEADLINE].get("title_zh", HEADLINE)
+    covered = f"{years[0]}—{years[-1]}年" if years else "无任何年份"
+    gaps = sorted(set(range(years[0], years[-1] + 1)) - set(years)) if years else []
+    note = f"（缺{'、'.join(map(str, gaps))}年）" if gaps else ""
+    raise PeriodNotCovered(f"{title}（{HEADLINE}）没有{year}年的数据：数据覆盖{covered}{note}。"
+                           f"请选择数据覆盖的报告年份，或补充{year}年数据。")
+
+
 def run_indicators(run_dir, year: int) -> pd.DataFrame:
     """Every catalog indicator for every region, plus the analyses reports draw on:
-    CO2 series, peak outlook, LMDI drivers, sector energy, enterprise grades."""
+    CO2 series, peak outlook, LMDI drivers, sector energy, enterprise grades — all from the
+    inputs as they stood for `year` (nothing dated later reaches any of them)."""
     from carbonpeak import decomposition, enterprise, indicators, quality
     from carbonpeak.indicators import emissions
 
     run_dir, year = resolve(run_dir), int(year)
     warehouse = run_dir / "warehouse"
-    tables = {name: ingest.load_table(warehouse, name) for name in reference.tables()}
+    tables = as_of({name: ingest.load_table(warehouse, name) for name in reference.tables()},
+                   year)
     findings = quality.load_results(run_dir / "quality")["findings"]
     blocked = quality.blocked_by(findings, reference.catalog())
     current, series = indicators.compute_all(tables, year, blocked)

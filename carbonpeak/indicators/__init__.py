@@ -24,6 +24,7 @@ from carbonpeak.indicators.metrics import (
     metric_ratio,
     metric_reduction,
     province_sum,
+    province_weighted,
 )
 
 FUNCTIONS = {f.__name__: f for f in (
@@ -41,7 +42,7 @@ OUTPUT_COLUMNS = [
     "stretch_target_value", "required_value", "stretch_required_value", "stretch_met",
     "status", "status_zh", "prev_value", "prev_status", "rank", "rank_of", "projected_value",
     "projection_year", "level", "level_baseline", "level_unit", "grading_preset",
-    "quality_verdict", "not_rated_reason", "note",
+    "quality_verdict", "not_rated_reason", "status_reason", "target_type", "note",
 ]
 
 
@@ -80,15 +81,39 @@ def series_for(entry: dict, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     series = FUNCTIONS[entry["function"]](tables, entry)
     if entry.get("province") == "sum":
         series = province_sum(series)
+    elif entry.get("province") == "weighted":
+        series = province_weighted(series, tables, entry["params"]["weight"])
     return series
+
+
+def sector_presence(tables: dict[str, pd.DataFrame], year: int) -> dict[str, set[str]] | None:
+    """sector id -> regions with value added or energy in it in `year` (the province has a
+    sector when any city has it); None when neither table was delivered."""
+    found: dict[str, set[str]] = {}
+    seen = False
+    for name, column in (("sector_value_added", "value_added"), ("energy_by_fuel", "energy")):
+        df = tables.get(name)
+        if df is None or "sector" not in df:
+            continue
+        seen = True
+        df = df[(pd.to_numeric(df["year"], errors="coerce") == year)
+                & (pd.to_numeric(df[column], errors="coerce") > 0)]
+        for sector, grp in df.groupby("sector"):
+            found.setdefault(str(sector), set()).update(map(str, grp["region_code"]))
+    if not seen:
+        return None
+    for regions in found.values():
+        regions.add(reference.PROVINCE)
+    return found
 
 
 def evaluate(indicator_id: str, entry: dict, tables: dict[str, pd.DataFrame], year: int,
              blocked: dict[str, str], series: pd.DataFrame | None = None,
-             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+             present: dict[str, set[str]] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One indicator for every region: (rows for `year`, the full series for charts).
 
-    `blocked` maps region_code -> the reason its inputs failed the quality gate.
+    `blocked` maps region_code -> the reason its inputs failed the quality gate; `present`
+    (sector_presence) decides where an indicator tied to a sector does not apply.
     """
     if series is None:
         series = series_for(entry, tables)
@@ -130,21 +155,43 @@ def evaluate(indicator_id: str, entry: dict, tables: dict[str, pd.DataFrame], ye
             status = grading.grade(value, req, preset, higher, base_value)
             prev_status = (grading.grade(prev, required(year - 1), preset, higher, base_value)
                            if year - 1 > base_year else grading.NOT_RATED)
+        why = "failed_quality" if reason else ""
+        sector = entry.get("applies_to_sector")
         if not reason and not (preset["method"] == "precomputed" and status != "not_rated"):
-            if s.empty:
-                reason = entry.get("absent_zh", "无相关数据")
+            lacks = (sector is not None and present is not None
+                     and region not in present.get(sector, set()))
+            if (s.empty or math.isnan(value)) and lacks:
+                why = "not_applicable"
+                reason = entry.get("absent_zh", "本地区无相关行业，不适用")
+            elif s.empty:
+                why = ("not_applicable" if entry.get("absent_means") == "not_applicable"
+                       else "no_data")
+                reason = entry.get("absent_zh", "无相关数据") if why == "not_applicable" \
+                    else "无相关数据"
             elif math.isnan(value):
-                reason = f"缺少{year}年数据"
+                why, reason = "no_data", f"缺少{year}年数据"
             elif target is None:
                 share = (f"，占全省{value / province_value:.1%}"
                          if province_value and not math.isnan(province_value) else "")
                 done = "累计" if kind in ("count", "amount") else f"{year}年为"
+                why = "no_local_target"
                 reason = (f"全省目标（{entry['target']:g}{entry['unit']}）为全省总量，未分解到设区市；"
                           f"本市{done}{value:g}{entry['unit']}{share}")
             elif math.isnan(req):
-                reason = f"缺少基期（{base_year}年）数据，无法计算序时进度"
+                why, reason = "no_data", f"缺少基期（{base_year}年）数据，无法计算序时进度"
+            elif preset["method"] == "precomputed":
+                why = "no_data"
+                reason = str(s.at[year, "note"]) if "note" in s and year in s.index else "无数据"
         if reason and status != "not_rated":
             status = grading.NOT_RATED
+        if status != grading.NOT_RATED:
+            why = ""
+        elif not why:
+            why = "no_data"
+        target_type = entry.get("target_type", "binding")
+        if target_type == "stretch":
+            status = grading.cap_stretch(status)
+            prev_status = grading.cap_stretch(prev_status)
         stretch_req = required(year, stretch) if stretch is not None else math.nan
         rows.append({
             "region_code": region, "region_name": names[region], "indicator_id": indicator_id,
@@ -155,7 +202,7 @@ def evaluate(indicator_id: str, entry: dict, tables: dict[str, pd.DataFrame], ye
             "target_value": target if target is not None else math.nan,
             "stretch_target_value": stretch if stretch is not None else math.nan,
             "required_value": req, "stretch_required_value": stretch_req,
-            "stretch_met": (bool(value >= stretch_req if higher else value <= stretch_req)
+            "stretch_met": (grading.meets(value, stretch_req, higher)
                             if not math.isnan(value) and not math.isnan(stretch_req) else pd.NA),
             "status": status, "status_zh": reference.grading()["status_zh"][status],
             "prev_value": prev, "prev_status": prev_status,
@@ -168,7 +215,7 @@ def evaluate(indicator_id: str, entry: dict, tables: dict[str, pd.DataFrame], ye
             "level_unit": s["level_unit"].iloc[0] if "level_unit" in s and len(s) else "",
             "grading_preset": preset_name,
             "quality_verdict": "fail" if blocked.get(region) else "pass",
-            "not_rated_reason": reason,
+            "not_rated_reason": reason, "status_reason": why, "target_type": target_type,
             "note": str(s.at[year, "note"]) if "note" in s and year in s.index else "",
         })
         if not blocked.get(region) and len(s):
@@ -204,6 +251,7 @@ def compute_all(tables: dict[str, pd.DataFrame], year: int,
                 blocked_by: dict[str, dict[str, str]]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every catalog indicator; `blocked_by[indicator_id][region]` holds not_rated reasons."""
     current, series = [], []
+    present = sector_presence(tables, year)
     for indicator_id, entry in reference.catalog().items():
         needed = entry.get("inputs", {})
         missing = [t for t in needed if tables.get(t) is None]
@@ -216,7 +264,7 @@ def compute_all(tables: dict[str, pd.DataFrame], year: int,
             cur, ser = evaluate(indicator_id, entry, {}, year, blocked, series=NO_SERIES)
         else:
             cur, ser = evaluate(indicator_id, entry, tables, year,
-                                blocked_by.get(indicator_id, {}))
+                                blocked_by.get(indicator_id, {}), present=present)
         current.append(cur)
         series.append(ser)
     return pd.concat(current, ignore_index=True), pd.concat(series, ignore_index=True)

@@ -57,15 +57,20 @@ def co2_series(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def co2_intensity_reduction(tables: dict[str, pd.DataFrame], entry: dict) -> pd.DataFrame:
     """CO2 per unit of comparable value added, without 国家单列项目, reduction vs baseline (%)."""
     base = entry["baseline_year"]
-    co2 = co2_series(tables).set_index(["region_code", "year"])["co2_excl_state_listed"]
+    table = co2_series(tables).set_index(["region_code", "year"])
+    co2, total = table["co2_excl_state_listed"], table["co2_total"]
     parts = []
     for region, grp in tables["industry_annual"].groupby("region_code"):
         g = grp.drop_duplicates("year").set_index("year").sort_index()
         va = comparable_value_added(g, base)
         emis = pd.Series([co2.get((region, int(y)), math.nan) for y in g.index], index=g.index)
+        listed = pd.Series([total.get((region, int(y)), math.nan) for y in g.index],
+                           index=g.index) - emis
         level = emis / va  # 万吨 / 亿元 = tCO2 per 万元
         parts.append(pd.DataFrame({"region_code": region, "year": g.index.astype(int),
-                                   "level": level.to_numpy()}))
+                                   "level": level.to_numpy(),
+                                   "note": [_listed_note(x, x + e) for x, e in zip(
+                                       listed, emis, strict=True)]}))
     df = pd.concat(parts, ignore_index=True)
     base_level = df[df["year"] == base].set_index("region_code")["level"]
     df["level_baseline"] = df["region_code"].map(base_level)
@@ -80,6 +85,14 @@ def _labels() -> dict:
 def _assess_region(grp: pd.DataFrame, column: str, year: int, deadline: int) -> dict:
     s = grp.set_index("year")[column].sort_index()
     return peak.assess(s, year, reference.grading()["peak"], deadline)
+
+
+def _listed_note(listed: float, total: float) -> str:
+    """What leaving 国家单列项目 out of the CO2 intensity means, where a region has them."""
+    if not listed or math.isnan(listed) or listed <= 0:
+        return ""
+    return (f"不含国家单列项目排放{listed:.0f}万吨（占全部工业排放{listed / total:.1%}）；"
+            "增加值未扣除这些项目（无分项目增加值数据），强度因此偏低")
 
 
 def peak_outlook(co2: pd.DataFrame, year: int | None = None, deadline: int = 2030,

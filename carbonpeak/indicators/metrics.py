@@ -103,3 +103,24 @@ def province_sum(series: pd.DataFrame) -> pd.DataFrame:
     prov = cities.groupby("year", as_index=False)["value"].sum()
     prov["region_code"] = reference.PROVINCE
     return pd.concat([prov, cities], ignore_index=True)
+
+
+def province_weighted(series: pd.DataFrame, tables: dict[str, pd.DataFrame],
+                      weight: dict) -> pd.DataFrame:
+    """Province rows as the cities' mean weighted by `weight` (a table, optional sector and a
+    column summed per region-year, e.g. steel capacity); a delivered province row is replaced.
+    Without the weight table the series is left as delivered."""
+    w = tables.get(weight["table"])
+    if w is None:
+        return series
+    if weight.get("sector"):
+        w = w[w["sector"] == weight["sector"]]
+    w = w.groupby(["region_code", "year"], as_index=False)[weight["column"]].sum()
+    cities = series[series["region_code"] != reference.PROVINCE]
+    m = cities.merge(w.astype({"year": int}), on=["region_code", "year"], how="inner")
+    m = m[m[weight["column"]] > 0]
+    m["wv"] = m["value"] * m[weight["column"]]
+    g = m.groupby("year")[["wv", weight["column"]]].sum()
+    prov = (g["wv"] / g[weight["column"]]).rename("value").reset_index()
+    prov["region_code"] = reference.PROVINCE
+    return pd.concat([prov, cities], ignore_index=True)
