@@ -13,6 +13,7 @@ from carbonpeak import reference
 from carbonpeak import render as _render_mod
 from carbonpeak.report import VERDICT_ZH, download_files, esc, fmt_value, light
 
+STALE_ZH = "报告基于旧数据，未能按最新数据更新"
 HEADLINE_GROUP = "main_targets"  # the plan's 二、主要目标 are the headline lights
 
 
@@ -34,6 +35,9 @@ def render(year_dir: Path, year: int) -> str:
     run_path = year_dir / "run.json"
     dataset = (json.loads(run_path.read_text(encoding="utf-8")).get("dataset", {})
                if run_path.exists() else {})
+    status_path = year_dir / "status.json"  # the runner's record of which reports are current
+    states = (json.loads(status_path.read_text(encoding="utf-8")).get("regions", {})
+              if status_path.exists() else {})
     catalog = reference.catalog()
     ids = headline_ids(ind)
     heads = "".join(f"<th>{esc(catalog[i]['short_zh'])}</th>" for i in ids)
@@ -64,7 +68,10 @@ def render(year_dir: Path, year: int) -> str:
             + "".join(cells)
             + f'<td class="tally-cell">{tally}</td>'
             + f"<td>{esc(VERDICT_ZH.get(verdict, '—'))}</td>"
-            + f"<td>{' · '.join(links) or '报告未生成'}</td></tr>"
+            + f"<td>{' · '.join(links) or '报告未生成'}"
+            + (f'<br><strong class="stale">{esc(STALE_ZH)}</strong>'
+               if links and states.get(code, {}).get("state") in ("stale", "failed") else "")
+            + "</td></tr>"
         )
     banner = (f'<div class="banner">{esc(dataset.get("banner_zh", ""))}</div>'
               if dataset.get("illustrative") else "")

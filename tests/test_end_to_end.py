@@ -150,4 +150,6 @@ def test_bad_arguments_exit_2_without_touching_outputs(tmp_path):
     assert runner.run(SAMPLE_DIR, 2025, "339999", tmp_path, "html", log=logs.append) == 2
     assert "unknown region code" in logs[0]
     assert runner.run(tmp_path / "nope", 2025, "all", tmp_path, "html", log=logs.append) == 2
-    assert not list(tmp_path.iterdir())
+    # the refusal is recorded (runs.jsonl, status.json); no report folder appears
+    assert sorted(p.name for p in tmp_path.rglob("*") if not p.name.startswith(".")) == [
+        "2025", "runs.jsonl", "status.json"]
