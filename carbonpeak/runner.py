@@ -491,7 +491,7 @@ def _locked_run(data_dir: Path, year: int, wanted: list[str], out_root: Path,
     renderers = render_pool(size, staging) if per_region else None
     timings: dict[str, float] = {}
     outcomes: list[RegionOutcome] = []
-    interrupted = True
+    interrupted = False
     try:
         params = {"data_dir": str(data_dir), "run_dir": str(staging), "year": year}
         for stage in once:
@@ -563,7 +563,9 @@ def _locked_run(data_dir: Path, year: int, wanted: list[str], out_root: Path,
         state.quality = _quality_verdicts(year_dir)
         _write_status(year_dir, state, records, now, codes, code)
         write_index(year_dir, year)
-        interrupted = False
+    except Interrupted:
+        interrupted = True  # stop kernels and workers now rather than wait for them
+        raise
     finally:
         for p in (stage_pool, pool):
             if p:

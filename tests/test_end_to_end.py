@@ -142,6 +142,14 @@ def test_failed_region_keeps_its_previous_report(run_out, monkeypatch, tmp_path)
     assert (out / "2025" / "330900" / "report.pdf").read_bytes() == good
     m = json.loads((out / "2025" / "manifest.json").read_text(encoding="utf-8"))
     assert m["regions"]["330900"]["ok"] is False and m["regions"]["330100"]["ok"] is True
+    status = json.loads((out / "2025" / "status.json").read_text(encoding="utf-8"))
+    assert status["regions"]["330900"]["state"] == "failed"
+    assert "disk full" in status["regions"]["330900"]["error"]
+    assert status["regions"]["330100"]["state"] == "current" and status["exit_code"] == 1
+    # the index says which report is an old one
+    index = (out / "2025" / "index.html").read_text(encoding="utf-8")
+    row = re.search(r"<tr><th scope=row><strong>舟山市.*?</tr>", index, re.S).group(0)
+    assert "报告基于旧数据" in row and index.count("报告基于旧数据") == 1
     assert not list(out.glob(".staging-*"))
 
 

@@ -274,6 +274,22 @@ def children(pid: int) -> list[int]:
     return kids
 
 
+def start_run_until_workers(data: Path, out: Path):
+    """A run started and caught once its kernels and render workers are up."""
+    proc = subprocess.Popen([PY, "-m", "carbonpeak", "run", "--data", str(data), "--out",
+                             str(out), "--regions", "330000,330100", "--formats", "html",
+                             "--jobs", "2"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    pids: list[int] = []
+    while time.monotonic() < deadline and proc.poll() is None:
+        files = list(out.glob(".staging-*/.pids.jsonl"))
+        pids = [json.loads(x)["pid"] for f in files for x in f.read_text().splitlines()]
+        if len(pids) >= 5:  # 1 stage kernel, 2 report kernels, 2 render workers
+            break
+        time.sleep(0.2)
+    return proc, sorted(set(pids) | set(children(proc.pid)))
+
+
 @pytest.fixture(scope="module")
 def kill_sequence(tmp_path_factory):
     data, out = workspace(tmp_path_factory, "kill")
@@ -282,18 +298,16 @@ def kill_sequence(tmp_path_factory):
            "CARBONPEAK_OUT": str(out), "CARBONPEAK_YEAR": "2025",
            "CARBONPEAK_REGIONS": "330100"}
     res = {}
-    victim = subprocess.Popen([PY, "-m", "carbonpeak", "run", "--data", str(data), "--out",
-                               str(out), "--regions", "330000,330100", "--formats", "html",
-                               "--jobs", "2"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    pids: list[int] = []
-    while time.monotonic() < deadline:  # kill once kernels and render workers are up
-        files = list(out.glob(".staging-*/.pids.jsonl"))
-        pids = [json.loads(x)["pid"] for f in files for x in f.read_text().splitlines()]
-        if len(pids) >= 5:
-            break
-        time.sleep(0.2)
-    started = sorted(set(pids) | set(children(victim.pid)))
+    # SIGTERM (systemctl stop): kernels and render workers stop, staging removed, exit 143
+    victim, started = start_run_until_workers(data, out)
+    os.kill(victim.pid, signal.SIGTERM)
+    _, err = victim.communicate(timeout=120)
+    time.sleep(2)
+    res["term"] = {"rc": victim.returncode, "stderr": err, "pids": started,
+                   "alive": [p for p in started if alive(p)],
+                   "staging": [p.name for p in out.glob(".staging-*")]}
+    # kill -9 mid-run
+    victim, started = start_run_until_workers(data, out)
     os.kill(victim.pid, signal.SIGKILL)
     victim.wait()
     res["killed"] = {"pids": started, "staging": [p.name for p in out.glob(".staging-*")]}
@@ -313,6 +327,13 @@ def kill_sequence(tmp_path_factory):
     res.update(cmd=cmd, next=(nxt.returncode, o, e, time.monotonic() - t0), rival=rival,
                waiter=waiter, out=out, data=data)
     return res
+
+
+def test_sigterm_stops_kernels_and_render_workers(kill_sequence):
+    term = kill_sequence["term"]
+    assert term["rc"] == 143, term["stderr"]
+    assert "error: interrupted by SIGTERM; no report was half-written" in term["stderr"]
+    assert len(term["pids"]) >= 5 and term["alive"] == [] and term["staging"] == []
 
 
 def test_kill_9_leaves_no_orphan_and_the_next_run_cleans_up(kill_sequence):
@@ -343,4 +364,11 @@ def test_concurrent_run_exits_3_or_waits_and_nothing_is_lost(kill_sequence):
         assert (year_dir / name).exists(), name
     assert not list(year_dir.rglob(".*.old"))
     lines = [json.loads(x) for x in (k["out"] / "runs.jsonl").read_text().splitlines()]
-    assert sorted(x["exit_code"] for x in lines) == [0, 0, 3]
+    assert sorted(x["exit_code"] for x in lines) == [0, 0, 3, 143]
+
+
+def test_make_help_prints_real_values():
+    r = subprocess.run(["make", "-s", "help", "YEAR=2031"], cwd=ROOT, capture_output=True,
+                       text=True, check=True)
+    assert "$(" not in r.stdout
+    assert "into outputs/2031/" in r.stdout
