@@ -12,7 +12,9 @@ APT_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subs
 .PHONY: help setup system gitfilter reports test lint bench lab sample clean
 
 help: ## list the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}' \
+	  | sed -e 's|$$(YEAR)|$(YEAR)|g' -e 's|$$(DATA)|$(DATA)|g' -e 's|$$(JOBS)|$(JOBS)|g'
+	@echo "  (YEAR=$(YEAR) DATA=$(DATA) JOBS=$(JOBS); override like: make reports YEAR=2024)"
 
 setup: system $(VENV)/.installed gitfilter ## create .venv with the pinned packages, install fonts/libraries
 
@@ -40,7 +42,7 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	@touch $@
 
-reports: setup ## render every report from the sample data into outputs/$(YEAR)/
+reports: setup ## render every report from $(DATA) into outputs/$(YEAR)/ with $(JOBS) jobs
 	$(BIN)/python -m carbonpeak run --data $(DATA) --year $(YEAR) --regions all \
 	  --out outputs --formats html,pdf --jobs $(JOBS)
 
@@ -67,4 +69,4 @@ sample: setup ## regenerate the illustrative sample data in data/sample/
 	$(BIN)/python -m carbonpeak sample --out data/sample
 
 clean: ## remove everything a run produced
-	rm -rf outputs/*/ outputs/.staging-*
+	rm -rf outputs/*/ outputs/.staging-* outputs/latest outputs/runs.jsonl

@@ -1,4 +1,4 @@
-"""Command line: `python -m carbonpeak run|sample …` (see README)."""
+"""Command line: `python -m carbonpeak run|sample|datadoc …` (see README)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,28 @@ import os
 import sys
 from pathlib import Path
 
+# Kept in step with runner.EXIT_CODES (tests/test_runs.py checks); not imported from there,
+# so that --help stays fast.
+EXIT_HELP = """exit codes:
+  0  every requested report is current and its data passed the quality checks
+  1  reports written, but some regions failed or quality errors left indicators 未评级
+  2  nothing rendered: bad arguments, configuration, headline input or output folder
+  3  another run holds the lock on the output folder
+  130/143  interrupted by SIGINT/SIGTERM (kernels and render workers stopped)
+
+Relative paths are relative to the current directory. Each run appends a line to
+OUT/runs.jsonl and writes OUT/YEAR/status.json; OUT/latest points at the newest complete year.
+"""
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m carbonpeak",
                                      description="Zhejiang industrial carbon-peak progress reports")
     sub = parser.add_subparsers(dest="command", required=True)
-    r = sub.add_parser("run", help="render the reports for one reporting year")
+    r = sub.add_parser("run", help="render the reports for one reporting year",
+                       description="Render the reports for one reporting year. Reports whose "
+                       "inputs changed are re-rendered too, whatever --regions says.",
+                       epilog=EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     r.add_argument("--data", default="data/sample", help="folder with the input tables")
     r.add_argument("--year", type=int, default=2025, help="reporting year")
     r.add_argument("--regions", default="all", help="all, or codes like 330100,330200")
@@ -20,6 +36,13 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--formats", default="html,pdf", help="html,pdf")
     r.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="regions in parallel")
     r.add_argument("--force", action="store_true", help="redo even if nothing changed")
+    r.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                   help="wait this long for another run on OUT to finish (default 0: exit 3)")
+    r.add_argument("--notify", metavar="CMD",
+                   help="run CMD STATUS_JSON_PATH when the run ends with a non-zero exit code")
+    r.add_argument("--quiet", action="store_true",
+                   help="print only errors and warnings (for cron)")
+    r.add_argument("--log-file", metavar="PATH", help="append every message, time-stamped")
     s = sub.add_parser("sample", help="write the illustrative sample data set")
     s.add_argument("--out", default="data/sample")
     k = sub.add_parser("peak", help="peak outlook of yearly CO2 series in a long CSV")
@@ -30,7 +53,10 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--out", default="docs/grading.md")
     d = sub.add_parser("datadoc", help="write the input-data reference (docs/data.md)")
     d.add_argument("--out", default="docs/data.md")
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # argparse: 2 for bad arguments, 0 for --help
+        return int(e.code or 0)
 
     if args.command == "datadoc":
         from carbonpeak import datadoc
@@ -57,10 +83,11 @@ def main(argv: list[str] | None = None) -> int:
         for p in sample.write(Path(args.out)):
             print(p)
         return 0
-    from carbonpeak import runner
+    from carbonpeak import runlog, runner
 
+    log = runlog.Log(args.quiet, args.log_file)
     return runner.run(args.data, args.year, args.regions, args.out, args.formats, args.jobs,
-                      args.force, log=lambda m: print(m, flush=True))
+                      args.force, log=log, wait=args.wait, notify=args.notify)
 
 
 if __name__ == "__main__":

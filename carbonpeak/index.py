@@ -53,6 +53,9 @@ def view(year_dir: Path, year: int) -> dict:
     run_path = year_dir / "run.json"
     dataset = (json.loads(run_path.read_text(encoding="utf-8")).get("dataset", {})
                if run_path.exists() else {})
+    status_path = year_dir / "status.json"  # the runner's record of which reports are current
+    states = (json.loads(status_path.read_text(encoding="utf-8")).get("regions", {})
+              if status_path.exists() else {})
     catalog = reference.catalog()
     ids = headline_ids(ind)
     rows = []
@@ -71,7 +74,8 @@ def view(year_dir: Path, year: int) -> dict:
                                for s in ("green", "yellow", "red", "not_rated")],
                      "verdict": VERDICT_ZH.get(verdicts.get(code, {}).get("verdict"), "—"),
                      "links": [{"href": f"{code}/{f}", "label": label} for f, label in files
-                               if (year_dir / code / f).exists()]})
+                               if (year_dir / code / f).exists()],
+                     "stale": states.get(code, {}).get("state") in ("stale", "failed")})
     return {"title": f"浙江省工业领域碳达峰进度报告（{year}年）", "banner": banner(dataset),
             "vintage": dataset.get("vintage_zh", "—"), "css": css(),
             "heads": [catalog[i]["short_zh"] for i in ids], "rows": rows}

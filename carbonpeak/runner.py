@@ -3,23 +3,28 @@
 Stages that need the whole province run once; the report stage runs per region on a pool
 of warm kernels (started, and pre-loaded, while the first stages run), so a region costs
 its own work rather than a kernel start and a pandas import. Everything is written to a
-staging folder and moved into place only when it succeeded: a failed run or region never
-replaces a good report.
+staging folder of this run alone and moved into place only when it succeeded: a failed run
+or region never replaces a good report. One run per output root at a time (runlock.py);
+every report whose inputs changed is re-rendered (freshness.py); each run leaves a line in
+runs.jsonl and a status.json (runlog.py). Exit codes: see EXIT_CODES.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
+import csv
 import json
 import multiprocessing
 import os
 import queue
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+import uuid
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -27,7 +32,8 @@ from pathlib import Path
 
 import yaml
 
-from carbonpeak import reference
+from carbonpeak import errors, freshness, reference, runlock, runlog
+from carbonpeak.freshness import code_files, input_files, sha256
 from carbonpeak.paths import PIPELINES_DIR, ROOT, resolve
 
 FORMATS = ("html", "pdf")
@@ -35,8 +41,25 @@ PACKAGES = ["carbonpeak", "papermill", "nbconvert", "nbclient", "great-expectati
             "numpy", "matplotlib", "seaborn", "pyarrow", "openpyxl", "weasyprint", "ipykernel"]
 
 
-class PipelineError(Exception):
-    pass
+# What each exit code means (README, --help and docs/operations.md say the same).
+EXIT_CODES = {
+    0: "every requested report is current and its data passed the quality checks",
+    1: "reports written, but some regions failed or quality errors left indicators 未评级",
+    2: "nothing rendered: bad arguments, configuration, headline input or output folder",
+    3: "another run holds the lock on the output folder",
+}
+
+
+class PipelineError(errors.ConfigError):
+    """pipelines/*.yml is unusable."""
+
+
+class Interrupted(BaseException):
+    """SIGINT/SIGTERM: stop the kernels and render workers, clean up, exit 128+signal."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
 
 
 def load_pipeline(path: Path | None = None) -> dict:
@@ -56,33 +79,6 @@ def load_pipeline(path: Path | None = None) -> dict:
     return spec
 
 
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def input_files(data_dir: Path) -> list[Path]:
-    return sorted(p for p in data_dir.iterdir() if p.is_file() and not p.name.startswith("."))
-
-
-def code_files() -> list[Path]:
-    """What the outputs are a function of, besides the data: code, notebooks, reference."""
-    globs = ["carbonpeak/**/*.py", "carbonpeak/templates/**/*", "notebooks/*.ipynb",
-             "pipelines/*.yml", "data/reference/*", "expectations/*.json"]
-    return sorted({p for g in globs for p in ROOT.glob(g) if p.is_file()})
-
-
-def run_key(data_dir: Path, year: int, formats: list[str]) -> str:
-    h = hashlib.sha256(f"{year}|{','.join(sorted(formats))}".encode())
-    for p in [*input_files(data_dir), *code_files()]:
-        h.update(str(p.name).encode())
-        h.update(sha256(p).encode())
-    return h.hexdigest()
-
-
 class KernelPool:
     """`size` kernels, started and warmed up in the background, reused across regions.
 
@@ -90,10 +86,11 @@ class KernelPool:
     (or leftover state) never reaches the next region.
     """
 
-    def __init__(self, size: int, warmup: str):
+    def __init__(self, size: int, warmup: str, on_start=None):
         self._free: queue.Queue = queue.Queue()
         self._all = []
         self._warmup = warmup
+        self._on_start = on_start  # called with each kernel's pid (the run records them)
         self._threads = [threading.Thread(target=self._start, daemon=True) for _ in range(size)]
         for t in self._threads:
             t.start()
@@ -108,7 +105,10 @@ class KernelPool:
         try:
             # start-up chatter (e.g. ipykernel's TCP notice) is not the run's business;
             # everything a notebook prints is captured in the notebook itself
+            # the kernel exits by itself when this process dies (ipykernel polls its parent)
             asyncio.run(km.start_kernel(cwd=str(ROOT), stderr=subprocess.DEVNULL))
+            if self._on_start and getattr(km.provisioner, "pid", None):
+                self._on_start([km.provisioner.pid])
             if self._warmup:
                 execute_code(km, self._warmup)
         except Exception as e:  # noqa: BLE001 - the region using it will report the failure
@@ -125,10 +125,12 @@ class KernelPool:
             km = self._new()
         self._free.put(km)
 
-    def shutdown(self) -> None:
-        for t in self._threads:
-            t.join()
-        for km in self._all:
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop every kernel; wait=False (interrupted run) skips waiting for start-ups."""
+        if wait:
+            for t in self._threads:
+                t.join()
+        for km in list(self._all):
             _shutdown(km)
 
 
@@ -158,8 +160,25 @@ def execute(notebook: Path, out: Path, params: dict, km=None):
     if km is not None:  # a reused kernel starts from an empty namespace
         reset = nbformat.v4.new_code_cell("%reset -f", metadata={"tags": ["carbonpeak-reset"]})
         nb.cells.insert(0, reset)
-    result = pm.execute_notebook(nb, None, parameters=params, progress_bar=False, km=km,
-                                 cwd=str(ROOT), kernel_name="python3")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # with an output path papermill saves the notebook with its error when a cell fails
+        result = pm.execute_notebook(nb, str(out), parameters=params, progress_bar=False,
+                                     km=km, cwd=str(ROOT), kernel_name="python3")
+    except pm.PapermillExecutionError:
+        if out.exists():
+            nbformat.write(_tidy(nbformat.read(out, as_version=4)), out)
+        raise
+    result = _tidy(result)
+    problems = missing_glyphs(result)
+    nbformat.write(result, out)
+    if problems:
+        raise RuntimeError(f"{notebook.name}: missing glyphs in a chart: {problems[0]}")
+    return result
+
+
+def _tidy(result):
+    """Drop the injected reset cell and number the cells as a reader expects."""
     result.cells = [c for c in result.cells
                     if "carbonpeak-reset" not in c.get("metadata", {}).get("tags", [])]
     for i, cell in enumerate(c for c in result.cells if c.cell_type == "code"):
@@ -167,11 +186,6 @@ def execute(notebook: Path, out: Path, params: dict, km=None):
         for o in cell.get("outputs", []):
             if "execution_count" in o:
                 o["execution_count"] = i + 1
-    problems = missing_glyphs(result)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(result, out)
-    if problems:
-        raise RuntimeError(f"{notebook.name}: missing glyphs in a chart: {problems[0]}")
     return result
 
 
@@ -232,9 +246,21 @@ def _render_job(nb_json: str, code: str, year: int, region_dir: str, formats: li
                         formats)
 
 
-def _warm_renderer() -> None:
-    """Render-process start-up: import and exercise nbconvert and WeasyPrint once."""
+def _warm_renderer(pids_file: str | None = None) -> None:
+    """Render-process start-up: exit with the driver (even after kill -9), note this
+    process for the next run's clean-up, import and exercise nbconvert and WeasyPrint."""
     import nbformat
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+    if pids_file:
+        runlock.record_pids(Path(pids_file).parent, [os.getpid()])
 
     from carbonpeak import render
 
@@ -242,13 +268,15 @@ def _warm_renderer() -> None:
     render.html_to_pdf(render.notebook_to_html(nb, "预热", "预热"), Path(os.devnull))
 
 
-def render_pool(jobs: int):
+def render_pool(jobs: int, staging: Path | None = None):
     """Processes for HTML/PDF, started (and warmed) while the first stages run; none when
     jobs is 1, so a single-job run renders in this process."""
     if jobs <= 1:
         return None
     ctx = multiprocessing.get_context("spawn")  # no fork of a process that runs threads
-    ex = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_warm_renderer)
+    pids = str(staging / runlock.PIDS_NAME) if staging else None
+    ex = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_warm_renderer,
+                             initargs=(pids,))
     for _ in range(jobs):
         ex.submit(int)  # start the workers now rather than at the first report
     return ex
@@ -291,105 +319,403 @@ def render_region(stage: dict, code: str, staging: Path, year: int, data_dir: Pa
     return outcome
 
 
-def _short_error(e: Exception) -> str:
+def _short_error(e: BaseException) -> str:
+    """One line: a notebook's own exception as 'Name: value', else the last lines."""
+    if getattr(e, "ename", None):
+        value = " | ".join(ln.strip() for ln in str(e.evalue).splitlines() if ln.strip())
+        return f"{e.ename}: {value}"
     text = str(e).strip().splitlines()
     tail = [ln for ln in text if ln.strip()][-3:] if text else [type(e).__name__]
     return f"{type(e).__name__}: " + " | ".join(tail)
 
 
+def _run_error(e: BaseException) -> errors.RunError | None:
+    """A RunError raised inside a stage notebook, rebuilt from papermill's record of it."""
+    if isinstance(e, errors.RunError):
+        return e
+    classes = {errors.RunError}
+    while True:
+        more = {s for c in classes for s in c.__subclasses__()} - classes
+        if not more:
+            break
+        classes |= more
+    cls = {c.__name__: c for c in classes}.get(getattr(e, "ename", None) or "")
+    return cls(str(e.evalue).strip()) if cls else None
+
+
+@dataclass
+class RunState:
+    """What one run did, for runs.jsonl, status.json and the exit code."""
+
+    run_id: str
+    args: dict
+    started: str = field(default_factory=runlog.now)
+    exit_code: int = 2
+    message: str = ""
+    inputs: dict = field(default_factory=dict)
+    outcomes: dict = field(default_factory=dict)  # code -> rendered|failed|current
+    quality: dict = field(default_factory=dict)
+    errors: dict = field(default_factory=dict)
+
+
 def run(data_dir: str | Path, year: int, regions: str = "all", out: str | Path = "outputs",
         formats: str | list[str] = "html,pdf", jobs: int = 2, force: bool = False,
-        log=print) -> int:
-    """Run the chain; 0 if every report was written, 1 if some region failed, 2 if the run
-    could not produce any report (bad arguments, or a whole-province stage failed)."""
-    t_start = time.perf_counter()
-    data_dir = resolve(data_dir)
-    out_root = resolve(out)
+        log=print, wait: float = 0, notify: str | None = None) -> int:
+    """Run the chain and return the exit code (EXIT_CODES). Relative paths are relative to
+    the current directory."""
     formats = formats.split(",") if isinstance(formats, str) else list(formats)
-    if bad := [f for f in formats if f not in FORMATS]:
-        log(f"error: unknown format {bad[0]!r}; choose from {', '.join(FORMATS)}")
-        return 2
-    codes = reference.region_codes()
-    wanted = codes if regions == "all" else [c.strip() for c in regions.split(",") if c.strip()]
-    if unknown := [c for c in wanted if c not in codes]:
-        log(f"error: unknown region code {unknown[0]!r}; known: {', '.join(codes)}")
-        return 2
-    if not data_dir.is_dir():
-        log(f"error: data directory {data_dir} does not exist")
-        return 2
-    try:
-        pipeline = load_pipeline()
-    except PipelineError as e:
-        log(f"error: {e}")
-        return 2
-
+    formats = [f.strip() for f in formats if f.strip()]
+    data_dir = Path(data_dir).expanduser().resolve()
+    out_root = Path(out).expanduser().resolve()
+    state = RunState(uuid.uuid4().hex[:12], {
+        "data": str(data_dir), "year": year, "regions": regions, "out": str(out_root),
+        "formats": ",".join(formats), "jobs": jobs, "force": force, "wait": wait})
     year_dir = out_root / str(year)
-    key = run_key(data_dir, year, formats)
+    previous_handlers = _trap_signals()
+    try:
+        try:
+            wanted, pipeline = _preflight(data_dir, year, regions, out_root, formats, jobs)
+            with runlock.RunLock(out_root, wait):
+                state.exit_code = _locked_run(data_dir, year, wanted, out_root, formats, jobs,
+                                              force, log, pipeline, state)
+        except errors.RunError as e:
+            state.exit_code, state.message = e.exit_code, str(e)
+            log(f"error: {e}")
+        except Interrupted as e:
+            state.exit_code = 128 + e.signum
+            state.message = f"interrupted by {signal.Signals(e.signum).name}"
+            log(f"error: {state.message}; no report was half-written")
+    finally:
+        _restore_signals(previous_handlers)
+    _record(state, out_root, year_dir, notify, log)
+    return state.exit_code
+
+
+def _preflight(data_dir: Path, year: int, regions: str, out_root: Path, formats: list[str],
+               jobs: int) -> tuple[list[str], dict]:
+    """What can be checked in this process before any kernel starts, each failure an exit 2
+    naming the argument or file."""
+    if bad := [f for f in formats if f not in FORMATS] or not formats:
+        raise errors.RunError(f"unknown format {bad[0] if bad else ''!r}; choose from "
+                              f"{', '.join(FORMATS)} (--formats)")
+    if not 1990 <= year <= 2100:
+        raise errors.RunError(f"--year {year} is not a reporting year")
+    if jobs < 1:
+        raise errors.RunError(f"--jobs must be at least 1, not {jobs}")
+    try:
+        codes = reference.region_codes()
+        for load in (reference.catalog, reference.grading, reference.tables,
+                     reference.task_groups, reference.emission_factors):
+            load()
+        pipeline = load_pipeline()
+    except errors.RunError:
+        raise
+    except Exception as e:  # noqa: BLE001 - any parse/shape error of a reference file
+        raise errors.ConfigError(f"reference data in {reference.REFERENCE_DIR} cannot be "
+                                 f"loaded: {_short_error(e)}") from None
+    wanted = codes if regions == "all" else [c.strip() for c in regions.split(",") if c.strip()]
+    if unknown := [c for c in wanted if c not in codes] or not wanted:
+        raise errors.RunError(f"unknown region code {unknown[0] if unknown else regions!r}; "
+                              f"known: all, {', '.join(codes)} (--regions)")
+    try:
+        out_root.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out_root, prefix=".write-test-"):
+            pass
+    except OSError as e:
+        raise errors.RunError(f"output folder {out_root} is not writable: "
+                              f"{e.strerror or e} (--out)") from None
+    if not data_dir.is_dir():
+        raise errors.InputError(f"data directory {data_dir} does not exist (--data)")
+    _check_headline(data_dir)
+    return wanted, pipeline
+
+
+def _check_headline(data_dir: Path) -> None:
+    from carbonpeak import ingest
+
+    name = "industry_annual"
+    spec = reference.tables()[name]
+    path = ingest.find_source(data_dir, name, spec)
+    if path is None:
+        expected = ", ".join(spec.get("files", [f"{name}.csv"]))
+        raise errors.InputError(f"{data_dir}: no headline table {name} (expected one of "
+                                f"{expected})")
+    try:
+        with path.open("rb") as f:
+            if not f.read(1):
+                raise errors.InputError(f"{path}: the headline table {name} is empty")
+    except OSError as e:
+        raise errors.InputError(f"{path}: cannot read the headline table: "
+                                f"{e.strerror or e}") from None
+
+
+def _locked_run(data_dir: Path, year: int, wanted: list[str], out_root: Path,
+                formats: list[str], jobs: int, force: bool, log, pipeline: dict,
+                state: RunState) -> int:
+    t_start = time.perf_counter()
+    for line in runlock.clean_leftovers(out_root):
+        log(f"warning: a previous run died: {line}")
+    year_dir = out_root / str(year)
+    codes = reference.region_codes()
+    inputs = freshness.input_hashes(data_dir)
+    state.inputs = inputs
+    code_version = freshness.code_version()
     previous = _read_manifest(year_dir)
-    if not force and _up_to_date(previous, key, wanted, year_dir):
-        log(f"up to date: {year_dir} (inputs, code and reference data unchanged; --force to redo)")
-        return 0
+    records = {c: {**r, "region_code": c} for c, r in previous.get("regions", {}).items()}
+    now = freshness.built_from(inputs, code_version, freshness.table_hashes(year_dir))
+    published = [c for c in codes if freshness.published_formats(year_dir, c)]
+    stale = [c for c in published if not freshness.is_current(records.get(c), now, year_dir)]
+    todo = [c for c in wanted if not freshness.is_current(records.get(c), now, year_dir,
+                                                          formats)]
+    if not force and not stale and not todo and (year_dir / "index.html").exists():
+        state.outcomes = dict.fromkeys(wanted, "current")
+        code, why = _verdict(year_dir, wanted, [])
+        state.quality = _quality_verdicts(year_dir)
+        log(f"up to date: {year_dir} (inputs, code and reference data unchanged; --force to "
+            "redo)" + (f"; {why}" if why else ""))
+        state.message = why or "up to date"
+        _write_status(year_dir, state, records, now, codes, code)
+        return code
+    if stale:
+        log(f"re-rendering {len(stale)} report(s) built from older inputs: {', '.join(stale)}")
 
     once = [s for s in pipeline["stages"] if s["scope"] == "once"]
     per_region = [s for s in pipeline["stages"] if s["scope"] == "per_region"]
-    staging = out_root / f".staging-{year}-{time.strftime('%Y%m%d%H%M%S')}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    # One warm kernel runs the once-stages in turn; the report kernels warm up meanwhile.
-    stage_pool = KernelPool(1, "import pandas\nimport carbonpeak.stages") if once else None
+    staging = runlock.new_staging(out_root, year)
+    record = lambda pids: runlock.record_pids(staging, pids)  # noqa: E731
+    candidates = sorted(set(wanted) | set(published), key=codes.index)
+    size = max(1, min(jobs, len(candidates)))
+    stage_pool = KernelPool(1, "import pandas\nimport carbonpeak.stages", record) if once else None
     warmup = "\n".join(s.get("warmup", "") for s in per_region)
-    pool = KernelPool(max(1, min(jobs, len(wanted))), warmup) if per_region else None
-    renderers = render_pool(min(jobs, len(wanted))) if per_region else None
+    pool = KernelPool(size, warmup, record) if per_region else None
+    renderers = render_pool(size, staging) if per_region else None
     timings: dict[str, float] = {}
     outcomes: list[RegionOutcome] = []
+    interrupted = False
     try:
         params = {"data_dir": str(data_dir), "run_dir": str(staging), "year": year}
         for stage in once:
             t0 = time.perf_counter()
             log(f"[{stage['id']}] {stage.get('title_zh', '')} …")
             km = stage_pool.acquire()
+            nb_out = staging / "notebooks" / Path(stage["notebook"]).name
             try:
-                execute(resolve(stage["notebook"]),
-                        staging / "notebooks" / Path(stage["notebook"]).name, params, km)
+                execute(resolve(stage["notebook"]), nb_out, params, km)
             except Exception as e:  # noqa: BLE001
-                log(f"error: stage {stage['id']} failed, no report was changed: {_short_error(e)}")
-                log(f"       the executed notebook is in {staging / 'notebooks'}")
-                return 2
+                kept = _keep_failed_notebook(nb_out, year_dir)
+                where = f"; executed notebook: {kept}" if kept else ""
+                if err := _run_error(e):
+                    raise type(err)(f"{err}{where}") from None
+                raise errors.RunError(f"stage {stage['id']} ({stage['notebook']}) failed, no "
+                                      f"report was changed: {_short_error(e)}{where}") from None
             finally:
-                stage_pool.release(km)  # the run stops here; no replacement needed
+                stage_pool.release(km)  # the run stops on failure; no replacement needed
             timings[stage["id"]] = round(time.perf_counter() - t0, 3)
+            if stage["id"] == "ingest":
+                _check_ingested(staging)
+        now = freshness.built_from(inputs, code_version, freshness.table_hashes(staging))
+        targets = [c for c in candidates
+                   if c in stale or not freshness.is_current(records.get(c), now, year_dir)
+                   or (c in wanted and (force or c in todo))]
         for stage in per_region:
             t0 = time.perf_counter()
-            # twice as many threads as kernels: a kernel starts the next region while the
-            # previous one is still being rendered
-            with ThreadPoolExecutor(max_workers=max(1, 2 * jobs)) as ex:
+            ex = ThreadPoolExecutor(max_workers=max(1, 2 * jobs))
+            try:
                 futures = {ex.submit(render_region, stage, c, staging, year, data_dir,
-                                     formats, pool, renderers): c for c in wanted}
+                                     sorted(set(formats) | set(
+                                         freshness.published_formats(year_dir, c)),
+                                         key=FORMATS.index),
+                                     pool, renderers): c for c in targets}
                 for i, fut in enumerate(as_completed(futures), 1):
                     o = fut.result()
                     outcomes.append(o)
-                    state = "ok" if o.ok else f"FAILED – {o.error}"
-                    log(f"[{i}/{len(wanted)}] {o.region_code} "
-                        f"{reference.region_name(o.region_code)} {state} ({o.seconds:.1f}s)")
+                    status = "ok" if o.ok else f"FAILED – {o.error}"
+                    log(f"[{i}/{len(targets)}] {o.region_code} "
+                        f"{reference.region_name(o.region_code)} {status} ({o.seconds:.1f}s)")
+            finally:
+                ex.shutdown(wait=False, cancel_futures=True)
             timings[stage["id"]] = round(time.perf_counter() - t0, 3)
+        for o in outcomes:
+            state.outcomes[o.region_code] = "rendered" if o.ok else "failed"
+            if not o.ok:
+                state.errors[o.region_code] = o.error
+            else:
+                records[o.region_code] = {"region_code": o.region_code, "ok": True,
+                                          "seconds": round(o.seconds, 3), "error": "",
+                                          "files": o.files, "built_from": now}
+            if not o.ok:
+                records[o.region_code] = {**records.get(o.region_code, {}),
+                                          "region_code": o.region_code, "ok": False,
+                                          "error": o.error}
+        for c in wanted:
+            state.outcomes.setdefault(c, "current")
+        if outcomes and not any(o.ok for o in outcomes):
+            _publish_notebooks(staging, year_dir, outcomes)
+            raise errors.RunError(f"no report could be rendered ({len(outcomes)} failed, "
+                                  f"first: {outcomes[0].region_code} {outcomes[0].error}); "
+                                  f"executed notebooks in {year_dir / 'notebooks'}")
         _publish_all(staging, year_dir, outcomes, once)
-        write_index(year_dir, year)
         timings["total"] = round(time.perf_counter() - t_start, 3)
-        write_manifest(year_dir, data_dir, year, formats, key, timings, outcomes, previous)
+        write_manifest(year_dir, data_dir, year, formats, code_version, timings, records)
+        code, why = _verdict(year_dir, sorted({*wanted, *targets}),
+                             [o for o in outcomes if not o.ok])
+        state.message = why or f"{sum(o.ok for o in outcomes)} reports written"
+        state.quality = _quality_verdicts(year_dir)
+        _write_status(year_dir, state, records, now, codes, code)
+        write_index(year_dir, year)
+    except Interrupted:
+        interrupted = True  # stop kernels and workers now rather than wait for them
+        raise
     finally:
         for p in (stage_pool, pool):
             if p:
-                p.shutdown()
+                p.shutdown(wait=not interrupted)
         if renderers:
-            renderers.shutdown(cancel_futures=True)
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+            if interrupted:
+                for proc in list(getattr(renderers, "_processes", {}).values()):
+                    proc.kill()
+            renderers.shutdown(wait=not interrupted, cancel_futures=True)
+        shutil.rmtree(staging, ignore_errors=True)
     failed = [o for o in outcomes if not o.ok]
     log(f"done in {timings.get('total', 0):.1f}s: {len(outcomes) - len(failed)} reports written"
         + (f", {len(failed)} failed: {', '.join(o.region_code for o in failed)}" if failed else "")
-        + f" -> {year_dir}")
-    return 1 if failed else 0
+        + f" -> {year_dir}" + (f"; {state.message}" if code else ""))
+    return code
+
+
+def _check_ingested(staging: Path) -> None:
+    """No headline table after ingest: nothing can be rendered; say why, naming the file."""
+    warehouse = staging / "warehouse"
+    if (warehouse / "industry_annual.parquet").exists():
+        return
+    try:
+        found = json.loads((warehouse / "ingest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        found = {}
+    why = [f"{f.get('file') or found.get('sources', {}).get('industry_annual', '')}: "
+           f"{f.get('message', '')}"
+           for f in found.get("findings", []) if f.get("table") == "industry_annual"]
+    raise errors.InputError("the headline table industry_annual could not be read: "
+                            + ("; ".join(why[:3]) or "no usable file"))
+
+
+def _keep_failed_notebook(nb: Path, year_dir: Path) -> Path | None:
+    """A failed whole-province stage publishes nothing but its executed notebook."""
+    if not nb.exists():
+        return None
+    dst = year_dir / "notebooks" / f"failed-{nb.name}"
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(nb, dst)
+    return dst
+
+
+def _verdict(year_dir: Path, wanted: list[str], failed: list[RegionOutcome]) -> tuple[int, str]:
+    """1 when a region failed or quality errors left indicators 未评级 in a wanted region."""
+    why = []
+    if failed:
+        why.append(f"{len(failed)} region(s) failed: {', '.join(o.region_code for o in failed)}")
+    unrated = _unrated_by_quality(year_dir / "indicators.csv", set(wanted))
+    if unrated:
+        listed = ", ".join(f"{c} ({n})" for c, n in sorted(unrated.items()))
+        why.append(f"quality errors left indicators 未评级 in {listed}; see "
+                   f"{year_dir / 'quality' / 'summary.csv'}")
+    return (1 if why else 0), "; ".join(why)
+
+
+def _unrated_by_quality(path: Path, regions: set[str]) -> dict[str, int]:
+    """Per region, indicators 未评级 because their data failed a quality check."""
+    counts: dict[str, int] = {}
+    if not path.exists():
+        return counts
+    with path.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if row.get("region_code") not in regions or row.get("status") != "not_rated":
+                continue
+            reason = row.get("status_reason")
+            if reason == "failed_quality" or (not reason and row.get("quality_verdict") == "fail"):
+                counts[row["region_code"]] = counts.get(row["region_code"], 0) + 1
+    return counts
+
+
+def _quality_verdicts(year_dir: Path) -> dict:
+    try:
+        results = json.loads((year_dir / "quality" / "results.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {c: v.get("verdict") for c, v in results.get("verdicts", {}).items()}
+
+
+def _write_status(year_dir: Path, state: RunState, records: dict, now: dict,
+                  codes: list[str], exit_code: int) -> None:
+    regions = {}
+    for c in codes:
+        rec = records.get(c)
+        if freshness.is_current(rec, now, year_dir):
+            s = "current"
+        elif rec and not rec.get("ok", True):
+            s = "failed"
+        elif freshness.published_formats(year_dir, c):
+            s = "stale"
+        else:
+            s = "missing"
+        regions[c] = {"state": s, "files": (rec or {}).get("files", []),
+                      "error": (rec or {}).get("error", "")}
+        if s == "failed" and freshness.published_formats(year_dir, c):
+            regions[c]["note"] = "the previous report is kept; it was built from older inputs"
+    year_dir.mkdir(parents=True, exist_ok=True)
+    runlog.write_json(year_dir / runlog.STATUS_NAME, {
+        "year": int(year_dir.name) if year_dir.name.isdigit() else year_dir.name,
+        "run_id": state.run_id, "started": state.started, "finished": runlog.now(),
+        "exit_code": exit_code, "message": state.message,
+        "regions": regions, "quality": state.quality,
+    })
+
+
+def _record(state: RunState, out_root: Path, year_dir: Path, notify: str | None, log) -> None:
+    """runs.jsonl line, status.json on an early stop, latest pointer, notify."""
+    status_path = year_dir / runlog.STATUS_NAME
+    entry = {"run_id": state.run_id, "start": state.started, "end": runlog.now(),
+             "pid": os.getpid(), "args": state.args, "exit_code": state.exit_code,
+             "message": state.message, "regions": state.outcomes, "errors": state.errors,
+             "quality": state.quality, "inputs": state.inputs}
+    try:
+        if state.exit_code not in (0, 1, 3) and out_root.is_dir():
+            # stopped before writing a status: say so, keeping the regions' last known state
+            year_dir.mkdir(exist_ok=True)
+            runlog.write_json(status_path, {
+                **runlog.read_status(year_dir), "year": state.args["year"],
+                "run_id": state.run_id, "started": state.started, "finished": runlog.now(),
+                "exit_code": state.exit_code, "message": state.message})
+        if out_root.is_dir():
+            runlog.append_run(out_root, entry)
+        if state.exit_code <= 1 and out_root.is_dir():
+            runlog.point_latest(out_root)
+    except OSError as e:
+        log(f"warning: could not record the run in {out_root}: {e}")
+    if notify and state.exit_code:
+        runlog.notify(notify, status_path, state.exit_code, log)
+
+
+def _trap_signals():
+    """SIGTERM (systemd stop, kill) and SIGINT (Ctrl-C) unwind the run like an error."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def handler(signum, _frame):
+        raise Interrupted(signum)
+
+    return {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+
+
+def _restore_signals(previous) -> None:
+    for s, h in (previous or {}).items():
+        signal.signal(s, h)
+
+
+def _publish_notebooks(staging: Path, year_dir: Path, outcomes: list[RegionOutcome]) -> None:
+    for o in outcomes:
+        for nb in (staging / "notebooks").glob(f"*-{o.region_code}.ipynb"):
+            publish(nb, year_dir / "notebooks" / nb.name)  # the audit trail, failed ones too
 
 
 def _publish_all(staging: Path, year_dir: Path, outcomes: list[RegionOutcome],
@@ -398,14 +724,14 @@ def _publish_all(staging: Path, year_dir: Path, outcomes: list[RegionOutcome],
     year_dir.mkdir(parents=True, exist_ok=True)
     regions = {o.region_code for o in outcomes} | set(reference.region_codes())
     for item in sorted(staging.iterdir()):
-        if item.name not in regions and item.name != "notebooks":
+        if item.name not in regions and item.name != "notebooks" \
+                and not item.name.startswith("."):  # the run's own bookkeeping stays
             publish(item, year_dir / item.name)
     for stage in once:
         name = Path(stage["notebook"]).name
         publish(staging / "notebooks" / name, year_dir / "notebooks" / name)
+    _publish_notebooks(staging, year_dir, outcomes)
     for o in outcomes:
-        for nb in (staging / "notebooks").glob(f"*-{o.region_code}.ipynb"):
-            publish(nb, year_dir / "notebooks" / nb.name)  # the audit trail, failed ones too
         if o.ok:
             publish(staging / o.region_code, year_dir / o.region_code)
 
@@ -418,25 +744,9 @@ def _read_manifest(year_dir: Path) -> dict:
         return {}
 
 
-def _up_to_date(previous: dict, key: str, wanted: list[str], year_dir: Path) -> bool:
-    if previous.get("run_key") != key:
-        return False
-    regions = previous.get("regions", {})
-    return all(
-        regions.get(c, {}).get("ok") and all((year_dir / f).exists()
-                                             for f in regions[c].get("files", []))
-        for c in wanted
-    ) and (year_dir / "index.html").exists()
-
-
-def write_manifest(year_dir: Path, data_dir: Path, year: int, formats: list[str], key: str,
-                   timings: dict, outcomes: list[RegionOutcome], previous: dict) -> None:
-    regions = dict(previous.get("regions", {}))
-    if previous.get("run_key") != key:  # reports not redone in this run predate its inputs
-        regions = {c: {**r, "stale": True} for c, r in regions.items()}
-    for o in outcomes:
-        regions[o.region_code] = {"ok": o.ok, "seconds": round(o.seconds, 3), "error": o.error,
-                                  "files": o.files}
+def write_manifest(year_dir: Path, data_dir: Path, year: int, formats: list[str],
+                   code_version: str, timings: dict, records: dict) -> None:
+    """Inputs, versions, timings and, per region, what its report was built from."""
     versions = {}
     for p in PACKAGES:
         try:
@@ -446,7 +756,7 @@ def write_manifest(year_dir: Path, data_dir: Path, year: int, formats: list[str]
     manifest = {
         "year": year,
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "run_key": key,
+        "code_version": code_version,
         "formats": formats,
         "python": sys.version.split()[0],
         "inputs": [{"path": str(p), "sha256": sha256(p), "bytes": p.stat().st_size}
@@ -456,11 +766,10 @@ def write_manifest(year_dir: Path, data_dir: Path, year: int, formats: list[str]
                       or "expectations" in str(p)],
         "packages": versions,
         "timings_s": timings,
-        "regions": dict(sorted(regions.items())),
+        "regions": {c: {k: v for k, v in r.items() if k != "region_code"}
+                    for c, r in sorted(records.items())},
     }
-    tmp = year_dir / ".manifest.json.tmp"
-    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(year_dir / "manifest.json")
+    runlog.write_json(year_dir / "manifest.json", manifest)
 
 
 def write_index(year_dir: Path, year: int) -> None:

@@ -142,6 +142,14 @@ def test_failed_region_keeps_its_previous_report(run_out, monkeypatch, tmp_path)
     assert (out / "2025" / "330900" / "report.pdf").read_bytes() == good
     m = json.loads((out / "2025" / "manifest.json").read_text(encoding="utf-8"))
     assert m["regions"]["330900"]["ok"] is False and m["regions"]["330100"]["ok"] is True
+    status = json.loads((out / "2025" / "status.json").read_text(encoding="utf-8"))
+    assert status["regions"]["330900"]["state"] == "failed"
+    assert "disk full" in status["regions"]["330900"]["error"]
+    assert status["regions"]["330100"]["state"] == "current" and status["exit_code"] == 1
+    # the index says which report is an old one
+    index = (out / "2025" / "index.html").read_text(encoding="utf-8")
+    row = re.search(r"<tr><th scope=row><strong>舟山市.*?</tr>", index, re.S).group(0)
+    assert "报告基于旧数据" in row and index.count("报告基于旧数据") == 1
     assert not list(out.glob(".staging-*"))
 
 
@@ -150,4 +158,6 @@ def test_bad_arguments_exit_2_without_touching_outputs(tmp_path):
     assert runner.run(SAMPLE_DIR, 2025, "339999", tmp_path, "html", log=logs.append) == 2
     assert "unknown region code" in logs[0]
     assert runner.run(tmp_path / "nope", 2025, "all", tmp_path, "html", log=logs.append) == 2
-    assert not list(tmp_path.iterdir())
+    # the refusal is recorded (runs.jsonl, status.json); no report folder appears
+    assert sorted(p.name for p in tmp_path.rglob("*") if not p.name.startswith(".")) == [
+        "2025", "runs.jsonl", "status.json"]

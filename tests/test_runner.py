@@ -27,6 +27,11 @@ def test_reused_kernel_starts_from_an_empty_namespace_and_crashes_are_contained(
         with pytest.raises(Exception, match="boom"):
             runner.execute(notebook(tmp_path, "c", "leftover = 1", "raise RuntimeError('boom')"),
                            tmp_path / "c.out.ipynb", {}, km)
+        # the failed notebook is kept, with its error and without the injected reset cell
+        failed = nbformat.read(tmp_path / "c.out.ipynb", as_version=4)
+        code = [c for c in failed.cells if c.cell_type == "code"]
+        assert [c.source for c in code] == ["leftover = 1", "raise RuntimeError('boom')"]
+        assert code[-1].outputs[-1]["ename"] == "RuntimeError"
         pool.release(km, broken=True)
         fresh = pool.acquire()
         assert fresh is not km
