@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 YEAR ?= 2025
 DATA ?= data/sample
-APT_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
+APT_PACKAGES := fonts-noto-cjk fonts-hanazono libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
 
 .DEFAULT_GOAL := help
 .PHONY: help setup system gitfilter reports test lint bench lab sample clean
@@ -18,9 +18,10 @@ help: ## list the targets
 
 setup: system $(VENV)/.installed gitfilter ## create .venv with the pinned packages, install fonts/libraries
 
-system: ## CJK fonts, pango and harfbuzz-subset for PDF, poppler for tests (apt-get when root)
+system: ## CJK fonts (with Extension B), pango and harfbuzz-subset for PDF, poppler for tests (apt-get when root)
 	@missing=""; \
 	fc-list 2>/dev/null | grep -q "Noto Sans CJK SC" || missing="$$missing fonts-noto-cjk"; \
+	fc-list :charset=20000 2>/dev/null | grep -q . || missing="$$missing fonts-hanazono"; \
 	ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	ldconfig -p | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \

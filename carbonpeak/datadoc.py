@@ -39,9 +39,18 @@ def render() -> str:
             f"- Used by: {', '.join(f'`{u}`' for u in used) or '—'}"
             + (f"; {ANALYSES[name]}" if name in ANALYSES else ""),
         ]
-        if spec.get("confidential"):
-            lines.append("- **Confidential**: rows of one municipality appear only in its own "
-                         "report.")
+        lines.append("- Optional: " + ("yes (absent: its indicators are 未评级, 未提供)"
+                                          if spec.get("optional") else "no (required)"))
+        if spec.get("province"):
+            lines.append("- Province rows: " + {
+                "given": "given (a 合计 row stands for the province when none is given; "
+                         "checked against the sum of the cities)",
+                "sum": "the sum of the cities (a province or 合计 row is checked against it "
+                       "and dropped)"}[spec["province"]])
+        secret = [c for c, d in spec["columns"].items() if d.get("confidential")]
+        if secret:
+            lines.append(f"- **Confidential** columns: {', '.join(f'`{c}`' for c in secret)} "
+                         "— shown only in the report of the row's own municipality.")
         lines += ["", "| column | 中文 | type | unit (accepted) | required | aliases |",
                   "|---|---|---|---|---|---|"]
         for column, c in spec["columns"].items():

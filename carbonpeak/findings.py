@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 
 ERROR = "error"
 WARNING = "warning"
+INFO = "info"  # said, never counted against a region: e.g. an optional table not supplied
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from carbonpeak import reference
-from carbonpeak.findings import ERROR, WARNING, Finding
+from carbonpeak import confidential, reference
+from carbonpeak.findings import ERROR, INFO, WARNING, Finding
 from carbonpeak.ingest import INGEST_CHECKS, SOURCE_FILE, SOURCE_ROW, ingest_check
 from carbonpeak.methods.credit_code import credit_code_problem
 from carbonpeak.paths import EXPECTATIONS_DIR
@@ -325,7 +325,8 @@ def findings_from_result(table: str, result, frame: pd.DataFrame,
             region = row.get("region_code")
             region = region if isinstance(region, str) else None
             src = row.get(SOURCE_ROW)
-            detail = _detail(row, column, kwargs)
+            detail = (_detail(row, column, kwargs) if region is not None
+                      or not confidential.is_confidential(table) else confidential.HIDDEN)
             for f in fields:
                 shown = f or _shown_column(column, frame)
                 out.append(Finding(
@@ -411,7 +412,7 @@ def check(warehouse: Path, out_dir: Path, year: int,
         skip = {f.field for f in mine if f.check in ("missing_column", "unknown_unit")
                 and f.field} - {"region_code", "year"}
         frame = augment(df, table, year, first_year, tables)
-        result = run_suite(gx, ctx, table, frame, params, skip)
+        result = run_suite(gx, ctx, table, escaped(frame), params, skip)
         gx_results[table] = result.to_json_dict()
         table_findings = findings_from_result(table, result, frame, headers.get(table))
         findings += table_findings
@@ -425,12 +426,24 @@ def check(warehouse: Path, out_dir: Path, year: int,
             for code, v in verdicts.items()}  # the per-check list is in results.json
 
 
+def escaped(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame GX sees, with markup in text cells escaped: GX writes unexpected values
+    into its Data Docs pages without escaping them. Escaping is one-to-one, so uniqueness,
+    nulls and set membership check the same; findings read values from the real frame."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == "string" or out[col].dtype == object:
+            text = out[col].map(lambda v: html.escape(v) if isinstance(v, str) else v)
+            out[col] = text.astype(out[col].dtype)
+    return out
+
+
 def _ingest_summary(table: str, findings: list[Finding]) -> list[dict]:
     rows = []
     for check, (title, severity) in INGEST_CHECKS.items():
         hits = [f for f in findings if ingest_check(f.check) == check]
         rows.append({"table": table, "check": check, "title_zh": title, "severity": severity,
-                     "verdict": "fail" if hits else "pass",
+                     "verdict": ("note" if severity == INFO else "fail") if hits else "pass",
                      "failing_rows": len({f.row for f in hits if f.row is not None}),
                      "regions": " ".join(sorted({f.region_code for f in hits
                                                  if f.region_code}))})
@@ -473,9 +486,11 @@ def region_verdicts(findings: list[Finding], summary: list[dict] | None = None,
             regions = scope.get(s["table"])
             if regions is not None and region not in regions and region not in hit:
                 continue
+            verdict = "pass"
+            if hit & {None, region}:
+                verdict = "note" if s["severity"] == INFO else "fail"
             checks.append({"table": s["table"], "check": s["check"], "title_zh": s["title_zh"],
-                           "severity": s["severity"],
-                           "verdict": "fail" if hit & {None, region} else "pass"})
+                           "severity": s["severity"], "verdict": verdict})
         out[region] = {"verdict": "fail" if errors else "warning" if warnings else "pass",
                        "errors": len(errors), "warnings": len(warnings), "checks": checks}
     return out
@@ -483,6 +498,7 @@ def region_verdicts(findings: list[Finding], summary: list[dict] | None = None,
 
 def _write(out_dir: Path, gx_results: dict, findings: list[Finding], summary: list[dict],
            verdicts: dict) -> None:
+    findings = [confidential.redact(f) for f in findings]
     payload = {"verdicts": verdicts, "findings": [f.to_dict() for f in findings],
                "great_expectations": gx_results}
     (out_dir / "results.json").write_text(
@@ -603,5 +619,6 @@ def blocked_by(findings: list[dict], catalog: dict) -> dict[str, dict[str, str]]
                 continue
             regions = [f["region_code"]] if f["region_code"] else reference.region_codes()
             for region in regions:
-                out[ind].setdefault(region, str(Finding(**f)))
+                # the reason is written to indicators.csv, which every region reads
+                out[ind].setdefault(region, str(confidential.redact(Finding(**f), public=True)))
     return dict(out)

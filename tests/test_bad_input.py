@@ -54,8 +54,11 @@ class Case:
     message: str  # a fragment the Chinese message must contain
     affected: frozenset  # regions whose indicators on the table must become not_rated
     table: str = "industry_annual"
-    region: str | None = None  # the region the finding is attributed to (None: whole table)
+    # the region(s) the finding is attributed to (None: whole table)
+    region: str | frozenset | None = None
     extra: dict = field(default_factory=dict)
+    secret: str | None = None  # planted text no finding may quote (confidential, or a path)
+    after: object = None  # (run_dir) -> None: what the run must have done besides findings
 
 
 # --- the planted defects ---------------------------------------------------------------
@@ -210,6 +213,236 @@ def data_on_a_later_sheet(d):
     return None, None
 
 
+# --- hostile and careless input (issue 11) ----------------------------------------------
+
+ENTERPRISE_SECRET = "甬江万丰电线电缆有限公司"
+
+
+def enterprises(d: Path) -> pd.DataFrame:
+    return pd.read_csv(d / "enterprises.csv", dtype=str, keep_default_na=False)
+
+
+def swapped_enterprise_columns(d):
+    ent = enterprises(d)
+    i = ent.index[ent["region_code"] == "330200"][0]
+    ent.loc[i, ["name", "region_code"]] = ["330200", ENTERPRISE_SECRET]
+    ent.to_csv(d / "enterprises.csv", index=False)
+    return int(i) + 2, "region_code"
+
+
+def _firm(ent, code, area, name):
+    from carbonpeak.methods.credit_code import credit_code_check_char
+
+    row = ent[ent["region_code"] == code].iloc[0].to_dict()
+    body = f"91{area}MA2QXK7D1"
+    return {**row, "credit_code": body + credit_code_check_char(body), "name": name}
+
+
+def mislabelled_firm(d):
+    ent = enterprises(d)
+    firm = _firm(ent, "330400", "330402", ENTERPRISE_SECRET)  # code and county: 嘉兴
+    firm.update(region_code="杭州市", county="南湖区")
+    ent = pd.concat([ent, pd.DataFrame([firm])], ignore_index=True)
+    ent.to_csv(d / "enterprises.csv", index=False)
+    return len(ent) + 1, "region_code"
+
+
+def firm_in_two_cities(d):
+    ent = enterprises(d)
+    firm = _firm(ent, "330800", "330000", ENTERPRISE_SECRET)  # registered by the province
+    other = {**firm, "region_code": "330500", "county": "吴兴区"}
+    ent = pd.concat([ent, pd.DataFrame([other, {**firm, "county": "柯城区"}])],
+                    ignore_index=True)
+    ent.to_csv(d / "enterprises.csv", index=False)
+    return len(ent), None
+
+
+def county_qualified_enterprise_regions(d):
+    ent = enterprises(d)
+    names = {r["region_code"]: r["name"] for r in reference.regions()}
+    ent["region_code"] = ent["region_code"].map(names) + ent["county"]  # 杭州市富阳区
+    ent["county"] = ""
+    ent.to_csv(d / "enterprises.csv", index=False)
+    return None, None
+
+
+def infinite_number(d):
+    df = annual(d).astype({"energy_consumption": object})
+    df.loc[at(df, "330300", 2024), "energy_consumption"] = "1e309"
+    save(d, df)
+    return csv_row(df, "330300", 2024), "energy_consumption"
+
+
+def workbook(df: pd.DataFrame, *above: list):
+    """A sheet with rows `above` the Chinese header, then the rows of df."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for row in [*above, [CHINESE_HEADERS[c] for c in df.columns],
+                *(list(r) for r in df.itertuples(index=False))]:
+        wb.active.append(row)
+    return wb
+
+
+def percent_formatted_growth(d):
+    wb = workbook(annual(d))
+    for (cell,) in wb.active.iter_rows(min_row=2, min_col=4, max_col=4):
+        cell.value = cell.value / 100  # Excel stores 0.036 and shows 3.6%
+        cell.number_format = "0.0%"
+    wb.save(d / "industry_annual.xlsx")
+    (d / "industry_annual.csv").unlink()
+    return None, None
+
+
+def duplicated_header(d):
+    text = (d / "industry_annual.csv").read_text(encoding="utf-8").splitlines()
+    lines = [line + ("," + line.split(",")[4]) for line in text]
+    lines[0] = text[0] + ",energy_consumption"
+    (d / "industry_annual.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return 1, "energy_consumption.1"
+
+
+def year_column_renamed(d):
+    save(d, annual(d).rename(columns={"year": "统计期"}))
+    return 1, "年份"
+
+
+def stray_quote(d):
+    lines = (d / "capacity.csv").read_text(encoding="utf-8").splitlines()
+    lines[5] = lines[5].replace(",", ',"', 1)
+    (d / "capacity.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return 6, None
+
+
+def utf16_without_bom(d):
+    text = (d / "capacity.csv").read_text(encoding="utf-8")
+    (d / "capacity.csv").write_bytes(text.encode("utf-16-le"))
+    return None, None
+
+
+def dataset_yml(text: str):
+    def plant(d):
+        (d / "dataset.yml").write_text(text, encoding="utf-8")
+        return None, None
+    return plant
+
+
+ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi",
+                                                               strict=True))
+PWNED = "carbonpeak-pwned"
+
+
+def province_rows_in_city_table(factor: float):
+    def plant(d):
+        df = pd.read_csv(d / "energy_by_fuel.csv", dtype={"region_code": str})
+        key = ["year", "sector", "fuel", "feedstock", "state_listed"]
+        prov = df.groupby(key, as_index=False)["energy"].sum().assign(region_code=PROVINCE)
+        prov.loc[prov.index[0], "energy"] *= factor
+        out = pd.concat([df, prov[df.columns]], ignore_index=True)
+        out.to_csv(d / "energy_by_fuel.csv", index=False)
+        return len(df) + 2, (None if factor == 1 else "energy")
+    return plant
+
+
+def symlink_outside(d):
+    secret = d.parent / "secret.csv"
+    secret.write_text("region_code,year,sector,segment\n330100,2025,steel,SECRET-OUTSIDE\n")
+    (d / "capacity.csv").unlink()
+    (d / "capacity.csv").symlink_to(secret)
+    return None, None
+
+
+def folder_named_like_table(d):
+    (d / "capacity.csv").unlink()
+    (d / "capacity.csv").mkdir()
+    return None, None
+
+
+def fifo_named_like_table(d):
+    import os
+
+    (d / "capacity.csv").unlink()
+    os.mkfifo(d / "capacity.csv")  # opened for reading, it would block forever
+    return None, None
+
+
+def bureau_named_workbook_with_total_row(d):
+    """Cities and a 合计 row, no province row, in a workbook named as a bureau names it."""
+    df = annual(d)
+    cities, prov = df[df["region_code"] != PROVINCE], df[df["region_code"] == PROVINCE]
+    rows = pd.concat([cities, prov.assign(region_code="合计")], ignore_index=True)
+    workbook(rows, ["2016-2025年规上工业主要指标"]).save(d / "2025年规上工业主要指标.xlsx")
+    (d / "industry_annual.csv").unlink()
+    return len(cities) + 3, None
+
+
+def two_files_for_one_table(d):
+    pd.read_csv(d / "capacity.csv").to_excel(d / "capacity.xlsx", index=False)
+    return None, None
+
+
+def unrecognised_file(d):
+    (d / "会议纪要.docx").write_bytes(b"PK\x03\x04 not a table")
+    return None, None
+
+
+def optional_table_absent(d):
+    (d / "capacity.csv").unlink()
+    return None, None
+
+
+def undrawable_character(d):
+    ent = enterprises(d)
+    i = ent.index[ent["region_code"] == "331000"][0]
+    ent.loc[ent["credit_code"] == ent.at[i, "credit_code"], "name"] = "台州\U000f0001化工有限公司"
+    ent.to_csv(d / "enterprises.csv", index=False)
+    return int(i) + 2, "name"
+
+
+def bidi_override_in_name(d):
+    ent = enterprises(d)
+    i = ent.index[ent["region_code"] == "331100"][0]
+    code = ent.at[i, "credit_code"]
+    ent.loc[ent["credit_code"] == code, "name"] = "丽水\u202e司公限有\u202c化工"
+    ent.to_csv(d / "enterprises.csv", index=False)
+    return None, None
+
+
+def markup_in_industry_code(d):
+    ent = enterprises(d)
+    i = ent.index[ent["region_code"] == "330600"][0]
+    ent.loc[i, "industry_code"] = "<script>alert(1)</script>"
+    ent.to_csv(d / "enterprises.csv", index=False)
+    return int(i) + 2, "industry_code"
+
+
+def _no_bidi_in_warehouse(run: Path) -> None:
+    names = pd.read_parquet(run / "warehouse" / "enterprises.parquet")["name"]
+    assert "丽水司公限有化工" in set(names)
+    assert not names.str.contains("[\u202a-\u202e\u2066-\u2069]").any()
+
+
+def _growth_read_as_shown(run: Path) -> None:
+    df = pd.read_parquet(run / "warehouse" / "industry_annual.parquet")
+    orig = annual(Path(SAMPLE_DIR))
+    merged = df.merge(orig, on=["region_code", "year"], suffixes=("", "_csv"))
+    assert len(merged) == len(orig)
+    assert (merged["value_added_growth"] - merged["value_added_growth_csv"]).abs().max() < 1e-9
+
+
+def _docs_show_no_markup(run: Path) -> None:
+    for page in (run / "quality" / "docs").rglob("*.html"):
+        assert "<script>alert(1)" not in page.read_text(encoding="utf-8"), page
+
+
+def _nothing_executed(run: Path) -> None:
+    assert not (run.parent / PWNED).exists()
+    meta = json.loads((run / "run.json").read_text(encoding="utf-8"))["dataset"]
+    assert len(json.dumps(meta)) < 2000
+
+
+
 CITY_AND_PROVINCE = lambda code: frozenset({code, PROVINCE})  # noqa: E731 - a Σ breaks too
 
 CASES = {
@@ -264,6 +497,84 @@ CASES = {
                                      frozenset()),
     "data_on_a_later_sheet": Case(data_on_a_later_sheet, None, None, "industry_annual.xlsx", "",
                                   frozenset()),
+
+    # --- issue 11: hostile and careless input
+    "swapped_enterprise_columns": Case(
+        swapped_enterprise_columns, "unknown_region", "warning", "enterprises.csv",
+        "无法识别的地区（保密数据", frozenset(), table="enterprises",
+        secret=ENTERPRISE_SECRET),
+    "mislabelled_firm": Case(
+        mislabelled_firm, "region_conflict", "error", "enterprises.csv",
+        "统一社会信用代码的登记地属嘉兴市", frozenset({"330100", "330400"}), table="enterprises",
+        region=frozenset({"330100", "330400"}), secret=ENTERPRISE_SECRET),
+    "firm_in_two_cities": Case(
+        firm_in_two_cities, "duplicate_across_regions", "error", "enterprises.csv",
+        "在另外1个设区市也有填报", frozenset({"330500", "330800"}), table="enterprises",
+        region=frozenset({"330500", "330800"}), secret=ENTERPRISE_SECRET),
+    "county_qualified_enterprise_regions": Case(
+        county_qualified_enterprise_regions, None, None, "enterprises.csv", "", frozenset()),
+    "infinite_number": Case(infinite_number, "not_a_number", "error", "industry_annual.csv",
+                            "超出可计算的范围（1e309）", CITY_AND_PROVINCE("330300"),
+                            region="330300"),
+    "percent_formatted_growth": Case(percent_formatted_growth, None, None,
+                                     "industry_annual.xlsx", "", frozenset(),
+                                     after=_growth_read_as_shown),
+    "duplicated_header": Case(duplicated_header, "duplicate_column", "error",
+                              "industry_annual.csv", "第5列「energy_consumption」与第7列", ALL),
+    "year_column_renamed": Case(year_column_renamed, "missing_column", "error",
+                                "industry_annual.csv", "第1行的表头为：region_code、统计期", ALL),
+    "stray_quote": Case(stray_quote, "unreadable_file", "error", "capacity.csv",
+                        "引号（\"）不配对", ALL, table="capacity"),
+    "utf16_without_bom": Case(utf16_without_bom, "unknown_encoding", "error", "capacity.csv",
+                              "无法识别文件编码", ALL, table="capacity"),
+    "malformed_dataset_yml": Case(dataset_yml("title_zh: [示例\nillustrative: true\n"),
+                                  "dataset_meta", "warning", "dataset.yml", "不是有效的 YAML",
+                                  frozenset(), table="dataset"),
+    "non_mapping_dataset_yml": Case(dataset_yml("- 示例数据\n- 2025\n"), "dataset_meta",
+                                    "warning", "dataset.yml", "应为“键: 值”的映射",
+                                    frozenset(), table="dataset"),
+    "alias_bomb_dataset_yml": Case(dataset_yml(ALIAS_BOMB), "dataset_meta", "warning",
+                                   "dataset.yml", "别名", frozenset(), table="dataset",
+                                   after=_nothing_executed),
+    "python_tag_in_dataset_yml": Case(
+        dataset_yml(f"title_zh: !!python/object/apply:os.system ['touch ../{PWNED}']\n"),
+        "dataset_meta", "warning", "dataset.yml", "不是有效的 YAML", frozenset(),
+        table="dataset", after=_nothing_executed),
+    "province_rows_in_city_table": Case(
+        province_rows_in_city_table(1.0), "province_row_checked", "warning",
+        "energy_by_fuel.csv", "与各市之和一致，已剔除", frozenset(), table="energy_by_fuel",
+        region=PROVINCE),
+    "province_row_not_the_sum": Case(
+        province_rows_in_city_table(1.5), "province_row_mismatch", "error",
+        "energy_by_fuel.csv", "与各市之和", frozenset({PROVINCE}), table="energy_by_fuel",
+        region=PROVINCE),
+    "symlink_outside_the_data_folder": Case(
+        symlink_outside, "outside_data_folder", "error", "capacity.csv", "数据文件夹以外",
+        ALL, table="capacity", secret="SECRET-OUTSIDE"),
+    "folder_named_like_a_table": Case(folder_named_like_table, "not_a_regular_file", "error",
+                                      "capacity.csv", "是文件夹", ALL, table="capacity"),
+    "fifo_named_like_a_table": Case(fifo_named_like_table, "not_a_regular_file", "error",
+                                    "capacity.csv", "命名管道", ALL, table="capacity"),
+    "bureau_named_workbook_with_total_row": Case(
+        bureau_named_workbook_with_total_row, "total_row_as_province", "warning",
+        "2025年规上工业主要指标.xlsx", "合计行", frozenset(), region=PROVINCE,
+        extra={"file_matched": "按表头识别为「规上工业年度统计」"}),
+    "two_files_for_one_table": Case(two_files_for_one_table, "two_files", "error",
+                                    "capacity.csv、capacity.xlsx", "有2个文件", ALL,
+                                    table="capacity"),
+    "unrecognised_file": Case(unrecognised_file, "unrecognised_file", "info", "会议纪要.docx",
+                              "无法识别的文件", frozenset(), table="files"),
+    "optional_table_absent": Case(optional_table_absent, "table_absent", "info",
+                                  "data", "未提供「重点领域产能能效水平」", ALL, table="capacity"),
+    "undrawable_character": Case(undrawable_character, "rare_character", "warning",
+                                 "enterprises.csv", "U+F0001", frozenset(), table="enterprises",
+                                 region="331000"),
+    "bidi_override_in_name": Case(bidi_override_in_name, None, None, "enterprises.csv", "",
+                                  frozenset(), after=_no_bidi_in_warehouse),
+    "markup_in_industry_code": Case(
+        markup_in_industry_code, "industry_code_valid", "error", "enterprises.csv",
+        "行业代码须为", frozenset({"330600"}), table="enterprises", region="330600",
+        after=_docs_show_no_markup),
 }
 
 
@@ -312,6 +623,10 @@ def test_planted_defect(tmp_path, clean, case):
     ind, results = run_stages(data, tmp_path / "run")
     findings = results["findings"]
 
+    if case.after:
+        case.after(tmp_path / "run")
+    if case.secret:  # nothing quotes it: no finding, and no output of the run's stages
+        assert not any(case.secret in json.dumps(f, ensure_ascii=False) for f in findings)
     if case.check is None:  # a file that only looks odd: read as if it were clean
         assert [f for f in findings if f["severity"] == "error"] == []
         assert not_rated(ind) == not_rated(clean[0])
@@ -327,7 +642,8 @@ def test_planted_defect(tmp_path, clean, case):
         headers = json.loads((tmp_path / "run" / "warehouse" / "ingest.json")
                              .read_text(encoding="utf-8"))["headers"].get(case.table, {})
         assert headers.get(column, column) in {h["column"] for h in hits}
-    assert {h["region_code"] for h in hits} == {case.region}
+    regions = case.region if isinstance(case.region, frozenset) else {case.region}
+    assert {h["region_code"] for h in hits} == regions
     for check, fragment in case.extra.items():
         assert any(fragment in (g["message"] + (g["column"] or ""))
                    for g in findings if g["check"] == check), check
@@ -348,15 +664,17 @@ def test_planted_defect(tmp_path, clean, case):
 
     # the region's verdict and its list of checks say so
     verdicts = results["verdicts"]
-    for region in case.affected:
-        assert verdicts[region]["verdict"] == "fail"
-    if case.region:
-        listed = {c["check"]: c for c in verdicts[case.region]["checks"]
+    if case.severity == "error":  # an absent optional table is said, not failed
+        for region in case.affected:
+            assert verdicts[region]["verdict"] == "fail"
+    for region in regions - {None}:
+        listed = {c["check"]: c for c in verdicts[region]["checks"]
                   if c["table"] == case.table}
         group = "file_readable" if case.check == "empty_file" else case.check
         assert listed[group]["verdict"] == "fail"
         assert listed[group]["severity"] == case.severity
-    untouched = ALL - case.affected - ({case.region} if case.region else set())
+    failing = case.affected if case.severity == "error" else frozenset()
+    untouched = ALL - failing - regions
     assert "fail" not in {verdicts[r]["verdict"] for r in untouched}
 
 

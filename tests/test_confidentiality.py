@@ -168,3 +168,153 @@ def test_every_pdf_extracts_chinese_text_with_no_missing_glyphs(sample_run):
         fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
                                check=True).stdout.splitlines()[2:]
         assert fonts and all("Noto-Sans-CJK" in f and " yes " in f for f in fonts), fonts
+
+
+# --- planted markers: every confidential column of every table ----------------------------
+
+# Run-wide folders and files that only the provincial bureau keeps (README: what may be
+# handed to a municipality). Everything else under the output root is read by someone.
+INTERNAL = ("quality/", "warehouse/", "notebooks/01_", "notebooks/02_", "notebooks/03_")
+
+
+def _valid_code(area: str, serial: int) -> str:
+    from carbonpeak.methods.credit_code import credit_code_check_char
+
+    body = f"91{area}MKQ{serial:06d}"
+    return body + credit_code_check_char(body)
+
+
+def _plant_markers(data_dir: Path) -> tuple[dict[str, str | None], dict[str, str]]:
+    """Unique markers in every confidential column of every table, plus three hostile rows:
+    a firm whose columns are swapped (no region), one whose code and county say 嘉兴 but
+    whose region says 杭州, and one listed under two cities. Returns marker -> the only
+    region whose outputs may show it (None: no region's), and case -> marker."""
+    from carbonpeak import confidential
+
+    owner: dict[str, str | None] = {}
+    cases: dict[str, str] = {}
+    serial = 0
+    for table in reference.tables():
+        cols = sorted(confidential.columns(table))
+        path = data_dir / f"{table}.csv"
+        if not cols or not path.exists():
+            continue
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for code in reference.municipality_codes():
+            rows = df.index[df["region_code"] == code]
+            for i in rows[:2]:
+                serial += 1
+                for col in cols:
+                    if col == "credit_code" and df.at[i, col]:
+                        old = df.at[i, col]
+                        marker = _valid_code(old[2:8], serial)
+                        df.loc[df[col] == old, col] = marker  # every year of the firm
+                    elif col != "credit_code":
+                        old = df.at[i, col]
+                        marker = f"MKQ{serial:06d}{col[:2].upper()}"
+                        same = (df[col] == old) & (df["region_code"] == code)
+                        if "credit_code" in df and df.at[i, "credit_code"]:
+                            same &= df["credit_code"] == df.at[i, "credit_code"]
+                        df.loc[same if same.any() else [i], col] = marker
+                    else:
+                        continue
+                    owner[marker] = code
+        if table == "enterprises":
+            base = df[df["region_code"] == "330400"].iloc[0].to_dict()
+            hostile = []
+            serial += 1
+            swapped = {**base, "credit_code": _valid_code("330402", serial),
+                       "name": "330400", "region_code": f"MKQ{serial:06d}SWAPPED有限公司"}
+            hostile.append(swapped)
+            cases["swapped"] = swapped["region_code"]
+            serial += 1
+            mislabel = {**base, "credit_code": _valid_code("330402", serial),
+                        "name": f"MKQ{serial:06d}MISLABEL有限公司", "region_code": "330100",
+                        "county": "南湖区"}
+            hostile.append(mislabel)
+            cases["mislabel"] = mislabel["name"]
+            serial += 1
+            twice = {**base, "credit_code": _valid_code("330000", serial),  # province-registered
+                     "name": f"MKQ{serial:06d}TWICE有限公司", "region_code": "330800",
+                     "county": "柯城区"}
+            hostile += [{**twice, "region_code": "330500", "county": "吴兴区"}, twice]
+            cases["twice"] = twice["name"]
+            for h in hostile:
+                owner[h["name"] if h is not swapped else h["region_code"]] = None
+            owner[mislabel["credit_code"]] = owner[twice["credit_code"]] = None
+            owner[swapped["credit_code"]] = None
+            df = pd.concat([df, pd.DataFrame(hostile)], ignore_index=True)
+        df.to_csv(path, index=False)
+    return owner, cases
+
+
+def _searchable(path: Path) -> str:
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path).to_csv()
+    if path.suffix == ".pdf":
+        return _text_of(path)
+    if path.suffix == ".xlsx":
+        return _text_of(path)
+    return path.read_bytes().decode("utf-8", "replace")
+
+
+def _owner_of(rel: str) -> str | None:
+    """The region a file under the year folder belongs to; None: read by every region."""
+    first = rel.split("/")[0]
+    if re.fullmatch(r"33\d{4}", first):
+        return first
+    m = re.fullmatch(r"(?:enterprise/(33\d{4})\.parquet|notebooks/.*-(33\d{4})\.ipynb)", rel)
+    return (m.group(1) or m.group(2)) if m else None
+
+
+@pytest.fixture(scope="module")
+def marked_run(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("marked")
+    data_dir = tmp / "data"
+    shutil.copytree(SAMPLE_DIR, data_dir)
+    owner, cases = _plant_markers(data_dir)
+    out = tmp / "out"
+    rc = runner.run(data_dir, YEAR, "all", out, "html,pdf", jobs=2, log=lambda *a: None)
+    assert rc in (0, 1)
+    return out, owner, cases
+
+
+def test_no_confidential_marker_outside_its_region(marked_run):
+    out, owner, _ = marked_run
+    assert len(owner) > 60
+    scanned, own_seen = 0, set()
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+        rel = path.relative_to(out).as_posix()
+        rel_year = rel.split("/", 1)[1] if rel.startswith(f"{YEAR}/") else rel
+        if rel_year.startswith(INTERNAL):
+            continue
+        text = _searchable(path)
+        scanned += 1
+        region = _owner_of(rel_year)
+        leaked = [m for m, r in owner.items() if m in text and (r is None or r != region)]
+        assert not leaked, f"{rel} (region {region}) shows {leaked[:3]}"
+        own_seen |= {m for m, r in owner.items() if r == region and m in text}
+    assert scanned > 40
+    assert len(own_seen) >= 10, "own enterprises should still be listed in own reports"
+
+
+def test_hostile_enterprise_rows_are_flagged_without_naming_the_firm(marked_run):
+    out, owner, cases = marked_run
+    results = json.loads((out / str(YEAR) / "quality" / "results.json").read_text("utf-8"))
+    by_check = {}
+    for f in results["findings"]:
+        by_check.setdefault(f["check"], []).append(f)
+    swapped = [f for f in by_check["unknown_region"] if f["table"] == "enterprises"]
+    assert swapped and all(f["region_code"] is None and f["row"] and f["column"]
+                           for f in swapped)
+    assert all(cases["swapped"] not in f["message"] for f in swapped)
+    mislabel = by_check["region_conflict"]
+    assert {f["region_code"] for f in mislabel} == {"330100", "330400"}
+    assert all("嘉兴市" in f["message"] and cases["mislabel"] not in f["message"]
+               for f in mislabel)
+    twice = by_check["duplicate_across_regions"]
+    assert {f["region_code"] for f in twice} == {"330500", "330800"}
+    assert all(cases["twice"] not in f["message"] for f in twice)
+    for code in ("330100", "330400", "330500", "330800"):
+        firms = pd.read_parquet(out / str(YEAR) / "enterprise" / f"{code}.parquet")
+        assert not set(firms["name"]) & {cases["mislabel"], cases["twice"]}

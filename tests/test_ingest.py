@@ -120,3 +120,55 @@ class TestMalformedInput:
         results = ingest.ingest(tmp_path, tmp_path / "wh")
         assert results["industry_annual"].frame is None
         assert results["industry_annual"].findings[0].check == "missing_file"
+
+
+class TestRegionNamesAsBureausWriteThem:
+    def test_ninety_counties_under_eleven_cities(self):
+        from collections import Counter
+
+        from carbonpeak import regionnames
+
+        rows = regionnames.counties()
+        assert len(rows) == 90 == len({r["county_code"] for r in rows})
+        assert all(r["county_code"][:4] + "00" == r["city_code"] for r in rows)
+        per_city = Counter(r["city_code"] for r in rows)
+        assert per_city["330100"] == 13 and per_city["330900"] == 4
+        assert set(per_city) == set(reference.municipality_codes())
+
+    @pytest.mark.parametrize("text,expected", [
+        ("杭州市富阳区", ("富阳区", "330100")), ("富阳区", ("富阳区", "330100")),
+        ("绍兴柯桥区", ("柯桥区", "330600")), ("330783", ("东阳市", "330700")),
+        ("景宁", ("景宁畲族自治县", "331100")), ("龙港市", ("龙港市", "330300"))])
+    def test_county_names(self, text, expected):
+        from carbonpeak import regionnames
+
+        assert regionnames.county_of(text) == expected
+
+    def test_credit_code_city(self):
+        from carbonpeak.regionnames import credit_code_city
+
+        assert credit_code_city("91330111AETMXUTE1M") == "330100"
+        assert credit_code_city("91330104MA27XXXX1A") == "330100"  # old 江干区 code
+        assert credit_code_city("913300007XXXXXXXXX") is None  # registered by the province
+        assert credit_code_city("91110000XXXXXXXXXX") is None  # outside Zhejiang
+
+    def test_county_qualified_region_in_a_list_of_firms(self, tmp_path):
+        from carbonpeak.methods.credit_code import credit_code_check_char
+
+        spec = reference.tables()["enterprises"]
+        body = "91330111MA2QXK7D1"
+        code = body + credit_code_check_char(body)
+        path = tmp_path / "enterprises.csv"
+        path.write_text(
+            "统一社会信用代码,企业名称,所在设区市,县（市、区）,行业代码,年份,综合能源消费量,煤炭消费量,"
+            "油品消费量,天然气消费量,电力消费量,热力消费量,工业增加值\n"
+            f"{code},杭州甲有限公司,杭州市富阳区,,2221,2025,100,10,10,10,10,10,1000\n",
+            encoding="utf-8")
+        res = ingest.read_table(path, "enterprises", spec)
+        assert res.frame.loc[0, ["region_code", "county"]].tolist() == ["330100", "富阳区"]
+        assert res.findings == []
+
+    def test_county_in_a_city_table_is_refused_with_a_hint(self, tmp_path):
+        res = read(tmp_path, CHINESE.replace("宁波,", "宁波市鄞州区,"))
+        f = next(f for f in res.findings if f.check == "unknown_region")
+        assert "宁波市的县级单位" in f.message and f.row == 3

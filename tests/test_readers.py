@@ -241,3 +241,87 @@ def test_parse_number(text, expected):
 def test_parse_number_rejects_text(text):
     with pytest.raises(ValueError, match="不是有效的数字"):
         parse_number(text)
+
+
+# --- issue 11: numbers that mean what they say, files that are what they claim ----------
+
+
+def test_percent_formatted_cells_read_as_shown(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["地区", "综合能耗", "增速"])
+    ws.append(["杭州市", 1800, 0.036])
+    ws.append(["宁波市", 2000, -0.012])
+    ws.append(["温州市", 900, 0.05])
+    for row, fmt in ((2, "0.0%"), (3, "0.00%"), (4, '0.0"%"')):  # the last: a literal %
+        ws.cell(row, 3).number_format = fmt
+    wb.save(tmp_path / "p.xlsx")
+    raw = read_raw(tmp_path / "p.xlsx", "energy", KNOWN)
+    assert [parse_number(v) for v in raw.frame["增速"]] == [3.6, -1.2, 0.05]
+
+
+@pytest.mark.parametrize("text", ["1e309", "-1e400", "1,000" + ",000" * 103])
+def test_non_finite_numbers_are_errors(text):
+    from carbonpeak.readers import NonFinite
+
+    with pytest.raises(NonFinite, match="超出可计算的范围"):
+        parse_number(text)
+
+
+def test_stray_quote_names_the_row(tmp_path):
+    path = tmp_path / "e.csv"
+    path.write_text('地区,综合能耗\n杭州市,1800\n宁波市,"2000\n温州市,900\n', encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        read_raw(path, "energy", KNOWN)
+    assert e.value.finding.row == 3 and "引号" in e.value.finding.message
+
+
+def test_utf16_without_bom_is_a_finding(tmp_path):
+    path = tmp_path / "e.csv"
+    path.write_bytes("地区,综合能耗\n杭州市,1800\n".encode("utf-16-le"))
+    with pytest.raises(InputError) as e:
+        read_raw(path, "energy", KNOWN)
+    assert e.value.finding.check == "unknown_encoding"
+
+
+def test_size_and_row_limits(tmp_path, monkeypatch):
+    from carbonpeak import readers
+
+    path = tmp_path / "e.csv"
+    path.write_text("地区,综合能耗\n" + "杭州市,1\n" * 50, encoding="utf-8")
+    monkeypatch.setattr(readers, "MAX_ROWS", 20)
+    with pytest.raises(InputError, match="20行的上限"):
+        read_raw(path, "energy", KNOWN)
+    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 100)
+    with pytest.raises(InputError, match="MB 的上限"):
+        read_raw(path, "energy", KNOWN)
+
+
+def test_bidi_controls_are_stripped(tmp_path):
+    path = tmp_path / "e.csv"
+    path.write_text("地区,综合能耗\n\u202e杭州市\u202c,1800\n", encoding="utf-8")
+    assert read_raw(path, "energy", KNOWN).frame.iloc[0, 0] == "杭州市"
+
+
+def test_only_regular_files_inside_the_folder(tmp_path):
+    import os
+
+    from carbonpeak.sources import refusal
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (tmp_path / "outside.csv").write_text("x")
+    (data / "ok.csv").write_text("x")
+    (data / "link.csv").symlink_to(tmp_path / "outside.csv")
+    (data / "inner.csv").symlink_to(data / "ok.csv")
+    (data / "dir.csv").mkdir()
+    os.mkfifo(data / "fifo.csv")
+    root = data.resolve()
+    assert refusal(data / "ok.csv", root) is None
+    assert refusal(data / "inner.csv", root) is None
+    assert refusal(data / "link.csv", root)[0] == "outside_data_folder"
+    assert "文件夹" in refusal(data / "dir.csv", root)[1]
+    assert "FIFO" in refusal(data / "fifo.csv", root)[1]
+    assert "设备" in refusal(Path("/dev/null"), Path("/dev"))[1]
