@@ -431,15 +431,21 @@ def _preflight(data_dir: Path, year: int, regions: str, out_root: Path, formats:
 
 
 def _check_headline(data_dir: Path) -> None:
-    from carbonpeak import ingest
+    from carbonpeak import ingest, sources
 
     name = "industry_annual"
-    spec = reference.tables()[name]
-    path = ingest.find_source(data_dir, name, spec)
-    if path is None:
-        expected = ", ".join(spec.get("files", [f"{name}.csv"]))
+    found = sources.match(data_dir, reference.tables(), ingest.match_header)
+    paths = found.files.get(name, [])
+    refused = [f.message for f in found.notes.get(name, []) if f.severity == "error"]
+    if len(paths) > 1:
+        raise errors.InputError(f"{data_dir}: two files for the headline table {name}: "
+                                + ", ".join(p.name for p in paths))
+    if not paths:
+        expected = ", ".join(reference.tables()[name].get("files", [f"{name}.csv"]))
+        why = f" ({refused[0]})" if refused else ""
         raise errors.InputError(f"{data_dir}: no headline table {name} (expected one of "
-                                f"{expected})")
+                                f"{expected}, or a file with its headers){why}")
+    path = paths[0]
     try:
         with path.open("rb") as f:
             if not f.read(1):
