@@ -32,24 +32,28 @@ STATUS_ZH = {"green": "绿", "yellow": "黄", "red": "红", "not_rated": "未评
 DPI = 100  # only for on-screen sizing: the SVG is vector
 WIDTH = 7.0  # inches: the A4 text width (178 mm)
 MIN_FONT_PT = 7.5  # the smallest text in any chart, at print size
+FORMAT = "svg"  # or "png" (at PRINT_DPI)
+PRINT_DPI = 300
 _ready = False
 
 
 class Chart:
-    """An SVG with alt text. `view()` is what a report template needs to show it; in a
-    notebook it displays inline as SVG."""
+    """A chart image (SVG, or PNG at print resolution) with alt text. `view()` is what a
+    report template needs to show it; in a notebook it displays inline."""
 
-    def __init__(self, svg: bytes, alt: str, caption: str = "", half: bool = False,
-                 width_in: float = WIDTH):
-        self.svg, self.alt, self.caption, self.half = svg, alt, caption, half
+    def __init__(self, image: tuple[str, bytes], alt: str, caption: str = "",
+                 half: bool = False, width_in: float = WIDTH):
+        (self.mime, self.data), self.alt, self.caption, self.half = image, alt, caption, half
         self.width_in = width_in
 
     @property
     def src(self) -> str:
-        return "data:image/svg+xml;base64," + base64.b64encode(self.svg).decode()
+        return f"data:{self.mime};base64," + base64.b64encode(self.data).decode()
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"image/svg+xml": self.svg.decode(), "text/plain": self.alt}, {"alt": self.alt}
+        data = (self.data.decode() if self.mime == "image/svg+xml"
+                else base64.b64encode(self.data).decode())
+        return {self.mime: data, "text/plain": self.alt}, {"alt": self.alt}
 
     def view(self, cls: str | None = None) -> dict:
         """src, alt, caption, class and the printed width (its own size: fonts stay true)."""
@@ -120,11 +124,22 @@ def _frame(fig, left: float, right: float, top: float, bottom: float, **kw) -> N
                         bottom=bottom / h, **kw)
 
 
-def _svg(fig) -> bytes:
-    """One draw into SVG, no date stamp: the same figure gives the same bytes."""
+def _image(fig) -> tuple[str, bytes]:
+    """One draw. SVG (vector, no date stamp) or, with FORMAT "png", an RGB PNG at PRINT_DPI:
+    WeasyPrint lays out a PNG several times faster than it renders an SVG's text."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-    return buf.getvalue()
+    if FORMAT == "svg":
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+        return "image/svg+xml", buf.getvalue()
+    from PIL import Image
+
+    fig.set_dpi(PRINT_DPI)
+    canvas = fig.canvas
+    canvas.draw()
+    w, h = canvas.get_width_height()
+    img = Image.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    img.convert("RGB").save(buf, format="PNG", compress_level=3, dpi=(PRINT_DPI, PRINT_DPI))
+    return "image/png", buf.getvalue()
 
 
 def _num(v, digits: int = 1) -> str:
@@ -257,7 +272,7 @@ def trajectories(panels: list[dict], region_name: str, year: int,
     if cols > 1:
         fig.text(0.99, 0.985, f"{region_name}，{year}年", ha="right", va="top", fontsize=7.5,
                  color=COLORS["required"])
-    return Chart(_svg(fig), "；".join(alts), half=cols == 1, width_in=width)
+    return Chart(_image(fig), "；".join(alts), half=cols == 1, width_in=width)
 
 
 def _comparison_panel(ax, values: pd.DataFrame, highlight: str | None, short_zh: str,
@@ -331,7 +346,7 @@ def comparisons(specs: list[dict], highlight: str | None) -> Chart:
                loc="upper left", ncol=4, bbox_to_anchor=(0.0, 1.0), fontsize=7.5)
     fig.text(0.99, 0.985, "各设区市比较（◀ 为本市）" if highlight else "各设区市比较",
              ha="right", va="top", fontsize=7.5, color=COLORS["required"])
-    return Chart(_svg(fig), "；".join(alts))
+    return Chart(_image(fig), "；".join(alts))
 
 
 def waterfall(structure: float, intensity: float, total: float, region_name: str,
@@ -366,7 +381,7 @@ def waterfall(structure: float, intensity: float, total: float, region_name: str
     ax.set_title(f"{region_name}：{base_year}—{year}年能耗强度变化的因素分解")
     alt = (f"瀑布图：{region_name}{base_year}年至{year}年规上工业能耗强度变化{_signed(total)}吨标准煤/万元，"
            f"其中行业结构效应{_signed(structure)}，行业能效（强度）效应{_signed(intensity)}")
-    return Chart(_svg(fig), alt)
+    return Chart(_image(fig), alt)
 
 
 def sector_bars(df: pd.DataFrame, region_name: str, base_year: int, year: int) -> Chart:
@@ -378,7 +393,7 @@ def sector_bars(df: pd.DataFrame, region_name: str, base_year: int, year: int) -
     _frame(fig, 1.0, 0.12, 0.3, 0.38)
     y = range(len(d))
     ax.barh([i + 0.19 for i in y], d["energy_base"], height=0.36, color="#d0d7de",
-            edgecolor=COLORS["required"], hatch="...", linewidth=0.4, label=f"{base_year}年")
+            edgecolor=COLORS["required"], linewidth=0.6, label=f"{base_year}年")
     ax.barh([i - 0.19 for i in y], d["energy"], height=0.36, color=COLORS["actual"],
             label=f"{year}年")
     for i, r in zip(y, d.itertuples(), strict=True):
@@ -396,7 +411,7 @@ def sector_bars(df: pd.DataFrame, region_name: str, base_year: int, year: int) -
     top = d.sort_values("energy", ascending=False).head(3)
     alt = (f"条形图：{region_name}{base_year}年与{year}年各重点行业能源消费量，{year}年最多的是"
            + "、".join(f"{r.sector_zh}{r.energy:.0f}万吨标准煤" for r in top.itertuples()))
-    return Chart(_svg(fig), alt)
+    return Chart(_image(fig), alt)
 
 
 GRADE_STATUS = {1: "green", 2: "green", 3: "yellow", 4: "red", 5: "red"}
@@ -424,7 +439,7 @@ def grade_distribution(counts: dict[int, int], title: str) -> Chart:
     alt = (f"柱状图：{title}，共{sum(vals)}家；"
            + "、".join(f"{g}级{v}家（{v / total * 100:.0f}%）"
                       for g, v in zip(grades, vals, strict=True)))
-    return Chart(_svg(fig), alt)
+    return Chart(_image(fig), alt)
 
 
 def co2_outlook(co2: pd.DataFrame, region_name: str, peak: dict | None,
@@ -486,4 +501,4 @@ def co2_outlook(co2: pd.DataFrame, region_name: str, peak: dict | None,
            f"{s['co2_total'].iloc[-1]:.0f}万吨，最高值出现在{int(s.at[i, 'year'])}年")
     if peak and peak.get("label_zh"):
         alt += f"；判断：{peak['label_zh']}"
-    return Chart(_svg(fig), alt)
+    return Chart(_image(fig), alt)
