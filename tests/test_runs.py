@@ -101,7 +101,8 @@ def test_broken_reference_file_exits_2_naming_it(tmp_path, monkeypatch):
             if hasattr(f, "cache_clear"):
                 f.cache_clear()
     assert rc == 2
-    assert "grading.yml" in logs[-1] and "ConfigError" not in logs[-1]
+    assert logs[-1].startswith(f"error: {ref / 'grading.yml'} cannot be loaded: ")
+    assert "ConfigError" not in logs[-1]
 
 
 def test_run_error_inside_a_notebook_keeps_its_exit_code_and_message():
