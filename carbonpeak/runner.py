@@ -402,17 +402,20 @@ def _preflight(data_dir: Path, year: int, regions: str, out_root: Path, formats:
         raise errors.RunError(f"--year {year} is not a reporting year")
     if jobs < 1:
         raise errors.RunError(f"--jobs must be at least 1, not {jobs}")
-    try:
-        codes = reference.region_codes()
-        for load in (reference.catalog, reference.grading, reference.tables,
-                     reference.task_groups, reference.emission_factors):
+    loaders = {"regions.csv": reference.regions, "indicators.yml": reference.catalog,
+               "grading.yml": reference.grading, "tables.yml": reference.tables,
+               "task_groups.yml": reference.task_groups, "sectors.yml": reference.sectors,
+               "emission_factors.yml": reference.emission_factors,
+               "industry_codes.csv": reference.industry_names,
+               "city_targets.csv": reference.city_targets}
+    for name, load in loaders.items():
+        try:
             load()
-        pipeline = load_pipeline()
-    except errors.RunError:
-        raise
-    except Exception as e:  # noqa: BLE001 - any parse/shape error of a reference file
-        raise errors.ConfigError(f"reference data in {reference.REFERENCE_DIR} cannot be "
-                                 f"loaded: {_short_error(e)}") from None
+        except Exception as e:  # noqa: BLE001 - any parse/shape error of a reference file
+            raise errors.ConfigError(f"{reference.REFERENCE_DIR / name} cannot be loaded: "
+                                     f"{_short_error(e)}") from None
+    codes = reference.region_codes()
+    pipeline = load_pipeline()
     wanted = codes if regions == "all" else [c.strip() for c in regions.split(",") if c.strip()]
     if unknown := [c for c in wanted if c not in codes] or not wanted:
         raise errors.RunError(f"unknown region code {unknown[0] if unknown else regions!r}; "

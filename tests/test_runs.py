@@ -101,7 +101,8 @@ def test_broken_reference_file_exits_2_naming_it(tmp_path, monkeypatch):
             if hasattr(f, "cache_clear"):
                 f.cache_clear()
     assert rc == 2
-    assert "grading.yml" in logs[-1] and "ConfigError" not in logs[-1]
+    assert logs[-1].startswith(f"error: {ref / 'grading.yml'} cannot be loaded: ")
+    assert "ConfigError" not in logs[-1]
 
 
 def test_run_error_inside_a_notebook_keeps_its_exit_code_and_message():
@@ -274,6 +275,13 @@ def children(pid: int) -> list[int]:
     return kids
 
 
+def holder(out: Path) -> int | None:
+    try:
+        return json.loads((out / f"{runlock.LOCK_NAME}.holder").read_text())["pid"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
 def start_run_until_workers(data: Path, out: Path):
     """A run started and caught once its kernels and render workers are up."""
     proc = subprocess.Popen([PY, "-m", "carbonpeak", "run", "--data", str(data), "--out",
@@ -317,7 +325,7 @@ def kill_sequence(tmp_path_factory):
     t0 = time.monotonic()
     nxt = subprocess.Popen(["bash", "-c", cmd], cwd=tmp, env={**os.environ, **env},
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    while not (out / f"{runlock.LOCK_NAME}.holder").exists() and nxt.poll() is None:
+    while nxt.poll() is None and holder(out) in (None, victim.pid):  # kill -9 left its own
         time.sleep(0.1)
     rival = cli("run", "--data", str(data), "--out", str(out), "--regions", "330100",
                 "--formats", "html")
@@ -372,3 +380,12 @@ def test_make_help_prints_real_values():
                        text=True, check=True)
     assert "$(" not in r.stdout
     assert "into outputs/2031/" in r.stdout
+
+
+def test_cron_and_systemd_run_the_same_one_command():
+    doc = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    exec_start = re.search(r"^ExecStart=/bin/sh -c '(.+)'$", doc, re.M).group(1)
+    assert exec_start == operations_command()
+    assert "--wait" in exec_start and "--log-file" in exec_start and "--quiet" in exec_start
+    for code in runner.EXIT_CODES:
+        assert f"\n| {code} | {runner.EXIT_CODES[code]} |" in doc
