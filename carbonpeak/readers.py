@@ -240,12 +240,16 @@ def _read_text(path: Path, table: str) -> tuple[list[Row], str]:
 
 
 def _stray_quote(table, path, row, col, detail: str = "") -> InputError:
+    if "field larger than field limit" in detail:
+        message = (f"CSV 格式错误：单元格超过 {csv.field_size_limit():,} 个字符"
+                   "（多半是引号（\"）不配对，把其后的行并入了一个单元格）；请删除多余的引号")
+    else:
+        message = ("CSV 格式错误：引号（\"）不配对，其后的行无法区分"
+                   + ("" if not detail else "（解析器提示：" + detail.split(":")[0] + "）")
+                   + "；请删除多余的引号，或用 Excel 另存为 CSV")
     return InputError(Finding(
         table=table, check="unreadable_file", severity=ERROR, file=path.name, row=row,
-        column=None if col is None else f"第{col + 1}列",
-        message="CSV 格式错误：引号（\"）不配对，其后的行无法区分"
-                + ("" if not detail else "（解析器提示：" + detail.split(":")[0] + "）")
-                + "；请删除多余的引号，或用 Excel 另存为 CSV"))
+        column=None if col is None else f"第{col + 1}列", message=message))
 
 
 def _check_size(path: Path, table: str) -> None:

@@ -104,3 +104,28 @@ def test_out_of_range_values(tmp_path, sample_frame, column, bad):
     assert results["verdicts"]["330800"]["verdict"] == "fail"
     assert ind.at["330800", "status"] == "not_rated"
     assert ind.at["330100", "status"] != "not_rated"
+
+
+def test_confidential_cells_stay_out_of_public_text():
+    """A region's finding may quote its own firm in its own report, but not in the reason
+    written to indicators.csv (every region reads it), nor anywhere without a region."""
+    from carbonpeak import confidential, quality, reference
+    from carbonpeak.findings import Finding
+
+    code = "91330500MA2QXK7D1X"
+    own = Finding("enterprises", "credit_code_check_digit", "error",
+                  f"统一社会信用代码须为18位且校验码正确（校验码错误；实际为「{code}」）",
+                  "enterprises.csv", 7, "credit_code", "330500", None)
+    assert confidential.redact(own) == own
+    nowhere = Finding(**{**own.to_dict(), "region_code": None})
+    assert code not in confidential.redact(nowhere).message
+    assert confidential.redact(nowhere).row == 7
+    catalog = {"x": {"inputs": {"enterprises": ["energy"]}}}
+    reason = quality.blocked_by([own.to_dict()], catalog)["x"]["330500"]
+    assert code not in reason and "enterprises.csv" in reason and "第7行" in reason
+    public = Finding("industry_annual", "energy_range", "error", "能耗超出范围（实际值：-5）",
+                     "industry_annual.csv", 3, "energy", None, "energy")
+    assert confidential.redact(public) == public
+    assert not confidential.columns("industry_annual")
+    assert {"name", "credit_code"} <= confidential.columns("enterprises")
+    assert reference.tables()["enterprises"]["columns"]["name"]["confidential"]
