@@ -522,6 +522,9 @@ def _locked_run(data_dir: Path, year: int, wanted: list[str], out_root: Path,
             timings[stage["id"]] = round(time.perf_counter() - t0, 3)
             if stage["id"] == "ingest":
                 _check_ingested(staging)
+                from carbonpeak import stages  # pandas/pyarrow: only once ingest has run
+
+                stages.check_period(staging, year)  # before GX: a year the data lack is exit 2
         now = freshness.built_from(inputs, code_version, freshness.table_hashes(staging))
         targets = [c for c in candidates
                    if c in stale or not freshness.is_current(records.get(c), now, year_dir)

@@ -82,3 +82,13 @@ def test_check_period_after_ingest(tmp_path):
     with pytest.raises(PeriodNotCovered, match="没有2030年的数据：数据覆盖2016—2025年"):
         stages.check_period(tmp_path, 2030)
     stages.check_period(tmp_path, 2025)  # covered: no error
+
+
+def test_run_for_a_year_the_data_lack_exits_2_before_any_report(tmp_path):
+    from carbonpeak import runner
+
+    lines = []
+    code = runner.run(SAMPLE_DIR, 2030, "330100", tmp_path / "out", "html", log=lines.append)
+    assert code == 2
+    assert any("没有2030年的数据：数据覆盖2016—2025年" in str(line) for line in lines)
+    assert not list((tmp_path / "out").glob("2030/*/report.html"))
