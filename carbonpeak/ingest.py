@@ -308,11 +308,11 @@ def _check_province_sum(cities, prov, spec, key, finding, raw) -> None:
 
 
 def _rows(numbers) -> str:
-    """第5、9行 or, for many rows, 第2797–3211行（共415行）."""
+    """第5、9行 or, for many rows, 第2797–3211行，共415行."""
     numbers = sorted(int(n) for n in numbers)
     if len(numbers) <= 5:
         return f"第{'、'.join(map(str, numbers))}行"
-    return f"第{numbers[0]}–{numbers[-1]}行（共{len(numbers)}行）"
+    return f"第{numbers[0]}–{numbers[-1]}行，共{len(numbers)}行"
 
 
 def _reconcile(frame, spec, name, finding, header_of) -> pd.DataFrame:
