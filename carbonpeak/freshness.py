@@ -27,7 +27,13 @@ def sha256(path: Path) -> str:
 
 
 def input_files(data_dir: Path) -> list[Path]:
-    return sorted(p for p in data_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    """The files a run reads: regular files inside the data folder (ingest refuses the rest,
+    and hashing a FIFO would block or a link outside the folder would read foreign data)."""
+    from carbonpeak.sources import refusal
+
+    root = data_dir.resolve()
+    return sorted(p for p in data_dir.iterdir()
+                  if not p.name.startswith(".") and refusal(p, root) is None)
 
 
 def code_files() -> list[Path]:

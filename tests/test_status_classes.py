@@ -104,3 +104,16 @@ def test_sample_run_reasons_and_counts_add_up(sample_run):
         assert reasons.sum() == counts.get("not_rated", 0)
         assert counts.sum() == len(CAT)
         assert (grp.loc[grp["status"] != "not_rated", "status_reason"] == "").all()
+
+
+def test_a_table_never_delivered_reads_as_not_provided():
+    # no green_manufacturing table at all: the reader is told it was not provided (未提供),
+    # a no_data reason, not a quality failure and not "not applicable"
+    from carbonpeak.indicators import compute_all
+
+    cur, _ = compute_all({}, 2025, {})
+    r = cur[cur["indicator_id"] == "green_factories"].set_index("region_code")
+    title = reference.tables()["green_manufacturing"]["title_zh"]
+    assert r.at["330100", "status"] == "not_rated"
+    assert r.at["330100", "status_reason"] == "no_data"
+    assert r.at["330100", "not_rated_reason"] == f"未提供{title}数据"

@@ -256,12 +256,13 @@ def compute_all(tables: dict[str, pd.DataFrame], year: int,
         needed = entry.get("inputs", {})
         missing = [t for t in needed if tables.get(t) is None]
         if missing:
-            titles = "、".join(f"{reference.tables()[t].get('title_zh', t)}（{t}）"
+            titles = "、".join(reference.tables()[t].get("title_zh", t)
                                for t in missing)
             known = blocked_by.get(indicator_id, {})  # e.g. the file was empty: say so
-            blocked = {r: known.get(r) or f"缺少输入表：{titles}"
-                       for r in reference.region_codes()}
+            blocked = {r: known.get(r) or f"未提供{titles}数据" for r in reference.region_codes()}
             cur, ser = evaluate(indicator_id, entry, {}, year, blocked, series=NO_SERIES)
+            # a table never delivered is missing data, not data that failed the quality gate
+            cur.loc[~cur["region_code"].isin(list(known)), "status_reason"] = "no_data"
         else:
             cur, ser = evaluate(indicator_id, entry, tables, year,
                                 blocked_by.get(indicator_id, {}), present=present)
