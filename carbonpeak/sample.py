@@ -1,6 +1,6 @@
 """Deterministic, illustrative sample data (示例数据，非官方统计).
 
-Magnitudes follow DOMAIN.md §5; the stories are planted on purpose so that reports show
+Magnitudes follow published Zhejiang statistics (docs/methodology.md, sample data); the stories are planted on purpose so that reports show
 every case: cities ahead of the plan's pace, cities behind it, and cities whose energy
 intensity rose (舟山 with a new refinery; 衢州 in 2021).
 """
@@ -16,7 +16,7 @@ import yaml
 SEED = 20230221  # the plan's issue date
 YEARS = range(2016, 2026)
 
-# 2020 value added (亿元, current prices): a fifth of 2020 gross output (DOMAIN.md §5),
+# 2020 value added (亿元, current prices): a fifth of 2020 gross output (city statistical yearbooks),
 # scaled so the cities add up to the province's ≈16,700.
 OUTPUT_2020 = {
     "330100": 14309, "330200": 17609, "330300": 5288, "330400": 10158, "330500": 4831,

@@ -3,7 +3,7 @@
 Built on the headline table from carbonpeak.sample so that everything adds up: sector
 value added sums to each city's value added, energy by sector and fuel sums to its energy
 use (feedstock included), and the province is the sum of its cities. Magnitudes follow
-DOMAIN.md §5 (sector locations, CEADs shares); the stories are planted on purpose.
+published sector locations and CEADs shares; the stories are planted on purpose.
 """
 
 from __future__ import annotations

@@ -34,12 +34,12 @@ def load_dataset_meta(data_dir: Path) -> tuple[dict, list[Finding]]:
     """dataset.yml beside the data (title, vintage, whether it is illustrative), and a
     warning instead of a traceback when it is unusable: the reports then say so."""
     path = Path(data_dir) / "dataset.yml"
-    fallback = {"vintage_zh": f"{Path(data_dir).name}（未提供 dataset.yml）"}
+    fallback = {"vintage_zh": f"{Path(data_dir).name}（未提供数据说明）"}
     if not path.exists():
         return fallback, []
 
     def problem(message: str, row: int | None = None) -> tuple[dict, list[Finding]]:
-        fallback["vintage_zh"] = f"{Path(data_dir).name}（dataset.yml 无法使用）"
+        fallback["vintage_zh"] = f"{Path(data_dir).name}（数据说明文件无法使用）"
         return fallback, [Finding("dataset", "dataset_meta", WARNING, message + "，已忽略该文件",
                                   file="dataset.yml", row=row)]
 

@@ -1,4 +1,4 @@
-"""Energy intensity against values computed by hand from DOMAIN.md §3."""
+"""Energy intensity against values computed by hand from the formulas in docs/methodology.md."""
 
 import math
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from test_report_fixtures import MALICIOUS, make_run_dir
 
-from carbonpeak import render, report
+from carbonpeak import reference, render, report
 
 
 @pytest.fixture(scope="module")
@@ -268,3 +268,23 @@ def test_render_guard_rejects_what_the_template_loads_not_urls_in_data():
         nb.cells[0].outputs[0]["data"]["text/html"] = bad
         with pytest.raises(ValueError):
             render.notebook_to_html(nb, "标题", "页眉")
+
+
+def test_a_note_is_not_listed_as_a_failed_check():
+    # an optional table not delivered is recorded as a note: it passed, and reads as 说明
+    from types import SimpleNamespace
+
+    from carbonpeak.report.appendix import quality_view
+
+    ctx = SimpleNamespace(
+        verdict={"verdict": "pass", "checks": [
+            {"table": "capacity", "check": "table_present", "verdict": "note",
+             "severity": "info", "title_zh": "是否提供"},
+            {"table": "industry_annual", "check": "growth_range", "verdict": "pass",
+             "severity": "error"}]},
+        findings=[{"severity": "info", "table": "capacity", "message": "未提供"}])
+    v = quality_view(ctx)
+    assert v["failed"] == []
+    assert {t["name"]: (t["ok"], t["failed"]) for t in v["tables"]}[
+        reference.tables()["capacity"]["title_zh"]] == (1, 0)
+    assert v["findings"][0]["level"] == "说明"

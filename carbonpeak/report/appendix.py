@@ -28,6 +28,12 @@ def plain(text) -> str:
     return re.sub(r"\s+", " ", t)
 
 
+# A check whose verdict is "note" only records something (a file matched by its headers, an
+# optional table not delivered): it passed, and its findings read as 说明, not as problems.
+PASSED = ("pass", "note", None)
+LEVEL_ZH = {"error": "错误", "warning": "提示", "info": "说明"}
+
+
 def quality_view(ctx: ReportContext) -> dict:
     v = ctx.verdict
     checks = v.get("checks") or []
@@ -37,14 +43,14 @@ def quality_view(ctx: ReportContext) -> dict:
     for c in checks:
         by_table.setdefault(str(c.get("table")), []).append(c)
     tables = [{"name": titles.get(t, "其他数据表"), "n": len(cs),
-               "ok": sum(c.get("verdict") == "pass" for c in cs),
-               "failed": sum(c.get("verdict") not in ("pass", None) for c in cs)}
+               "ok": sum(c.get("verdict") in PASSED for c in cs),
+               "failed": sum(c.get("verdict") not in PASSED for c in cs)}
               for t, cs in by_table.items()]
     failed = [{"table": titles.get(str(c.get("table")), "其他数据表"),
                "what": c.get("title_zh") or "检查项",
-               "level": "错误" if c.get("severity") == "error" else "提示"}
-              for c in checks if c.get("verdict") not in ("pass", None)]
-    findings = [{"level": "错误" if f.get("severity") == "error" else "提示",
+               "level": LEVEL_ZH.get(c.get("severity"), "提示")}
+              for c in checks if c.get("verdict") not in PASSED]
+    findings = [{"level": LEVEL_ZH.get(f.get("severity"), "提示"),
                  "file": PurePath(str(f.get("file"))).name if f.get("file")
                  else titles.get(str(f.get("table")), "—"),
                  "row": f.get("row") or "—", "column": f.get("column") or "—",
