@@ -288,3 +288,15 @@ def test_a_note_is_not_listed_as_a_failed_check():
     assert {t["name"]: (t["ok"], t["failed"]) for t in v["tables"]}[
         reference.tables()["capacity"]["title_zh"]] == (1, 0)
     assert v["findings"][0]["level"] == "说明"
+
+
+def test_barometer_completion_counts_progress_from_the_baseline():
+    # a share 40 → 46.2 against 50: 6.2 of the 10 points asked for = 62 %, not 46.2/50 = 92 %
+    from types import SimpleNamespace
+
+    from carbonpeak.report.province import completion
+
+    share = SimpleNamespace(value=46.2, target_value=50.0, baseline_value=40.0)
+    assert completion(share, {"kind": "share"}) == "62%"
+    cut = SimpleNamespace(value=12.0, target_value=16.0, baseline_value=float("nan"))
+    assert completion(cut, {"kind": "intensity_reduction"}) == "75%"

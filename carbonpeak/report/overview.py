@@ -65,7 +65,7 @@ def overview_view(ctx: ReportContext, rows: pd.DataFrame | None = None) -> dict:
             else None
         r = {"name": e["name_zh"], "ref": "", "judged": "", "value_note": "",
              "target_note": "", "status": st, "word": short.get(st, ""), "na": False,
-             "fn": None, "prev": None if isna(row.prev_status) else row.prev_status,
+             "fn": None, "prev": None if isna(row.prev_status) or not_applicable(row) else row.prev_status,
              "delta": fmt.signed(delta, fmt.digits(row.unit)) if delta is not None else "—",
              "rank": (f"{int(row.rank)}/{int(row.rank_of)}" if not isna(row.rank)
                       and not isna(row.rank_of) else "—"),

@@ -30,11 +30,20 @@ def main_ids(ctx: ReportContext) -> list[str]:
 
 
 def completion(row, e: dict) -> str:
-    """Actual ÷ target, for targets that grow from zero (reductions, shares, counts)."""
-    if isna(row.value) or isna(row.target_value) or not higher_is_better(e) \
-            or float(row.target_value) <= 0:
+    """Progress made since the baseline ÷ progress the target asks for: the same measure the
+    grading rules use, so a share at 92 % of its target level but a third of the way from its
+    2020 value reads as behind, as its light says. Reductions and counts start from zero."""
+    if isna(row.value) or isna(row.target_value) or not higher_is_better(e):
         return "—"
-    return fmt.pct(float(row.value) / float(row.target_value) * 100)
+    base = 0.0
+    if e.get("kind") in ("level", "share"):
+        if isna(row.baseline_value):
+            return "—"
+        base = float(row.baseline_value)
+    need = float(row.target_value) - base
+    if need <= 0:
+        return "—"
+    return fmt.pct((float(row.value) - base) / need * 100)
 
 
 def barometer_view(ctx: ReportContext) -> dict:
