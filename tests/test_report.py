@@ -268,3 +268,28 @@ def test_render_guard_rejects_what_the_template_loads_not_urls_in_data():
         nb.cells[0].outputs[0]["data"]["text/html"] = bad
         with pytest.raises(ValueError):
             render.notebook_to_html(nb, "标题", "页眉")
+
+
+class TestLightArithmetic:
+    """A yellow or red light carries a numbered note with the sum a reader can check."""
+
+    def _make(self, ctx, value, status):
+        ind = ctx.indicators.copy()
+        i = ind.index[ind["indicator_id"] == "energy_intensity_reduction"][0]
+        ind.loc[i, ["value", "status"]] = [value, status]
+        ctx.indicators = ind
+        table, _, below = _text(report.headline_table(ctx)).partition("</table>")
+        return table, below
+
+    def test_a_red_rise_shows_the_due_fall_and_the_rise_with_a_true_minus(self, ctx):
+        table, below = self._make(ctx, -2.0, "red")
+        assert 'href="#fn-330100-' in table.split("规上单位工业增加值能耗")[1].split("</tr>")[0]
+        note = next(li for li in below.split("<li") if "累计下降" in li)
+        note = note.split("</span>", 1)[1].split("</li>")[0]  # the words, not the anchor id
+        assert "实际上升2.00%" in note and "不降反升为红灯" in note
+        assert "完成应完成进度的−" in note  # a negative completion, true minus
+        assert not re.search(r"-\d", note)
+
+    def test_a_green_light_has_no_sum(self, ctx):
+        _, below = self._make(ctx, 99.0, "green")
+        assert "累计下降" not in below
