@@ -312,7 +312,7 @@ class TestPeakSection:
         html = self._with(ctx, "330100", growth_pct=2.1, growth_low_pct=-0.4,
                           growth_high_pct=3.0, required_change_pp=-0.35, data_end_year=2025)
         assert "趋势增速为+2.1%/年（估计区间−0.4%至+3.0%）" in html
-        assert "至2030年降为零增长" in html and "每年需回落0.35个百分点" in html
+        assert "至2030年降为零增长" in html
         assert "国家单列项目" not in html
 
     def test_state_listed_paragraph_when_they_dominate(self, ctx):
@@ -324,6 +324,10 @@ class TestPeakSection:
         assert "2020年以来排放增量的85%来自国家单列项目" in html
         assert "计入国家单列项目，研判为仍在上升（推算约2034年达峰）" in html
         assert "不计国家单列项目，研判为已达峰。" in html
+        html = self._with(ctx, "330100", state_listed_dominant=True,
+                          state_listed_share_of_change_pct=111.0, excl_projected_peak_year=2020)
+        assert "增加全部来自国家单列项目，其余工业排放有所下降" in html and "111%" not in html
+        assert "推算约2020年" not in html  # a year already past is not a projection
         html = self._with(ctx, "330100", state_listed_dominant=False)
         assert "国家单列项目" not in html
 

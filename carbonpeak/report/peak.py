@@ -16,8 +16,11 @@ def _flag(v) -> bool:
     return str(v) == "True" or v is True
 
 
-def _projected(year) -> str:
-    return "" if isna(year) else say("peak.projected", year=fmt.year(year))
+def _projected(year, last) -> str:
+    """'（推算约2034年达峰）' for a year still ahead; nothing for one already past."""
+    if isna(year) or (not isna(last) and float(year) <= float(last)):
+        return ""
+    return say("peak.projected", year=fmt.year(year))
 
 
 def basis(p) -> list[str]:
@@ -31,8 +34,7 @@ def basis(p) -> list[str]:
                growth=fmt.signed(p.get("growth_pct")), low=fmt.signed(p.get("growth_low_pct")),
                high=fmt.signed(p.get("growth_high_pct")))]
     if not isna(p.get("required_change_pp")) and float(p.get("required_change_pp")) < 0:
-        out.append(say("peak.required", end=end, deadline=narrative.PEAK_DEADLINE,
-                       pp=fmt.num(-float(p.get("required_change_pp")), 2)))
+        out.append(say("peak.required", end=end, deadline=narrative.PEAK_DEADLINE))
     return out
 
 
@@ -41,14 +43,19 @@ def state_listed(ctx: ReportContext, p) -> str:
     share of the CO2 and of its change, and the outlook with and without them."""
     if p is None or not _flag(p.get("state_listed_dominant")):
         return ""
-    v = {"region": ctx.region_name, "year": fmt.year(p.get("last_year")),
-         "share": fmt.num(p.get("state_listed_share_pct"), 0), "base": LISTED_BASE_YEAR,
-         "share_change": fmt.num(p.get("state_listed_share_of_change_pct"), 0),
-         "label": p.get("label_zh") or "—", "projected": _projected(p.get("projected_peak_year")),
+    last = p.get("last_year")
+    of_change = p.get("state_listed_share_of_change_pct")
+    v = {"region": ctx.region_name, "year": fmt.year(last),
+         "share": fmt.num(p.get("state_listed_share_pct"), 0),
+         "label": p.get("label_zh") or "—",
+         "projected": _projected(p.get("projected_peak_year"), last),
          "excl_label": p.get("excl_label_zh") or "—",
-         "excl_projected": _projected(p.get("excl_projected_peak_year"))}
-    key = "listed_no_change" if isna(p.get("state_listed_share_of_change_pct")) else "listed"
-    return say(f"peak.{key}", **v)
+         "excl_projected": _projected(p.get("excl_projected_peak_year"), last)}
+    if isna(of_change):
+        return say("peak.listed_no_change", **v)
+    v["change"] = say("peak.change_all" if float(of_change) > 100 else "peak.change",
+                      base=LISTED_BASE_YEAR, share_change=fmt.num(of_change, 0))
+    return say("peak.listed", **v)
 
 
 def peak_view(ctx: ReportContext) -> dict:
