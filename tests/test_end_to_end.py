@@ -161,3 +161,14 @@ def test_bad_arguments_exit_2_without_touching_outputs(tmp_path):
     # the refusal is recorded (runs.jsonl, status.json); no report folder appears
     assert sorted(p.name for p in tmp_path.rglob("*") if not p.name.startswith(".")) == [
         "2025", "runs.jsonl", "status.json"]
+
+
+def test_peak_notes_print_a_true_minus_sign(run_out):
+    """The peak judgement a reader sees in the report and in the downloads writes
+    '−1.5%' like every other number, never a hyphen '-1.5%'."""
+    year_dir, _, _ = run_out
+    notes = pd.read_csv(year_dir / "peak_outlook.csv")["note_zh"].dropna().tolist()
+    ind = pd.read_csv(year_dir / "indicators.csv")
+    notes += ind.loc[ind["indicator_id"] == "industrial_co2_peak", "note"].dropna().tolist()
+    assert notes
+    assert [n for n in notes if re.search(r"-\d", n)] == []

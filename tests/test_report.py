@@ -300,3 +300,77 @@ def test_barometer_completion_counts_progress_from_the_baseline():
     assert completion(share, {"kind": "share"}) == "62%"
     cut = SimpleNamespace(value=12.0, target_value=16.0, baseline_value=float("nan"))
     assert completion(cut, {"kind": "intensity_reduction"}) == "75%"
+
+
+class TestLightArithmetic:
+    """A yellow or red light carries a numbered note with the sum a reader can check."""
+
+    def _make(self, ctx, value, status):
+        ind = ctx.indicators.copy()
+        i = ind.index[ind["indicator_id"] == "energy_intensity_reduction"][0]
+        ind.loc[i, ["value", "status"]] = [value, status]
+        ctx.indicators = ind
+        table, _, below = _text(report.headline_table(ctx)).partition("</table>")
+        return table, below
+
+    def test_a_red_rise_shows_the_due_fall_and_the_rise_with_a_true_minus(self, ctx):
+        table, below = self._make(ctx, -2.0, "red")
+        assert 'href="#fn-330100-' in table.split("规上单位工业增加值能耗")[1].split("</tr>")[0]
+        note = next(li for li in below.split("<li") if "累计下降" in li)
+        note = note.split("</span>", 1)[1].split("</li>")[0]  # the words, not the anchor id
+        assert "实际上升2.00%" in note and "不降反升为红灯" in note
+        assert "完成应完成进度的−" in note  # a negative completion, true minus
+        assert not re.search(r"-\d", note)
+
+    def test_a_green_light_has_no_sum(self, ctx):
+        _, below = self._make(ctx, 99.0, "green")
+        assert "累计下降" not in below
+
+
+class TestPeakSection:
+    """The peak page says what its projection rests on and treats 国家单列项目 from data."""
+
+    def _with(self, ctx, code, **cols):
+        peak = ctx.peak.copy()
+        for k, v in cols.items():
+            if k not in peak:
+                peak[k] = None
+            peak[k] = peak[k].astype(object)
+            peak.loc[peak["region_code"].astype(str) == code, k] = v
+        ctx.peak = peak
+        return _text(report.peak_outlook(ctx))
+
+    def test_states_the_trend_its_range_and_the_required_path(self, ctx):
+        html = self._with(ctx, "330100", growth_pct=2.1, growth_low_pct=-0.4,
+                          growth_high_pct=3.0, required_change_pp=-0.35, data_end_year=2025)
+        assert "趋势增速为+2.1%/年（估计区间−0.4%至+3.0%）" in html
+        assert "至2030年降为零增长" in html
+        assert "国家单列项目" not in html
+
+    def test_state_listed_paragraph_when_they_dominate(self, ctx):
+        html = self._with(ctx, "330100", state_listed_dominant=True, state_listed_share_pct=62.4,
+                          state_listed_share_of_change_pct=85.0, label_zh="仍在上升",
+                          projected_peak_year=2034, excl_label_zh="已达峰",
+                          excl_projected_peak_year=None)
+        assert "杭州市2025年工业二氧化碳排放中，国家单列项目占62%" in html
+        assert "2020年以来排放增量的85%来自国家单列项目" in html
+        assert "计入国家单列项目，研判为仍在上升（推算约2034年达峰）" in html
+        assert "不计国家单列项目，研判为已达峰。" in html
+        html = self._with(ctx, "330100", state_listed_dominant=True,
+                          state_listed_share_of_change_pct=111.0, excl_projected_peak_year=2020)
+        assert "增加全部来自国家单列项目，其余工业排放有所下降" in html and "111%" not in html
+        assert "推算约2020年" not in html  # a year already past is not a projection
+        html = self._with(ctx, "330100", state_listed_dominant=False)
+        assert "国家单列项目" not in html
+
+
+def test_province_peak_table_shows_each_citys_own_light(run_dir):
+    ctx = report.load(run_dir, "330000", 2025)
+    peak = ctx.peak.copy()
+    peak["status"] = peak["classification"].map(
+        {"peaked": "green", "plateau": "yellow", "rising": "red"})
+    ctx.peak = peak
+    table = _text(report.peak_outlook(ctx)).split('class="peak-cities"')[1]
+    row = next(r for r in table.split("<tr>") if "平台期" in r)
+    assert 'class="light yellow"' in row and "尚未确认达峰" in row
+    assert 'class="light red"' in table and 'class="light green"' in table

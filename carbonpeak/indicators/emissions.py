@@ -10,6 +10,7 @@ from carbonpeak import reference
 from carbonpeak.indicators.intensity import comparable_value_added
 from carbonpeak.methods import peak
 from carbonpeak.methods.co2 import co2_by_row
+from carbonpeak.numtext import num, signed
 
 
 def grid_factor(year: int | None = None) -> float:
@@ -140,7 +141,7 @@ def _outlook_row(region: str, a: dict, labels: dict) -> dict:
         proj_status = "peaks_by_deadline"
     else:
         proj_status = "no_peak_by_deadline"
-    steps = "；".join(f"{st['year']}年{st['pct']:+.0f}%" for st in a.get("steps", []))
+    steps = "；".join(f"{st['year']}年{signed(st['pct'], 0)}%" for st in a.get("steps", []))
     return {
         "region_code": region, "classification": cls, "label_zh": label,
         "note_zh": peak_note(a, labels),
@@ -214,9 +215,9 @@ def peak_note(a: dict, labels: dict) -> str:
         return (f"数据截至{a['data_end_year']}年，{a['data_end_year'] + 1}—{a['reporting_year']}"
                 f"年无数据，不评级（截至{a['data_end_year']}年的研判：{was}）")
     g = a["growth_pct"]
-    steps = "、".join(f"{st['year']}年{st['pct']:+.0f}%" for st in a["steps"])
-    trend = (f"{'剔除阶跃（' + steps + '）后的' if steps else ''}趋势增速{g:+.1f}%/年"
-             f"（{a['growth_low_pct']:+.1f}%至{a['growth_high_pct']:+.1f}%）")
+    steps = "、".join(f"{st['year']}年{signed(st['pct'], 0)}%" for st in a["steps"])
+    trend = (f"{'剔除阶跃（' + steps + '）后的' if steps else ''}趋势增速{signed(g)}%/年"
+             f"（{signed(a['growth_low_pct'])}%至{signed(a['growth_high_pct'])}%）")
     if cls == "peaked":
         k = reference.grading()["peak"]["confirm_years"]
         return (f"已于{a['max_year']}年达峰（{a['max_value']:.0f}），近{k}年均低于峰值"
@@ -225,12 +226,12 @@ def peak_note(a: dict, labels: dict) -> str:
         return f"平台期：{trend}，尚未确认达峰（最高值在{a['max_year']}年）"
     py = a.get("projected_peak_year")
     if a["on_track"]:
-        return (f"仍在上升但增速持续回落（由{a['growth_early_pct']:+.1f}%降至"
-                f"{a['growth_late_pct']:+.1f}%/年），按回落趋势推算{py}年达峰")
-    need = f"需使增速每年回落{-a['required_change_pp']:.2f}个百分点方能于{a['deadline']}年达峰"
+        return (f"仍在上升但增速持续回落（由{signed(a['growth_early_pct'])}%降至"
+                f"{signed(a['growth_late_pct'])}%/年），按回落趋势推算{py}年达峰")
+    need = f"需使增速每年回落{num(-a['required_change_pp'], 2)}个百分点方能于{a['deadline']}年达峰"
     if a["sustained_slowdown"] and py is not None:
-        return (f"仍在上升，增速虽在回落（由{a['growth_early_pct']:+.1f}%降至"
-                f"{a['growth_late_pct']:+.1f}%/年），按回落趋势推算{py}年达峰，晚于{a['deadline']}年；"
+        return (f"仍在上升，增速虽在回落（由{signed(a['growth_early_pct'])}%降至"
+                f"{signed(a['growth_late_pct'])}%/年），按回落趋势推算{py}年达峰，晚于{a['deadline']}年；"
                 f"{need}")
     return f"仍在上升，{trend}，按近年趋势{a['deadline']}年前不能达峰；{need}"
 

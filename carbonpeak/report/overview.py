@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from carbonpeak import reference
+from carbonpeak import grading, reference
 from carbonpeak.report import fmt
 from carbonpeak.report.context import ReportContext
-from carbonpeak.report.fmt import isna
+from carbonpeak.report.fmt import digits, isna
 from carbonpeak.report.rows import (
     entry,
     group_heading,
@@ -22,7 +22,7 @@ from carbonpeak.report.rows import (
     stretch,
     unrated,
 )
-from carbonpeak.report.view import HTML, phrases, section
+from carbonpeak.report.view import HTML, phrases, say, section
 
 FOOTNOTE_MARKS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓㉔㉕㉖㉗㉘㉙㉚㉛㉜㉝㉞㉟"
 
@@ -45,12 +45,55 @@ def target_text(row, unit: str) -> tuple[str, str]:
     return fmt.value(row.target_value, unit), st
 
 
+def _change(v, unit, nd) -> str:
+    u = "个百分点" if unit == "%" else unit
+    return fmt.num(abs(float(v)), nd) + u
+
+
+def arithmetic(row) -> str:
+    """The sum behind a yellow or red light (grading.explain), in the report's digits and
+    true minus signs, worded in phrases.yml; '' when there is none to show."""
+    ex = grading.explain(row)
+    if ex is None:
+        return ""
+    unit = str(ex["unit"] or "")
+    nd = digits(unit)
+    v = {"year": ex["year"], "base_year": ex["base_year"],
+         "completion": fmt.pct(100 * ex["completion"])}
+    method = ex["method"]
+    if method == "direction_and_pace":
+        v.update(required=fmt.pct(ex["required"], 2), done=fmt.pct(abs(ex["value"]), 2),
+                 done_word="下降" if ex["value"] >= 0 else "上升",
+                 limit=say("explain.limit_rise" if ex["value"] < 0 else "explain.limit_slow"))
+        key = method
+    else:
+        v.update(base=fmt.value(ex["base"], unit), required=fmt.value(ex["required"], unit),
+                 value=fmt.value(ex["value"], unit),
+                 verb="提高" if ex["due"] >= 0 else "减少",
+                 actual_verb="提高" if ex["done"] >= 0 else "减少",
+                 due=_change(ex["due"], unit, nd), done=_change(ex["done"], unit, nd),
+                 gap=_change(ex["gap"], unit, nd), limit=_change(ex["limit"], unit, nd))
+        key = method
+        if method == "relative_gap":
+            v["max_gap"] = fmt.pct(100 * ex["max_gap"])
+            if entry(row.indicator_id, row).get("kind") in ("count", "amount"):
+                key = "relative_gap_count"
+        else:
+            bands = reference.grading()["presets"][ex["preset"]]["bands"]
+            v.update(green=fmt.pct(100 * bands["green"]), yellow=fmt.pct(100 * bands["yellow"]))
+    text = say(f"explain.{key}", **v)
+    if stretch(row):
+        text += say("explain.stretch", rule=grading.rule_text(ex["preset"], "stretch")
+                    .removeprefix(grading.rule_text(ex["preset"])))
+    return text
+
+
 def overview_view(ctx: ReportContext, rows: pd.DataFrame | None = None) -> dict:
     rows = ordered(ctx.indicators if rows is None else rows)
     years = rows["target_year"].dropna().astype(int)
     main_year = int(years.mode().iloc[0]) if len(years) else ctx.year
     groups = {g["id"]: g for g in reference.task_groups()}
-    out, notes, current = [], [], None
+    out, notes, checks, current = [], [], [], None
     short = phrases()["status_short"]
     for row in rows.itertuples():
         e = entry(row.indicator_id, row)
@@ -90,11 +133,20 @@ def overview_view(ctx: ReportContext, rows: pd.DataFrame | None = None) -> dict:
                           "mark": mark(len(notes)), "name": e["short_zh"],
                           "reason": reason_text(row)})
             r["fn"] = {"href": f"#fn-{ctx.region_code}-{len(notes)}", "mark": mark(len(notes) - 1)}
+        elif st in ("yellow", "red") and (sum_zh := arithmetic(row)):
+            checks.append({"name": e["short_zh"], "reason": sum_zh, "row": r})
         sect = str(e.get("plan_section") or "")
         g = groups.get(gid, {})
         if sect not in (f"{g.get('section', '')}、{g.get('title_zh', '')}", g.get("section")):
             r["ref"] = sect  # the group row above does not say it already
         out.append(r)
+    # the sums behind yellow and red lights, numbered after the not-rated notes (whose
+    # numbers the task-group tables repeat)
+    for c in checks:
+        n = len(notes) + 1
+        notes.append({"id": f"fn-{ctx.region_code}-{n}", "mark": mark(n - 1), "name": c["name"],
+                      "reason": c["reason"]})
+        c["row"]["fn"] = {"href": f"#fn-{ctx.region_code}-{n}", "mark": mark(n - 1)}
     return {"rows": out, "notes": notes, "main_year": main_year}
 
 

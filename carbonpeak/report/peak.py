@@ -7,15 +7,65 @@ from carbonpeak import charts, reference
 from carbonpeak.report import fmt, narrative
 from carbonpeak.report.context import ReportContext, own
 from carbonpeak.report.fmt import isna
-from carbonpeak.report.view import HTML, section
+from carbonpeak.report.view import HTML, phrases, say, section
+
+LISTED_BASE_YEAR = 2020  # carbonpeak.indicators.emissions.peak_outlook measures the change from here
+
+
+def _flag(v) -> bool:
+    return str(v) == "True" or v is True
+
+
+def _projected(year, last) -> str:
+    """'（推算约2034年达峰）' for a year still ahead; nothing for one already past."""
+    if isna(year) or (not isna(last) and float(year) <= float(last)):
+        return ""
+    return say("peak.projected", year=fmt.year(year))
+
+
+def basis(p) -> list[str]:
+    """What the projection rests on: the trend growth and its range, and (still rising) the
+    required path that reaches zero growth by the deadline."""
+    if p is None or isna(p.get("growth_pct")):
+        return []
+    end = fmt.year(p.get("data_end_year") if not isna(p.get("data_end_year"))
+                   else p.get("last_year"))
+    out = [say("peak.basis", end=end, window=reference.grading()["peak"]["window"],
+               growth=fmt.signed(p.get("growth_pct")), low=fmt.signed(p.get("growth_low_pct")),
+               high=fmt.signed(p.get("growth_high_pct")))]
+    if not isna(p.get("required_change_pp")) and float(p.get("required_change_pp")) < 0:
+        out.append(say("peak.required", end=end, deadline=narrative.PEAK_DEADLINE))
+    return out
+
+
+def state_listed(ctx: ReportContext, p) -> str:
+    """When 国家单列项目 make most of the region's change, one paragraph from the data: their
+    share of the CO2 and of its change, and the outlook with and without them."""
+    if p is None or not _flag(p.get("state_listed_dominant")):
+        return ""
+    last = p.get("last_year")
+    of_change = p.get("state_listed_share_of_change_pct")
+    v = {"region": ctx.region_name, "year": fmt.year(last),
+         "share": fmt.num(p.get("state_listed_share_pct"), 0),
+         "label": p.get("label_zh") or "—",
+         "projected": _projected(p.get("projected_peak_year"), last),
+         "excl_label": p.get("excl_label_zh") or "—",
+         "excl_projected": _projected(p.get("excl_projected_peak_year"), last)}
+    if isna(of_change):
+        return say("peak.listed_no_change", **v)
+    v["change"] = say("peak.change_all" if float(of_change) > 100 else "peak.change",
+                      base=LISTED_BASE_YEAR, share_change=fmt.num(of_change, 0))
+    return say("peak.listed", **v)
 
 
 def peak_view(ctx: ReportContext) -> dict:
     if ctx.co2 is None and ctx.peak is None:
         return {"unavailable": "2030年前达峰展望：所需数据本次运行未生成，本节暂不展示。"}
     view = {"sentence": narrative.outlook_sentence(ctx), "chart": None, "co2_missing": False,
-            "cities": [], "has_range": ctx.projection is not None and len(ctx.projection) > 0}
+            "cities": [], "window": reference.grading()["peak"]["window"], "has_range": ctx.projection is not None and len(ctx.projection) > 0}
     p = narrative.peak_row(ctx)
+    view["basis"] = basis(p)
+    view["listed"] = state_listed(ctx, p)
     if ctx.co2 is not None and len(ctx.co2.dropna(subset=["co2_total"])) >= 2:
         view["chart"] = charts.co2_outlook(
             ctx.co2.dropna(subset=["co2_total"]), ctx.region_name,
@@ -24,19 +74,20 @@ def peak_view(ctx: ReportContext) -> dict:
     elif ctx.co2 is None:
         view["co2_missing"] = True
     if ctx.is_province and ctx.peak is not None:
+        words = phrases()["peak"]["city_word"]
         for code in reference.municipality_codes():
             q = own(ctx.peak, code)
             if q.empty:
                 continue
             q = q.iloc[0]
-            ok = str(q.get("on_track")) == "True"
+            st = q.get("status") if q.get("status") in words else "not_rated"
             view["cities"].append({
                 "name": reference.region_name(code), "label": q.get("label_zh") or "—",
                 "last": fmt.num(q.get("last_value"), 0), "max_year": fmt.year(q.get("max_year")),
                 "growth": fmt.signed(q.get("growth_pct")) + "%" if not isna(q.get("growth_pct"))
                 else "—",
                 "peak_year": fmt.year(q.get("projected_peak_year")),
-                "status": "green" if ok else "red", "word": "可按期达峰" if ok else "需加快"})
+                "status": st, "word": words[st]})
     return view
 
 
