@@ -148,7 +148,7 @@ def test_failed_region_keeps_its_previous_report(run_out, monkeypatch, tmp_path)
     assert status["regions"]["330100"]["state"] == "current" and status["exit_code"] == 1
     # the index says which report is an old one
     index = (out / "2025" / "index.html").read_text(encoding="utf-8")
-    row = re.search(r"<tr><th scope=row><strong>舟山市.*?</tr>", index, re.S).group(0)
+    row = re.search(r"<tr>\s*<th scope=\"row\" class=\"name\"><strong>舟山市.*?</tr>", index, re.S).group(0)
     assert "报告基于旧数据" in row and index.count("报告基于旧数据") == 1
     assert not list(out.glob(".staging-*"))
 
