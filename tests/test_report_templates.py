@@ -36,7 +36,7 @@ FIXTURES = {
                   "na": False, "fn": None, "prev": "yellow", "delta": "+3.6", "rank": "3/11",
                   "stretch_target": False},
                  {"name": "绿色工厂", "ref": "三(四)1", "judged": "", "value": "111家",
-                  "value_note": "", "target": "—", "stretch": "", "target_note": "",
+                  "value_note": "2021年起认定的累计数", "target": "—", "stretch": "", "target_note": "",
                   "required": "—", "status": "not_rated", "word": "", "na": False,
                   "fn": {"href": "#fn-330100-1", "mark": "①"}, "prev": None, "delta": "—",
                   "rank": "—", "stretch_target": False},
