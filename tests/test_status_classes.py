@@ -116,4 +116,4 @@ def test_a_table_never_delivered_reads_as_not_provided():
     title = reference.tables()["green_manufacturing"]["title_zh"]
     assert r.at["330100", "status"] == "not_rated"
     assert r.at["330100", "status_reason"] == "no_data"
-    assert r.at["330100", "not_rated_reason"] == f"未提供{title}数据"
+    assert r.at["330100", "not_rated_reason"] == f"未提供{title}（green_manufacturing.csv）数据"

@@ -256,8 +256,10 @@ def compute_all(tables: dict[str, pd.DataFrame], year: int,
         needed = entry.get("inputs", {})
         missing = [t for t in needed if tables.get(t) is None]
         if missing:
-            titles = "、".join(reference.tables()[t].get("title_zh", t)
-                               for t in missing)
+            # the table's title and the file a bureau would deliver it in: a clerk knows what to send
+            titles = "、".join(
+                f"{reference.tables()[t].get('title_zh', t)}"
+                f"（{(reference.tables()[t].get('files') or [t + '.csv'])[0]}）" for t in missing)
             known = blocked_by.get(indicator_id, {})  # e.g. the file was empty: say so
             blocked = {r: known.get(r) or f"未提供{titles}数据" for r in reference.region_codes()}
             cur, ser = evaluate(indicator_id, entry, {}, year, blocked, series=NO_SERIES)
