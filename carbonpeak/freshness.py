@@ -54,9 +54,10 @@ def input_hashes(data_dir: Path) -> dict[str, str]:
     return {p.name: sha256(p) for p in input_files(data_dir)}
 
 
-def code_version() -> str:
-    """One hash over the package, notebooks, pipeline, reference data and expectations."""
-    return digest({str(p.relative_to(ROOT)): sha256(p) for p in code_files()})
+def code_hashes() -> dict[str, str]:
+    """Each file of the package, notebooks, pipeline, reference data and expectations, by
+    its path relative to the repository: digest() of it is the run's code version."""
+    return {str(p.relative_to(ROOT)): sha256(p) for p in code_files()}
 
 
 def table_hashes(run_dir: Path) -> dict[str, str]:

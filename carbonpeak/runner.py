@@ -33,7 +33,6 @@ from pathlib import Path
 import yaml
 
 from carbonpeak import errors, freshness, reference, runlock, runlog
-from carbonpeak.freshness import code_files, input_files, sha256
 from carbonpeak.paths import PIPELINES_DIR, ROOT, resolve
 
 FORMATS = ("html", "pdf")
@@ -468,7 +467,8 @@ def _locked_run(data_dir: Path, year: int, wanted: list[str], out_root: Path,
     codes = reference.region_codes()
     inputs = freshness.input_hashes(data_dir)
     state.inputs = inputs
-    code_version = freshness.code_version()
+    code = freshness.code_hashes()
+    code_version = freshness.digest(code)
     previous = _read_manifest(year_dir)
     records = {c: {**r, "region_code": c} for c, r in previous.get("regions", {}).items()}
     now = freshness.built_from(inputs, code_version, freshness.table_hashes(year_dir))
@@ -568,7 +568,7 @@ def _locked_run(data_dir: Path, year: int, wanted: list[str], out_root: Path,
                                   f"executed notebooks in {year_dir / 'notebooks'}")
         _publish_all(staging, year_dir, outcomes, once)
         timings["total"] = round(time.perf_counter() - t_start, 3)
-        write_manifest(year_dir, data_dir, year, formats, code_version, timings, records)
+        write_manifest(year_dir, data_dir, inputs, code, year, formats, timings, records)
         code, why = _verdict(year_dir, sorted({*wanted, *targets}),
                              [o for o in outcomes if not o.ok])
         state.message = why or f"{sum(o.ok for o in outcomes)} reports written"
@@ -756,9 +756,10 @@ def _read_manifest(year_dir: Path) -> dict:
         return {}
 
 
-def write_manifest(year_dir: Path, data_dir: Path, year: int, formats: list[str],
-                   code_version: str, timings: dict, records: dict) -> None:
-    """Inputs, versions, timings and, per region, what its report was built from."""
+def write_manifest(year_dir: Path, data_dir: Path, inputs: dict[str, str], code: dict[str, str],
+                   year: int, formats: list[str], timings: dict, records: dict) -> None:
+    """Inputs, versions, timings and, per region, what its report was built from. `inputs`
+    and `code` are the hashes the run took at its start, not taken again."""
     versions = {}
     for p in PACKAGES:
         try:
@@ -768,14 +769,14 @@ def write_manifest(year_dir: Path, data_dir: Path, year: int, formats: list[str]
     manifest = {
         "year": year,
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "code_version": code_version,
+        "code_version": freshness.digest(code),
         "formats": formats,
         "python": sys.version.split()[0],
-        "inputs": [{"path": str(p), "sha256": sha256(p), "bytes": p.stat().st_size}
-                   for p in input_files(data_dir)],
-        "reference": [{"path": str(p.relative_to(ROOT)), "sha256": sha256(p)}
-                      for p in code_files() if "data/reference" in str(p)
-                      or "expectations" in str(p)],
+        "inputs": [{"path": str(data_dir / name), "sha256": sha,
+                    "bytes": (data_dir / name).stat().st_size}
+                   for name, sha in sorted(inputs.items())],
+        "reference": [{"path": path, "sha256": sha} for path, sha in code.items()
+                      if path.startswith(("data/reference/", "expectations/"))],
         "packages": versions,
         "timings_s": timings,
         "regions": {c: {k: v for k, v in r.items() if k != "region_code"}
