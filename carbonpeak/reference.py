@@ -109,3 +109,48 @@ def city_targets() -> dict[tuple[str, str], dict]:
                 k: float(row[k]) for k in ("target", "stretch_target") if row.get(k)
             }
     return out
+
+
+def _csv_rows(name: str) -> list[dict]:
+    path = REFERENCE_DIR / name
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as f:
+        return list(csv.DictReader(line for line in f if not line.startswith("#")))
+
+
+@cache
+def plan_periods() -> list[dict]:
+    """Five-year plan periods in order (十四五, 十五五), from plan_periods.yml."""
+    return sorted(_yaml("plan_periods.yml") or [], key=lambda p: p["first_year"])
+
+
+def plan_period_for(year: int) -> dict:
+    """The plan period a reporting year belongs to (the baseline year belongs to the
+    period before: 2025 is 十四五's target year, 2026 the first year of 十五五)."""
+    found = [p for p in plan_periods() if p["first_year"] <= year <= p["target_year"]]
+    if not found:
+        known = ", ".join(f"{p['name_zh']} {p['first_year']}–{p['target_year']}"
+                          for p in plan_periods())
+        raise KeyError(f"{year} is in no plan period of plan_periods.yml ({known})")
+    return found[0]
+
+
+@cache
+def annual_targets() -> dict[tuple[str, int, str], dict]:
+    """(region_code, year, indicator) -> {target_reduction (% on the previous year),
+    source_zh, illustrative}; indicator is energy_intensity or co2_intensity."""
+    return {(r["region_code"], int(r["year"]), r["indicator_id"]): {
+        "target_reduction": float(r["target_reduction"]), "source_zh": r["source_zh"],
+        "illustrative": r.get("illustrative", "0").strip() in ("1", "true", "True")}
+        for r in _csv_rows("annual_targets.csv")}
+
+
+@cache
+def carbon_budgets() -> dict[tuple[str, int], dict]:
+    """(region_code, year) -> {co2_budget (万吨CO2, excl. 国家单列项目), source_zh,
+    illustrative}."""
+    return {(r["region_code"], int(r["year"])): {
+        "co2_budget": float(r["co2_budget"]), "source_zh": r["source_zh"],
+        "illustrative": r.get("illustrative", "0").strip() in ("1", "true", "True")}
+        for r in _csv_rows("carbon_budgets.csv")}
