@@ -43,8 +43,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	@touch $@
 
-reports: setup ## render every report from $(DATA) into outputs/$(YEAR)/ with $(JOBS) jobs
-	$(BIN)/python -m carbonpeak run --data $(DATA) --year $(YEAR) --regions all \
+reports: setup ## render the $(YEAR) reports and the newest monthly barometer from $(DATA) into outputs/
+	$(BIN)/python -m carbonpeak run --data $(DATA) --period $(YEAR) --regions all \
+	  --out outputs --formats html,pdf --jobs $(JOBS)
+	$(BIN)/python -m carbonpeak run --data $(DATA) --period latest --regions all \
 	  --out outputs --formats html,pdf --jobs $(JOBS)
 
 test: setup ## run the test suite (what CI runs)
