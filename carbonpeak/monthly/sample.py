@@ -151,6 +151,7 @@ def files(monthly: pd.DataFrame) -> dict[str, pd.DataFrame]:
             again = monthly[(monthly["period"] == revised)
                             & monthly["region_code"].isin([region, PROVINCE])]
             grp = pd.concat([grp, again], ignore_index=True)
+        grp.insert(1, "year", grp["period"].str[:4].astype(int))  # as bureaus add it
         out[f"industry_monthly_{period}.csv"] = grp
     return out
 
