@@ -183,3 +183,27 @@ class TestCO2:
         # 100×2.66 + 20×2.10 + 30×1.63 + 5×2.00 + 10×0.5422×10 = 266 + 42 + 48.9 + 10 + 54.22
         assert out["co2"].iloc[0] == pytest.approx(421.12)
         assert not out["co2_estimated"].iloc[0]
+
+
+class TestQualityGate:
+    def test_errors_in_this_years_files_block_the_region(self, tmp_path):
+        import json
+
+        (tmp_path / "quality").mkdir()
+        findings = [
+            {"table": "industry_monthly", "severity": "error", "file": "m_2026-09.csv",
+             "region_code": "330500"},
+            {"table": "industry_monthly", "severity": "error", "file": "m_2025-09.csv",
+             "region_code": "330600"},  # last year's file: not this year's lights
+            {"table": "industry_monthly", "severity": "warning", "file": "m_2026-09.csv",
+             "region_code": "330700"},  # a warning never blocks
+        ]
+        (tmp_path / "quality" / "results.json").write_text(json.dumps({"findings": findings}))
+        versions = pd.DataFrame({"period": ["2025-09", "2026-09"],
+                                 "_source_file": ["m_2025-09.csv", "m_2026-09.csv"]})
+        assert stage.blocked_regions(tmp_path, versions, Period.parse("2026-10")) == {"330500"}
+        assert stage.blocked_regions(tmp_path, versions, Period.parse("2026-08")) == set()
+        data = fixture({**LAST_YEAR, "2026-02": (5.0, 153.0, 306.0)})
+        rows = barometer.grade_period(data, Period.parse("2026-02"), REGION, blocked=True)
+        assert {(r["status"], r["status_reason"]) for r in rows} == {("not_rated",
+                                                                      "failed_quality")}
