@@ -63,6 +63,7 @@ def period_inputs(data_dir: Path, period, pipeline: dict) -> dict[str, str]:
     up to it (revisions included), not on months delivered after it: those rows go in as one
     content hash per table (`<table>@<period>`), computed by the table's own reader."""
     from carbonpeak import ingest, reference, sources
+    from carbonpeak.monthly import inputs as monthly_inputs
 
     hashes = input_hashes(data_dir)
     tables = reference.tables()
@@ -74,7 +75,7 @@ def period_inputs(data_dir: Path, period, pipeline: dict) -> dict[str, str]:
         paths = found.files.get(table, [])
         dropped |= {p.name for p in paths}
         if paths:
-            scoped[f"{table}@{period}"] = ingest.period_digest(data_dir, table, period)
+            scoped[f"{table}@{period}"] = monthly_inputs.period_digest(data_dir, table, period)
     return {**{n: h for n, h in hashes.items() if n not in dropped}, **scoped}
 
 

@@ -110,7 +110,7 @@ class TableResult:
     # canonical column -> the header as written in the file, for messages about that column
     headers: dict[str, str] = field(default_factory=dict)
     # a table delivered one file per month (`multi_file`): every file, and every row of
-    # every file before revisions are resolved (so a period reads the files of its time)
+    # every file before revisions are resolved (a later file may revise an earlier month)
     sources: list[Path] = field(default_factory=list)
     versions: pd.DataFrame | None = None
 
@@ -425,7 +425,7 @@ def ingest(data_dir: Path, out_dir: Path, extra: list[Finding] | None = None
     for name, spec in reference.tables().items():
         paths = found.files.get(name, [])
         if spec.get("multi_file") and paths:
-            results[name] = _read_files(paths, name, spec)
+            results[name] = read_files(paths, name, spec)
             results[name].findings[:0] = found.notes.get(name, [])
             continue
         if len(paths) > 1:
@@ -478,7 +478,7 @@ def ingest(data_dir: Path, out_dir: Path, extra: list[Finding] | None = None
 VERSIONS = ".versions.parquet"  # every row of every file of a multi-file table
 
 
-def _read_files(paths: list[Path], name: str, spec: dict) -> TableResult:
+def read_files(paths: list[Path], name: str, spec: dict) -> TableResult:
     """A table delivered one file per month: every file read and concatenated, each row
     keeping its file; a (region, period) in two files with different values is a revision
     (the file whose latest period is later wins), each revised cell a warning naming both

@@ -103,15 +103,29 @@ def barometer_of(data_dir, run_dir, period):
 
 def test_a_period_never_reads_data_after_itself(monthly_dir, tmp_path):
     before, rev_before = barometer_of(monthly_dir, tmp_path / "a", "2026-02")
-    write_month(monthly_dir, "industry_monthly_2026-03.csv",
-                [("杭州市", "2026-03", 5.0, 240, 0, 47), ("杭州市", "2026-02", 5.0, 170, 0, 31)])
+    # (153/150)/1.05 − 1 = −2.857 %
+    e = before[(before["region_code"] == "330100")
+               & (before["indicator_id"] == "energy_intensity")]
+    assert float(e["value"].iloc[0]) == pytest.approx(-2.857142857)
+    # a later month's file changes nothing of 1–2月
+    write_month(monthly_dir, "industry_monthly_2026-03.csv", [("杭州市", "2026-03", 5.0, 240, 0, 47)])
     after, rev_after = barometer_of(monthly_dir, tmp_path / "b", "2026-02")
     pd.testing.assert_frame_equal(before, after)
     assert rev_before.empty and rev_after.empty
-    e = after[(after["region_code"] == "330100") & (after["indicator_id"] == "energy_intensity")]
-    # (153/150)/1.05 − 1 = −2.857 %, the 1–2月 file as first delivered
-    assert float(e["value"].iloc[0]) == pytest.approx(-2.857142857)
-    # read at 2026-03, the revision counts (170/150)/1.05 − 1 = +7.937 %, and is listed
+
+
+def test_a_revision_delivered_later_is_that_months_figure(monthly_dir, tmp_path):
+    """The 1–3月 file re-delivers 1–2月 (153 -> 170): the 1–2月 barometer, read again,
+    uses the revised figure and is marked revised; 1–3月 lists the revision too."""
+    write_month(monthly_dir, "industry_monthly_2026-03.csv",
+                [("杭州市", "2026-03", 5.0, 240, 0, 47), ("杭州市", "2026-02", 5.0, 170, 0, 31)])
+    feb, rev = barometer_of(monthly_dir, tmp_path / "a", "2026-02")
+    e = feb[(feb["region_code"] == "330100") & (feb["indicator_id"] == "energy_intensity")]
+    # (170/150)/1.05 − 1 = +7.937 %: the intensity now rose, a red light
+    assert float(e["value"].iloc[0]) == pytest.approx(7.9365079, abs=1e-6)
+    assert e["status"].iloc[0] == "red" and e["revised"].iloc[0] == "True"
+    assert len(rev) == 1 and rev.iloc[0]["old_value"] == "153.0" and \
+        rev.iloc[0]["new_value"] == "170.0"
     later, rev = barometer_of(monthly_dir, tmp_path / "c", "2026-03")
     assert len(rev) == 1 and rev.iloc[0]["old_value"] == "153.0" and \
         rev.iloc[0]["new_value"] == "170.0"

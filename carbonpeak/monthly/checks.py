@@ -58,16 +58,16 @@ def reach(tables: dict, year: int, period: str | None = None) -> tuple[str, int]
 
 def as_of(warehouse, tables: dict, findings: list[Finding], until: str
           ) -> tuple[dict, list[Finding]]:
-    """The monthly table and its ingest findings as delivered by period `until`: files
-    whose latest period lies after it are not read (nor their revisions reported)."""
+    """The monthly table and its ingest findings for period `until`: rows dated after it are
+    not read, and a file holding nothing up to it (a later month's) is not reported on."""
     versions = ingest.load_versions(warehouse, TABLE)
     if versions is None or tables.get(TABLE) is None:
         return tables, findings
     present = [c for c in versions.columns if c not in (*revisions.KEY, "year")
                and not c.startswith("_")]
     frame, _ = revisions.resolve(versions, present, until=until)
-    latest = versions.groupby(revisions.SOURCE_FILE)["period"].max()
-    later = set(latest[latest > until].index)
+    earliest = versions.groupby(revisions.SOURCE_FILE)["period"].min()
+    later = set(earliest[earliest > until].index)
     kept = [f for f in findings if not (f.table == TABLE and f.file in later)]
     return {**tables, TABLE: frame}, kept
 

@@ -2,8 +2,9 @@
 
 The bureau delivers one file per month and may revise an earlier month in a later file.
 The same (region, period) in two files: the file whose latest period is later wins (a tie:
-the later file name). `until` reads the files as they stood at a period: a file whose
-latest period lies after it had not been delivered yet, so it neither adds nor revises.
+the later file name). `until` reads a period's data: rows dated after it never count, but
+a later file's re-delivery of a month up to it does — a revision is still that month's
+figure, and the month's barometer is re-rendered with it and says so.
 """
 
 from __future__ import annotations
@@ -26,21 +27,22 @@ def file_order(versions: pd.DataFrame) -> pd.Series:
 
 
 def as_of(versions: pd.DataFrame, until: str | None) -> pd.DataFrame:
-    """The rows of the files delivered by period `until` (None: every file), up to it."""
+    """The rows dated up to period `until` (None: every row), from whichever file."""
     if until is None or versions is None or versions.empty:
         return versions
-    latest = versions.groupby(SOURCE_FILE)["period"].transform("max")
-    return versions[(latest <= until) & (versions["period"] <= until)].reset_index(drop=True)
+    return versions[versions["period"] <= until].reset_index(drop=True)
 
 
 def resolve(versions: pd.DataFrame, value_columns: list[str], until: str | None = None
             ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(the rows that stand, one per key unless one file repeats a key; every revised cell
-    as REVISION_COLUMNS), reading only what was delivered by `until`."""
+    as REVISION_COLUMNS), reading only rows dated up to `until`. Files are ranked on all
+    they hold, so a later file's re-delivery of an earlier month wins at every period."""
+    order = file_order(versions) if versions is not None and len(versions) else None
     versions = as_of(versions, until)
     if versions is None or versions.empty:
         return versions, pd.DataFrame(columns=REVISION_COLUMNS)
-    rank = versions[SOURCE_FILE].map(file_order(versions))
+    rank = versions[SOURCE_FILE].map(order)
     df = versions.assign(_rank=rank).sort_values(["_rank", SOURCE_ROW], kind="stable")
     newest = df.groupby(KEY, dropna=False)["_rank"].transform("max")
     winners = df[df["_rank"] == newest].drop(columns="_rank")
