@@ -124,10 +124,10 @@ def rest_view(ctx: BriefContext) -> dict:
             text = wording.rest_sentence(row, ctx.period)
             if text:
                 items.append({"status": it["status"], "name": it["name"], "text": text})
-    none = "" if items else (say("rest.december") if ctx.period.month == 12
+    closing = "" if items else (say("rest.december") if ctx.period.month == 12
                              else say("rest.none"))
     return {"months": wording.months_left(ctx.period) if ctx.period.month < 12 else "",
-            "items": items, "none": none}
+            "items": items, "closing": closing}
 
 
 def rest_of_year(ctx: BriefContext) -> HTML:
