@@ -229,7 +229,7 @@ def test_city_brief_holds_no_other_city(run_dir):
     assert set(ctx.history["region_code"]) <= {code, reference.PROVINCE}
     out = run_dir / code
     html = "".join(str(f(ctx)) for f in (
-        brief.cover, brief.revision, brief.lights, brief.moves, brief.rest_of_year,
+        brief.cover, brief.revision, brief.lights, brief.figures, brief.moves, brief.rest_of_year,
         brief.history, brief.sectors, brief.notes)) + str(brief.downloads(ctx, out))
     texts = [html] + [(out / n).read_text(encoding="utf-8-sig") for n, _ in
                       brief.download_files(code) if n.endswith(".csv")]
@@ -306,3 +306,13 @@ def test_brief_section_matches_its_golden_fragment(name, run_dir):
     if os.environ.get("CARBONPEAK_UPDATE_GOLDEN"):
         path.write_text(html, encoding="utf-8")
     assert html == path.read_text(encoding="utf-8")
+
+
+def test_key_figures_of_the_period(run_dir):
+    """舟山 1–10月: energy 542.1 against 500.0 last year = +8.4%; value added +6.5%; so the
+    intensity rose: 542.1 / 500.0 / 1.065 − 1 = +1.8%, the energy-intensity light's value."""
+    html = str(brief.figures(ctx_of(run_dir, "330900")))
+    energy = html.split("综合能源消费量（扣除原料用能）")[1].split("</tr>")[0]
+    assert re.findall(r'class="num">([^<]+)<', energy) == ["542.1", "500.0", "+8.4%"]
+    assert round((542.1 / 500.0 / 1.065 - 1) * 100, 1) == 1.8
+    assert '<span class="tag est">估算</span>' in str(brief.figures(ctx_of(run_dir, "330800")))

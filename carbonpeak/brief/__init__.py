@@ -11,6 +11,7 @@ read: a city's brief holds its own rows and the province aggregate, nothing of a
 
 from carbonpeak.brief.context import BriefContext, load
 from carbonpeak.brief.downloads import download_files, downloads
+from carbonpeak.brief.figures import figures
 from carbonpeak.brief.front import (
                                     cover,
                                     notes,
@@ -24,6 +25,7 @@ from carbonpeak.brief.lights import lights, moves, rest_of_year
 from carbonpeak.brief.province import barometer
 from carbonpeak.brief.wording import move, rest_sentence
 
-__all__ = ["BriefContext", "barometer", "cover", "download_files", "downloads", "history",
+__all__ = ["BriefContext", "barometer", "cover", "download_files", "downloads", "figures",
+           "history",
            "lights", "load", "move", "moves", "notes", "province_history", "rest_of_year",
            "rest_sentence", "revision", "running_header", "sectors", "title"]

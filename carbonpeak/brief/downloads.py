@@ -11,11 +11,10 @@ import pandas as pd
 from carbonpeak.brief.context import BriefContext
 from carbonpeak.brief.front import title
 from carbonpeak.brief.view import phrases, say, section
-from carbonpeak.report.downloads import _format_sheet
+from carbonpeak.report.downloads import _format_sheet, _safe  # the annual report's rules
 from carbonpeak.report.front import banner
 from carbonpeak.report.view import HTML
 from carbonpeak.report.view import phrases as report_phrases
-from carbonpeak.textsafe import spreadsheet_cell
 
 COLUMNS = ["region_code", "region_name", "period", "indicator_id", "name_zh", "value", "unit",
            "required", "annual_target", "status", "status_reason", "estimated",
@@ -36,11 +35,6 @@ def download_files(region_code: str) -> list[tuple[str, str]]:
     return [(f"barometer-{region_code}.xlsx", "Excel工作簿"),
             (f"barometer-{region_code}.csv", "CSV"),
             (f"barometer-{region_code}-zh.csv", "CSV（中文表头）")]
-
-
-def _safe(df: pd.DataFrame) -> pd.DataFrame:
-    return df.apply(lambda s: s.map(spreadsheet_cell) if s.dtype == object or
-                    pd.api.types.is_string_dtype(s) else s)
 
 
 def _rows(ctx: BriefContext) -> pd.DataFrame:
