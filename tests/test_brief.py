@@ -316,3 +316,23 @@ def test_key_figures_of_the_period(run_dir):
     assert re.findall(r'class="num">([^<]+)<', energy) == ["542.1", "500.0", "+8.4%"]
     assert round((542.1 / 500.0 / 1.065 - 1) * 100, 1) == 1.8
     assert '<span class="tag est">估算</span>' in str(brief.figures(ctx_of(run_dir, "330800")))
+
+
+def test_total_co2_rule_states_the_tolerance_from_grading(monkeypatch):
+    from carbonpeak.brief import front
+
+    cfg = dict(reference.grading(), barometer={"co2_total_yellow_tolerance": 0.03})
+    monkeypatch.setattr(front.reference, "grading", lambda: cfg)
+    rule = front.notes_view(None)["rules"][1]
+    assert "不超过预算为绿灯，超出预算的3%以内为黄灯，超出更多为红灯" in rule
+
+
+def test_a_run_without_barometer_says_so(tmp_path):
+    run = tmp_path / "run"
+    shutil.copytree(FIXTURE, run)
+    (run / "barometer.csv").unlink()
+    ctx = brief.load(run, "330900", "2026-10")
+    assert "barometer.csv" in ctx.missing
+    assert "本期没有舟山市2026年1—10月的晴雨表数据，三项指标未评级。" in str(brief.lights(ctx))
+    for section in (brief.cover, brief.moves, brief.rest_of_year, brief.history, brief.notes):
+        str(section(ctx))  # renders, says less

@@ -90,7 +90,7 @@ def _tolerance() -> str:
     cfg = reference.grading()
     for key in ("barometer", "monthly"):
         block = cfg.get(key) or {}
-        for name in ("co2_budget_tolerance", "budget_tolerance", "tolerance"):
+        for name in ("co2_total_yellow_tolerance", "co2_budget_tolerance", "tolerance"):
             if isinstance(block, dict) and name in block:
                 v = float(block[name])
                 return f"预算的{v:.0%}以内" if v < 1 else f"{v:g}%以内"
@@ -98,7 +98,8 @@ def _tolerance() -> str:
 
 
 def notes_view(ctx: BriefContext) -> dict:
-    rule = grading.rule_text("ndrc_2021").replace("较基期", "较上年同期").replace(
+    preset = (reference.grading().get("barometer") or {}).get("intensity_preset", "ndrc_2021")
+    rule = grading.rule_text(preset).replace("较基期", "较上年同期").replace(
         "未达序时进度", "降幅小于全年目标要求").replace("达到序时进度", "达到全年目标要求的降幅")
     return {"rules": [say("rule.intensity", rule=rule), say("rule.total", tolerance=_tolerance())],
             "notes": [phrases()["estimated_note"], phrases()["illustrative_note"],

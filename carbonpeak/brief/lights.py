@@ -75,6 +75,7 @@ def lights_view(ctx: BriefContext) -> dict:
         prov = say("province_ref", parts="；".join(parts))
     return {"period": ctx.period.label_zh, "months": ctx.period.months_label_zh,
             "scope": "全省" if ctx.is_province else "",
+            "missing": say("missing", region=ctx.region_name, period=ctx.period.label_zh),
             "items": items, "sources": _sources(items), "province": prov,
             "estimated_note": phrases()["estimated_note"] if any(
                 i["estimated"] for i in items) else "",
