@@ -336,3 +336,11 @@ def test_a_run_without_barometer_says_so(tmp_path):
     assert "本期没有舟山市2026年1—10月的晴雨表数据，三项指标未评级。" in str(brief.lights(ctx))
     for section in (brief.cover, brief.moves, brief.rest_of_year, brief.history, brief.notes):
         str(section(ctx))  # renders, says less
+
+
+def test_revised_input_columns_are_named_in_chinese():
+    from carbonpeak.brief.front import column_label
+
+    assert column_label("energy_consumption") == ("规上工业综合能源消费量", "万吨标准煤")
+    assert column_label("feedstock_energy") == ("原料用能", "万吨标准煤")
+    assert column_label("not_a_column") == ("该项数据", "")

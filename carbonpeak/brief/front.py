@@ -13,6 +13,8 @@ from carbonpeak.report.front import VERDICT_ZH, banner
 from carbonpeak.report.view import HTML
 from carbonpeak.report.view import phrases as report_phrases
 
+MONTHLY_TABLE = "industry_monthly"  # the monthly input table (tables.yml)
+
 
 def title(region_code: str, period: str | Period) -> str:
     """The page title (also for the runner: render.notebook_to_html's title)."""
@@ -60,15 +62,27 @@ def _fmt(v, unit: str) -> str:
     return num(v, 1) + unit
 
 
+def column_label(column: str) -> tuple[str, str]:
+    """(Chinese name, unit) of a monthly input column: the brief's phrases, else the title
+    the monthly table's spec gives it (without its 1—N月 prefix), else 该项数据."""
+    if column in phrases()["columns"]:
+        name, unit = phrases()["columns"][column]
+        return name, unit
+    spec = (reference.tables().get(MONTHLY_TABLE) or {}).get("columns") or {}
+    col = spec.get(column)
+    if isinstance(col, dict) and col.get("title_zh"):
+        return str(col["title_zh"]).removeprefix("1—N月"), str(col.get("unit", ""))
+    return "该项数据", ""
+
+
 def revision_view(ctx: BriefContext) -> dict:
     revised = bool(ctx.rows()["revised"].any()) if "revised" in ctx.barometer else False
     rev = ctx.revisions[ctx.revisions["region_code"] == ctx.region_code]
     if not revised and rev.empty:
         return {"head": "", "items": []}
-    cols = phrases()["columns"]
     items = []
     for r in rev.sort_values(["period", "column"]).to_dict("records"):
-        name, unit = cols.get(r["column"], [r["column"], ""])
+        name, unit = column_label(r["column"])
         items.append(say("revision.item", month=Period.parse(r["period"]).month, column=name,
                          old=_fmt(r["old_value"], unit), new=_fmt(r["new_value"], ""),
                          unit=unit))
