@@ -82,7 +82,7 @@ def test_first_period_from_the_data(run_dir, tmp_path):
     bar["period"], bar["previous_period"], bar["previous_status"] = "2026-02", "", ""
     bar.to_csv(run / "barometer.csv", index=False)
     ctx = brief.load(run, "330900", "2026-02")
-    assert str(brief.lights(ctx)).count('<td class="move first">本年首期</td>') == 3
+    assert str(brief.lights(ctx)).count('<td class="move first" data-label="较上月">本年首期</td>') == 3
     assert "本期为本年首期（1—2月），没有上月可比。" in str(brief.moves(ctx))
     # history holds only 1–2月: nothing dated after the period reaches the brief
     assert set(ctx.history["period"]) == {"2026-02"}
