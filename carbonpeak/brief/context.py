@@ -1,0 +1,116 @@
+"""What one brief is built from: the stage-06 files of a monthly run (barometer.csv,
+barometer_history.csv, monthly_series.csv, revisions.csv), filtered to the region as they are
+read, before any section sees them.
+
+Confidentiality: a municipality's context keeps its own rows and the province aggregate
+(330000) only; no other city's name or value reaches a city brief. The province's context
+keeps every region (the province brief compares the 11 cities).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from carbonpeak import reference
+from carbonpeak.paths import resolve
+from carbonpeak.period import Period
+
+INDICATORS = ("energy_intensity", "co2_intensity", "co2_total")  # report order
+FILES = {"barometer": "barometer.csv", "history": "barometer_history.csv",
+         "series": "monthly_series.csv", "revisions": "revisions.csv"}
+BOOLS = ("estimated", "illustrative", "revised", "co2_estimated")
+
+
+@dataclass
+class BriefContext:
+    region_code: str
+    region_name: str
+    period: Period
+    barometer: pd.DataFrame  # this region's rows (the province: every region's)
+    history: pd.DataFrame  # every monthly period of the year up to this one
+    series: pd.DataFrame
+    revisions: pd.DataFrame
+    province: pd.DataFrame  # the province's own barometer rows (public aggregate)
+    dataset: dict = field(default_factory=dict)
+    generated: str = ""
+    verdict: str = ""
+    run_dir: Path | None = None
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def is_province(self) -> bool:
+        return self.region_code == reference.PROVINCE
+
+    def rows(self, code: str | None = None) -> pd.DataFrame:
+        """One region's barometer rows in report order (default: this brief's region)."""
+        code = code or self.region_code
+        df = self.barometer[self.barometer["region_code"] == code]
+        return df.set_index("indicator_id").reindex(
+            [i for i in INDICATORS if i in set(df["indicator_id"])]).reset_index()
+
+
+def _bool(v) -> bool:
+    return str(v).strip().lower() in ("true", "1", "yes")
+
+
+def _read(path: Path, keep: set[str] | None) -> pd.DataFrame | None:
+    """A contract file, region codes as text, filtered to `keep` (None: every region)."""
+    if not path.exists():
+        return None
+    df = pd.read_csv(path, dtype={"region_code": str, "period": str, "previous_period": str,
+                                  "status": str, "previous_status": str, "status_reason": str})
+    if keep is not None:
+        df = df[df["region_code"].isin(keep)]
+    for col in BOOLS:
+        if col in df:
+            df[col] = df[col].map(_bool)
+    return df.reset_index(drop=True)
+
+
+EMPTY = {"barometer": ["region_code", "indicator_id", "status"],
+         "history": ["region_code", "period", "indicator_id", "value", "status"],
+         "series": ["region_code", "period"],
+         "revisions": ["region_code", "period", "column", "old_value", "new_value"]}
+
+
+def load(run_dir: Path | str, region_code: str, period: str | Period) -> BriefContext:
+    run_dir, code = resolve(run_dir), str(region_code)
+    period = Period.parse(period)
+    province = reference.PROVINCE
+    keep = None if code == province else {code, province}
+    tables, missing = {}, []
+    for attr, name in FILES.items():
+        df = _read(run_dir / name, keep)
+        if df is None:
+            missing.append(name)
+            df = pd.DataFrame(columns=EMPTY[attr])
+        if "period" in df and attr != "series":  # nothing after the brief's own period
+            keep_rows = [Period.parse(p) <= period for p in df["period"]]
+            df = df[pd.Series(keep_rows, index=df.index, dtype=bool)]
+        tables[attr] = df.reset_index(drop=True)
+    bar = tables["barometer"]
+    if "period" in bar:
+        bar = bar[bar["period"] == period.key].reset_index(drop=True)
+    run = _json(run_dir / "run.json")
+    quality = _json(run_dir / "quality" / "results.json")
+    return BriefContext(
+        region_code=code, region_name=reference.region_name(code), period=period,
+        barometer=bar, history=tables["history"], series=tables["series"],
+        revisions=tables["revisions"],
+        province=bar[bar["region_code"] == province].reset_index(drop=True),
+        dataset=run.get("dataset", {}) or {},
+        generated=run.get("generated", dt.date.today().isoformat()),
+        verdict=(quality.get("verdicts", {}).get(code) or {}).get("verdict", ""),
+        run_dir=run_dir, missing=missing)
+
+
+def _json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}

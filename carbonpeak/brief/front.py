@@ -1,0 +1,125 @@
+"""The brief's header: title, plan period, cover line, the one-line summary of the lights;
+the revision statement; the lagging-sectors paragraph and the notes on method."""
+
+from __future__ import annotations
+
+from carbonpeak import grading, reference
+from carbonpeak.brief.context import BriefContext
+from carbonpeak.brief.lights import region_lights
+from carbonpeak.brief.view import phrases, say, section
+from carbonpeak.numtext import isna, num
+from carbonpeak.period import Period
+from carbonpeak.report.front import VERDICT_ZH, banner
+from carbonpeak.report.view import HTML
+from carbonpeak.report.view import phrases as report_phrases
+
+MONTHLY_TABLE = "industry_monthly"  # the monthly input table (tables.yml)
+
+
+def title(region_code: str, period: str | Period) -> str:
+    """The page title (also for the runner: render.notebook_to_html's title)."""
+    return say("title", region=reference.region_name(str(region_code)),
+               period=Period.parse(period).label_zh)
+
+
+def running_header(region_code: str, period: str | Period) -> str:
+    """The running header of the PDF pages (render.notebook_to_html's running_header)."""
+    return say("running", region=reference.region_name(str(region_code)),
+               period=Period.parse(period).label_zh)
+
+
+def plan_period_text(period: Period) -> str:
+    try:
+        plan = reference.plan_period_for(period.year)
+    except (KeyError, ValueError, StopIteration):
+        return ""
+    return say("plan_period", plan=plan["name_zh"], first=plan["first_year"],
+               last=plan["target_year"], n=period.year - int(plan["first_year"]) + 1)
+
+
+def cover_view(ctx: BriefContext) -> dict:
+    st = report_phrases()["status_zh"]
+    parts = [say("cover_part", name=it["name"], light=st[it["status"]])
+             for it in region_lights(ctx)]
+    return {"banner": banner(ctx.dataset), "kicker": phrases()["kicker"],
+            "title": title(ctx.region_code, ctx.period), "region": ctx.region_name,
+            "heading": say("heading", region=ctx.region_name),
+            "code": ctx.region_code, "period": ctx.period.label_zh,
+            "plan": plan_period_text(ctx.period),
+            "vintage": ctx.dataset.get("vintage_zh", "—"),
+            "verdict": VERDICT_ZH.get(ctx.verdict, ""), "generated": ctx.generated,
+            "line": say("cover", period=ctx.period.label_zh, region=ctx.region_name,
+                        parts="、".join(parts)) if parts else ""}
+
+
+def cover(ctx: BriefContext) -> HTML:
+    return section("cover", **cover_view(ctx))
+
+
+def _fmt(v, unit: str) -> str:
+    if isna(v):
+        return "—"
+    return num(v, 1) + unit
+
+
+def column_label(column: str) -> tuple[str, str]:
+    """(Chinese name, unit) of a monthly input column: the brief's phrases, else the title
+    the monthly table's spec gives it (without its 1—N月 prefix), else 该项数据."""
+    if column in phrases()["columns"]:
+        name, unit = phrases()["columns"][column]
+        return name, unit
+    spec = (reference.tables().get(MONTHLY_TABLE) or {}).get("columns") or {}
+    col = spec.get(column)
+    if isinstance(col, dict) and col.get("title_zh"):
+        return str(col["title_zh"]).removeprefix("1—N月"), str(col.get("unit", ""))
+    return "该项数据", ""
+
+
+def revision_view(ctx: BriefContext) -> dict:
+    revised = bool(ctx.rows()["revised"].any()) if "revised" in ctx.barometer else False
+    rev = ctx.revisions[ctx.revisions["region_code"] == ctx.region_code]
+    if not revised and rev.empty:
+        return {"head": "", "items": []}
+    items = []
+    for r in rev.sort_values(["period", "column"]).to_dict("records"):
+        name, unit = column_label(r["column"])
+        items.append(say("revision.item", month=Period.parse(r["period"]).month, column=name,
+                         old=_fmt(r["old_value"], unit), new=_fmt(r["new_value"], ""),
+                         unit=unit))
+    return {"head": say("revision.head") if items else say("revision.generic"), "items": items}
+
+
+def revision(ctx: BriefContext) -> HTML:
+    """Which earlier figures were revised (old → new); nothing when none were."""
+    return section("revision", **revision_view(ctx))
+
+
+def sectors(ctx: BriefContext) -> HTML:
+    """Lagging sectors: the monthly contract carries no sector data, so this says so."""
+    return section("sectors", text=say("sectors_missing"))
+
+
+def _tolerance() -> str:
+    """The yellow band of the total-CO2 light, from grading.yml when the barometer states it."""
+    cfg = reference.grading()
+    for key in ("barometer", "monthly"):
+        block = cfg.get(key) or {}
+        for name in ("co2_total_yellow_tolerance", "co2_budget_tolerance", "tolerance"):
+            if isinstance(block, dict) and name in block:
+                v = float(block[name])
+                return f"预算的{v:.0%}以内" if v < 1 else f"{v:g}%以内"
+    return say("rule.tolerance_unknown")
+
+
+def notes_view(ctx: BriefContext) -> dict:
+    preset = (reference.grading().get("barometer") or {}).get("intensity_preset", "ndrc_2021")
+    rule = grading.rule_text(preset).replace("较基期", "较上年同期").replace(
+        "未达序时进度", "降幅小于全年目标要求").replace("达到序时进度", "达到全年目标要求的降幅")
+    return {"rules": [say("rule.intensity", rule=rule), say("rule.total", tolerance=_tolerance())],
+            "notes": [phrases()["estimated_note"], phrases()["illustrative_note"],
+                      phrases()["history_note"]]}
+
+
+def notes(ctx: BriefContext) -> HTML:
+    """How the lights are set (rule text from the grading presets) and what the labels mean."""
+    return section("notes", **notes_view(ctx))

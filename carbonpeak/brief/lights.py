@@ -1,0 +1,136 @@
+"""The three lights of one region (energy intensity, CO2 intensity, total CO2 against the
+pro-rated budget): value, requirement, light, warning level and move since last month; what
+moved; the rest-of-year requirement for each red or yellow light."""
+
+from __future__ import annotations
+
+from carbonpeak.brief import wording
+from carbonpeak.brief.context import BriefContext
+from carbonpeak.brief.view import phrases, say, section
+from carbonpeak.numtext import isna, num, signed
+from carbonpeak.report.view import HTML
+from carbonpeak.report.view import phrases as report_phrases
+
+
+def _first(ctx: BriefContext, row: dict) -> bool:
+    prev = row.get("previous_period")
+    return ctx.period.previous() is None or isna(prev) or not str(prev).strip()
+
+
+def light_row(ctx: BriefContext, row: dict) -> dict:
+    """One indicator of one region, as the brief prints it."""
+    ind, status = row["indicator_id"], row.get("status")
+    status = status if status in ("green", "yellow", "red") else "not_rated"
+    mv = wording.move(row.get("previous_status"), status, first=_first(ctx, row))
+    if ind == "co2_total":
+        required = say("required.total", month=ctx.period.month, v=wording.amount(
+            row.get("required")), annual=wording.amount(row.get("annual_target")))
+        short_required = say("required.total_short", month=ctx.period.month,
+                             v=wording.amount(row.get("required")))
+        compact = wording.amount(row.get("value"))
+    else:
+        required = say("required.intensity", v=num(row.get("annual_target"), 1))
+        short_required = required
+        compact = "—" if isna(row.get("value")) else signed(row.get("value"), 1) + "%"
+    reasons = phrases_reason(row.get("status_reason"))
+    return {"id": ind, "name": row.get("name_zh", ind), "status": status,
+            "level": phrases()["level_zh"].get(status, ""),
+            "value": wording.value_text(row.get("value"), ind), "compact": compact,
+            "required": required, "short_required": short_required,
+            "estimated": bool(row.get("estimated")) and ind != "energy_intensity",
+            "illustrative": bool(row.get("illustrative")),
+            "source": "" if isna(row.get("target_source_zh")) else row["target_source_zh"],
+            "move": mv["short"], "move_full": mv["full"], "direction": mv["direction"],
+            "reason": reasons}
+
+
+def phrases_reason(reason) -> str:
+    if isna(reason) or not str(reason).strip():
+        return ""
+    labels = {"no_data": "无数据", "no_target": "无目标", "failed_quality": "数据质量未通过"}
+    return labels.get(str(reason), str(reason))
+
+
+def region_lights(ctx: BriefContext, code: str | None = None) -> list[dict]:
+    return [light_row(ctx, r) for r in ctx.rows(code).to_dict("records")]
+
+
+def _sources(items: list[dict]) -> str:
+    by: dict[str, list[str]] = {}
+    for it in items:
+        if it["source"]:
+            by.setdefault(it["source"], []).append(it["name"])
+    parts = [f"{'、'.join(names)}：{src}" for src, names in by.items()]
+    return say("source", sources="；".join(parts)) if parts else ""
+
+
+def lights_view(ctx: BriefContext) -> dict:
+    items = region_lights(ctx)
+    st = report_phrases()["status_zh"]
+    prov = ""
+    if not ctx.is_province and len(ctx.province):
+        parts = [say("province_ref_part", name=it["name"], value=it["value"],
+                     light=st[it["status"]]) for it in region_lights(ctx, ctx.province[
+                         "region_code"].iloc[0])]
+        prov = say("province_ref", parts="；".join(parts))
+    return {"period": ctx.period.label_zh, "months": ctx.period.months_label_zh,
+            "scope": "全省" if ctx.is_province else "",
+            "missing": say("missing", region=ctx.region_name, period=ctx.period.label_zh),
+            "items": items, "sources": _sources(items), "province": prov,
+            "estimated_note": phrases()["estimated_note"] if any(
+                i["estimated"] for i in items) else "",
+            "illustrative_note": phrases()["illustrative_note"] if any(
+                i["illustrative"] for i in items) else ""}
+
+
+def lights(ctx: BriefContext) -> HTML:
+    """The three lights with value, requirement, warning level and move since last month."""
+    return section("lights", **lights_view(ctx))
+
+
+def _history_value(ctx: BriefContext, indicator_id: str, period: str):
+    h = ctx.history
+    hit = h[(h["region_code"] == ctx.region_code) & (h["indicator_id"] == indicator_id)
+            & (h["period"] == period)]
+    return None if hit.empty else hit["value"].iloc[0]
+
+
+def moves_view(ctx: BriefContext) -> dict:
+    prev = ctx.period.previous()
+    if prev is None:
+        return {"lines": [], "text": say("moved.first")}
+    lines, changed = [], 0
+    for _row, it in zip(ctx.rows().to_dict("records"), region_lights(ctx), strict=True):
+        before = _history_value(ctx, it["id"], prev.key)
+        est = f"（{phrases()['estimated']}）" if it["estimated"] else ""
+        lines.append({"status": it["status"], "direction": it["direction"],
+                      "text": say("moved.line", name=it["name"] + est,
+                                  month=ctx.period.month, now=it["value"],
+                                  prev_month=prev.month,
+                                  before=wording.value_text(before, it["id"]),
+                                  move=it["move_full"])})
+        changed += it["direction"] in ("worse", "better", "other")
+    return {"lines": lines, "text": "" if changed else say("moved.none")}
+
+
+def moves(ctx: BriefContext) -> HTML:
+    """What moved since last month: each light's value then and now, and its move."""
+    return section("moves", **moves_view(ctx))
+
+
+def rest_view(ctx: BriefContext) -> dict:
+    items = []
+    for row, it in zip(ctx.rows().to_dict("records"), region_lights(ctx), strict=True):
+        if it["status"] in ("red", "yellow"):
+            text = wording.rest_sentence(row, ctx.period)
+            if text:
+                items.append({"status": it["status"], "name": it["name"], "text": text})
+    closing = "" if items else (say("rest.december") if ctx.period.month == 12
+                             else say("rest.none"))
+    return {"months": wording.months_left(ctx.period) if ctx.period.month < 12 else "",
+            "items": items, "closing": closing}
+
+
+def rest_of_year(ctx: BriefContext) -> HTML:
+    """For each red or yellow light: what the remaining months must achieve."""
+    return section("rest", **rest_view(ctx))

@@ -1,0 +1,103 @@
+"""Words chosen by rule: a light's move since the previous period in the NDRC wording
+(由黄转红, 由三级升为一级预警, 与上月持平, 本年首期), a 1–N月 value and its requirement, and
+the rest-of-year requirement. Patterns live in templates/brief/phrases.yml."""
+
+from __future__ import annotations
+
+from carbonpeak.brief.view import phrases, say
+from carbonpeak.numtext import isna, num
+from carbonpeak.period import Period
+from carbonpeak.report.view import phrases as report_phrases
+
+RATED = ("green", "yellow", "red")
+SEVERITY = {"green": 0, "yellow": 1, "red": 2}
+LEVEL_DIGIT = {"red": "一", "yellow": "二", "green": "三"}
+
+
+def _status(s) -> str:
+    return s if isinstance(s, str) and s in (*RATED, "not_rated") else ""
+
+
+def move(previous, current, first: bool = False) -> dict:
+    """The change of one light since the previous period.
+
+    Returns {"short": 由黄转红 | 与上月持平 | 本年首期 | …, "full": the sentence form with the
+    warning levels, "direction": worse | better | same | first | other}."""
+    zh = report_phrases()["status_zh"]
+    prev, cur = _status(previous), _status(current) or "not_rated"
+    if first:
+        text = say("move.first")
+        return {"short": text, "full": text, "direction": "first"}
+    if cur == "not_rated":
+        if prev in RATED:
+            text = say("move.now_unrated", old=zh[prev])
+        elif prev == "not_rated":
+            text = say("move.still_unrated")
+        else:
+            text = say("move.no_previous")
+        return {"short": text, "full": text, "direction": "other"}
+    if prev not in RATED:
+        text = say("move.now_rated") if prev == "not_rated" else say("move.no_previous")
+        return {"short": text, "full": text, "direction": "other"}
+    if prev == cur:
+        return {"short": say("move.same"),
+                "full": say("move.full_same", level=phrases()["level_zh"][cur]),
+                "direction": "same"}
+    worse = SEVERITY[cur] > SEVERITY[prev]
+    kind = "worse" if worse else "better"
+    short = say(f"move.{kind}", old=zh[prev], new=zh[cur])
+    levels = say(f"move.{kind}_level", old=LEVEL_DIGIT[prev], new=LEVEL_DIGIT[cur])
+    return {"short": short, "full": say("move.full", move=short, levels=levels),
+            "direction": kind}
+
+
+def value_text(v, indicator_id: str) -> str:
+    """-2.3 -> 较上年同期下降2.3%; CO2 total -> 2,480.0万吨."""
+    if isna(v):
+        return "—"
+    v = float(v)
+    if indicator_id == "co2_total":
+        return say("value.total", v=amount(v))
+    if round(v, 1) == 0:
+        return say("value.flat")
+    return say("value.fell" if v < 0 else "value.rose", v=num(abs(v), 1))
+
+
+def amount(v) -> str:
+    """万吨 with a thousands separator: 38,750.0."""
+    if isna(v):
+        return "—"
+    s = f"{abs(float(v)):,.1f}"
+    return ("−" + s) if float(v) < 0 and round(float(v), 1) != 0 else s
+
+
+def months_left(period: Period) -> str:
+    """11—12月 after 1—10月; 12月 after 1—11月."""
+    return "12月" if period.month == 11 else f"{period.month + 1}—12月"
+
+
+def rest_sentence(row: dict, period: Period) -> str:
+    """What the remaining months must achieve for the year to meet its target."""
+    if period.month == 12:
+        return say("rest.december")
+    months = months_left(period)
+    need = row.get("rest_required")
+    if row["indicator_id"] == "co2_total":
+        if isna(need):
+            return ""
+        need = float(need)
+        if need <= 0:
+            return say("rest.total_over", month=period.month, over=amount(-need), months=months)
+        change = row.get("rest_change")
+        if isna(change):
+            return ""
+        change = float(change)
+        key = "rest.total_fall" if change < 0 else "rest.total_rise"
+        return say(key, months=months, left=amount(need), v=num(abs(change), 1))
+    if isna(need):
+        return ""
+    need = float(need)
+    if round(need, 1) == 0:
+        return say("rest.flat", months=months, name=row["name_zh"])
+    key = "rest.fall" if need < 0 else "rest.rise"
+    return say(key, months=months, name=row["name_zh"], v=num(abs(need), 1))
