@@ -60,8 +60,10 @@ bench: setup ## time a full sample run against the naive chain (papermill CLI pe
 	$(BIN)/python -m carbonpeak.bench
 
 gitfilter: $(VENV)/.installed ## strip notebook outputs on commit (nbstripout as a git filter)
+	@# (re)install when absent or when it names an interpreter that no longer exists
 	@if git rev-parse --git-dir >/dev/null 2>&1 && \
-	  ! git config --get filter.nbstripout.clean >/dev/null; then \
+	  ! { py=$$(git config --get filter.nbstripout.clean | sed -E 's/^"?([^"]*)"?.*/\1/; s/ .*//'); \
+	      [ -n "$$py" ] && [ -x "$$py" ]; }; then \
 	  $(BIN)/nbstripout --install --attributes .gitattributes && \
 	  echo "nbstripout installed as a git filter for *.ipynb"; fi
 
