@@ -94,13 +94,15 @@ def run_ingest(data_dir, run_dir, year: int) -> pd.DataFrame:
     ])
 
 
-def run_quality(run_dir, year: int) -> pd.DataFrame:
+def run_quality(run_dir, year: int, period: str | None = None) -> pd.DataFrame:
+    """GX suites and cross-checks; for a monthly period (YYYY-MM) the monthly table is read
+    up to the period and the annual tables up to the year before."""
     from carbonpeak import quality
 
     run_dir = resolve(run_dir)
     warehouse = run_dir / "warehouse"
     verdicts = quality.check(warehouse, run_dir / "quality", int(year),
-                             ingest.load_findings(warehouse))
+                             ingest.load_findings(warehouse), period=period)
     return pd.DataFrame([
         {"地区": reference.region_name(code), "代码": code, **v} for code, v in verdicts.items()
     ])
