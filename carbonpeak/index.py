@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from carbonpeak import reference
+from carbonpeak.brief.downloads import download_files as brief_download_files
 from carbonpeak.numtext import num
 from carbonpeak.period import Period
 from carbonpeak.report import VERDICT_ZH, download_files, fmt_value
@@ -57,10 +58,14 @@ def barometer_value(row) -> str:
     if row["unit"] == "%":
         v = float(row["value"])
         return f"{'上升' if v > 0 else '下降'}{num(abs(v))}%" if round(v, 1) else "持平"
-    text = f"{num(row['value'], 0)}{row['unit']}"
+    text = f"{num(row['value'], 1)}{row['unit']}"
     if not isna(row.get("required")) and float(row["required"]) > 0:
         text += f"（分摊预算的{num(100 * float(row['value']) / float(row['required']), 0)}%）"
     return text
+
+
+def _estimated(row) -> bool:
+    return str(row.get("estimated")).strip().lower() in ("true", "1")
 
 
 def _monthly_cells(year_dir: Path) -> tuple[list[str], dict]:
@@ -73,7 +78,9 @@ def _monthly_cells(year_dir: Path) -> tuple[list[str], dict]:
     cells = {}
     for code, mine in bar.groupby("region_code"):
         by_id = {r["indicator_id"]: r for _, r in mine.iterrows()}
-        cells[code] = [{"status": by_id[i]["status"], "value": barometer_value(by_id[i])}
+        cells[code] = [{"status": by_id[i]["status"],
+                        "value": barometer_value(by_id[i])
+                        + ("（估算）" if _estimated(by_id[i]) else "")}
                        if i in by_id else None for i in ids]
     return heads, cells
 
@@ -108,7 +115,8 @@ def view(year_dir: Path, period: Period | int) -> dict:
                  for s in ("green", "yellow", "red", "not_rated")}
         else:
             n = counts(mine) if len(mine) else {}
-        files = [("report.html", "网页版"), ("report.pdf", "PDF"), *download_files(code)]
+        extra = brief_download_files(code) if period.is_monthly else download_files(code)
+        files = [("report.html", "网页版"), ("report.pdf", "PDF"), *extra]
         rows.append({"name": r["name"], "code": code, "cells": cells,
                      "tally": [{"status": s, "n": n.get(s, 0)}
                                for s in ("green", "yellow", "red", "not_rated")],
