@@ -344,3 +344,8 @@ def test_revised_input_columns_are_named_in_chinese():
     assert column_label("energy_consumption") == ("规上工业综合能源消费量", "万吨标准煤")
     assert column_label("feedstock_energy") == ("原料用能", "万吨标准煤")
     assert column_label("not_a_column") == ("该项数据", "")
+
+
+def test_province_brief_names_each_revised_region(run_dir):
+    html = str(brief.revision(ctx_of(run_dir, reference.PROVINCE)))
+    assert "杭州市1—8月综合能源消费量（扣除原料用能）由412.6万吨标准煤修订为418.9万吨标准煤" in html

@@ -76,14 +76,22 @@ def column_label(column: str) -> tuple[str, str]:
 
 
 def revision_view(ctx: BriefContext) -> dict:
-    revised = bool(ctx.rows()["revised"].any()) if "revised" in ctx.barometer else False
-    rev = ctx.revisions[ctx.revisions["region_code"] == ctx.region_code]
+    """A city: its own revised cells. The province: every region's, each named."""
+    bar = ctx.barometer if ctx.is_province else ctx.rows()
+    revised = bool(bar["revised"].any()) if "revised" in bar else False
+    rev = ctx.revisions if ctx.is_province else ctx.revisions[
+        ctx.revisions["region_code"] == ctx.region_code]
     if not revised and rev.empty:
         return {"head": "", "items": []}
+    order = {c: i for i, c in enumerate(reference.region_codes())}
+    rev = rev.assign(_o=rev["region_code"].map(order)).sort_values(["_o", "period", "column"])
     items = []
-    for r in rev.sort_values(["period", "column"]).to_dict("records"):
+    for r in rev.to_dict("records"):
         name, unit = column_label(r["column"])
-        items.append(say("revision.item", month=Period.parse(r["period"]).month, column=name,
+        p = Period.parse(r["period"])
+        when = p.months_label_zh if p.year == ctx.period.year else p.label_zh
+        region = reference.region_name(r["region_code"]) if ctx.is_province else ""
+        items.append(say("revision.item", region=region, when=when, column=name,
                          old=_fmt(r["old_value"], unit), new=_fmt(r["new_value"], ""),
                          unit=unit))
     return {"head": say("revision.head") if items else say("revision.generic"), "items": items}
