@@ -43,8 +43,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	@touch $@
 
-reports: setup ## render every report from $(DATA) into outputs/$(YEAR)/ with $(JOBS) jobs
-	$(BIN)/python -m carbonpeak run --data $(DATA) --year $(YEAR) --regions all \
+reports: setup ## render the $(YEAR) reports and the newest monthly barometer from $(DATA) into outputs/
+	$(BIN)/python -m carbonpeak run --data $(DATA) --period $(YEAR) --regions all \
+	  --out outputs --formats html,pdf --jobs $(JOBS)
+	$(BIN)/python -m carbonpeak run --data $(DATA) --period latest --regions all \
 	  --out outputs --formats html,pdf --jobs $(JOBS)
 
 test: setup ## run the test suite (what CI runs)
@@ -58,8 +60,10 @@ bench: setup ## time a full sample run against the naive chain (papermill CLI pe
 	$(BIN)/python -m carbonpeak.bench
 
 gitfilter: $(VENV)/.installed ## strip notebook outputs on commit (nbstripout as a git filter)
+	@# (re)install when absent or when it names an interpreter that no longer exists
 	@if git rev-parse --git-dir >/dev/null 2>&1 && \
-	  ! git config --get filter.nbstripout.clean >/dev/null; then \
+	  ! { py=$$(git config --get filter.nbstripout.clean | sed -E 's/^"?([^"]*)"?.*/\1/; s/ .*//'); \
+	      [ -n "$$py" ] && [ -x "$$py" ]; }; then \
 	  $(BIN)/nbstripout --install --attributes .gitattributes && \
 	  echo "nbstripout installed as a git filter for *.ipynb"; fi
 

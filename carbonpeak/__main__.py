@@ -17,7 +17,14 @@ EXIT_HELP = """exit codes:
   130/143  interrupted by SIGINT/SIGTERM (kernels and render workers stopped)
 
 Relative paths are relative to the current directory. Each run appends a line to
-OUT/runs.jsonl and writes OUT/YEAR/status.json; OUT/latest points at the newest complete year.
+OUT/runs.jsonl and writes OUT/PERIOD/status.json; OUT/latest points at the newest complete
+period (1–10月 2026 is newer than the 2025 annual reports).
+
+periods:
+  --period 2025       the annual report for 2025 (same as --year 2025)
+  --period 2026-10    the 1–N月 barometer for January–October 2026 (YYYY-02 is 1–2月)
+  --period latest     what a scheduler runs: the newest month in the data, plus any earlier
+                      month already published whose data were revised since
 """
 
 
@@ -25,14 +32,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m carbonpeak",
                                      description="Zhejiang industrial carbon-peak progress reports")
     sub = parser.add_subparsers(dest="command", required=True)
-    r = sub.add_parser("run", help="render the reports for one reporting year",
-                       description="Render the reports for one reporting year. Reports whose "
-                       "inputs changed are re-rendered too, whatever --regions says.",
+    r = sub.add_parser("run", help="render the reports for one reporting period",
+                       description="Render the reports for one reporting period (a year or a "
+                       "cumulative month). Reports whose inputs changed are re-rendered too, "
+                       "whatever --regions says.",
                        epilog=EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     r.add_argument("--data", default="data/sample", help="folder with the input tables")
-    r.add_argument("--year", type=int, default=2025, help="reporting year")
+    when = r.add_mutually_exclusive_group()
+    when.add_argument("--year", type=int, help="reporting year (annual report; default 2025)")
+    when.add_argument("--period", help="YYYY (annual), YYYY-MM (1–N月 barometer) or latest")
     r.add_argument("--regions", default="all", help="all, or codes like 330100,330200")
-    r.add_argument("--out", default="outputs", help="output root; reports go to OUT/YEAR/")
+    r.add_argument("--out", default="outputs", help="output root; reports go to OUT/PERIOD/")
     r.add_argument("--formats", default="html,pdf", help="html,pdf")
     r.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="regions in parallel")
     r.add_argument("--force", action="store_true", help="redo even if nothing changed")
@@ -86,7 +96,13 @@ def main(argv: list[str] | None = None) -> int:
     from carbonpeak import runlog, runner
 
     log = runlog.Log(args.quiet, args.log_file)
-    return runner.run(args.data, args.year, args.regions, args.out, args.formats, args.jobs,
+    period = args.period or args.year or 2025
+    if str(period).strip().lower() == "latest":
+        from carbonpeak import monitor
+
+        return monitor.run_latest(args.data, args.regions, args.out, args.formats, args.jobs,
+                                  args.force, log=log, wait=args.wait, notify=args.notify)
+    return runner.run(args.data, period, args.regions, args.out, args.formats, args.jobs,
                       args.force, log=log, wait=args.wait, notify=args.notify)
 
 

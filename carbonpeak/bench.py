@@ -2,7 +2,8 @@
 same invocation. The naive chain is what one writes first: every notebook run per region
 in its own `papermill` process, then `jupyter nbconvert` and `weasyprint` CLIs.
 
-The last line is machine-readable: naive_s=<s> carbonpeak_s=<s> speedup=<x>.
+It also times the monthly barometer for the newest month in the sample (all 12 briefs) and a
+re-run of it. The last line is machine-readable: naive_s=<s> carbonpeak_s=<s> speedup=<x>.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def naive(work: Path, regions: list[str], year: int) -> float:
     return time.perf_counter() - t0
 
 
-def fast(work: Path, regions: list[str], year: int, jobs: int, force: bool) -> float:
+def fast(work: Path, regions: list[str], year, jobs: int, force: bool) -> float:
     t0 = time.perf_counter()
     rc = runner.run(SAMPLE_DIR, year, ",".join(regions), work / "fast", "html,pdf", jobs,
                     force=force, log=lambda m: None)
@@ -71,6 +72,14 @@ def main() -> None:
         print(f"carbonpeak full run: {fast_s:.1f}s", flush=True)
         rerun_s = fast(work, regions, args.year, args.jobs, force=False)
         print(f"carbonpeak re-run, inputs unchanged: {rerun_s:.1f}s", flush=True)
+        from carbonpeak import monitor
+
+        months = monitor.periods_in_data(SAMPLE_DIR)
+        if months:
+            month_s = fast(work, regions, months[-1], args.jobs, force=True)
+            print(f"carbonpeak monthly barometer {months[-1]}: {month_s:.1f}s", flush=True)
+            again_s = fast(work, regions, months[-1], args.jobs, force=False)
+            print(f"carbonpeak monthly re-run, inputs unchanged: {again_s:.1f}s", flush=True)
         naive_s = float("nan")
         if not args.skip_naive:
             naive_s = naive(work, regions, args.year)

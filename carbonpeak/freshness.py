@@ -54,15 +54,39 @@ def input_hashes(data_dir: Path) -> dict[str, str]:
     return {p.name: sha256(p) for p in input_files(data_dir)}
 
 
+def period_inputs(data_dir: Path, period, pipeline: dict) -> dict[str, str]:
+    """The input files a period's reports are a function of, by name -> sha256.
+
+    A pipeline may list the tables it reads (`tables:`) or those it ignores
+    (`exclude_tables:`): the annual chain ignores the monthly files, so a new month's file
+    leaves the annual reports current. A monthly period depends on the monthly rows dated
+    up to it (revisions included), not on months delivered after it: those rows go in as one
+    content hash per table (`<table>@<period>`), computed by the table's own reader."""
+    from carbonpeak import ingest, reference, sources
+    from carbonpeak.monthly import inputs as monthly_inputs
+
+    hashes = input_hashes(data_dir)
+    tables = reference.tables()
+    found = sources.match(data_dir, tables, ingest.match_header)
+    keep = set(pipeline.get("tables") or tables) - set(pipeline.get("exclude_tables") or [])
+    dropped = {p.name for t, paths in found.files.items() if t not in keep for p in paths}
+    scoped = {}
+    for table in pipeline.get("period_scoped_tables") or []:
+        paths = found.files.get(table, [])
+        dropped |= {p.name for p in paths}
+        if paths:
+            scoped[f"{table}@{period}"] = monthly_inputs.period_digest(data_dir, table, period)
+    return {**{n: h for n, h in hashes.items() if n not in dropped}, **scoped}
+
+
 def code_hashes() -> dict[str, str]:
     """Each file of the package, notebooks, pipeline, reference data and expectations, by
     its path relative to the repository: digest() of it is the run's code version."""
     return {str(p.relative_to(ROOT)): sha256(p) for p in code_files()}
 
 
-def table_hashes(run_dir: Path) -> dict[str, str]:
-    return {name: sha256(run_dir / name) for name in RUN_WIDE_TABLES
-            if (run_dir / name).exists()}
+def table_hashes(run_dir: Path, names=RUN_WIDE_TABLES) -> dict[str, str]:
+    return {name: sha256(run_dir / name) for name in names if (run_dir / name).exists()}
 
 
 def built_from(inputs: dict[str, str], code: str, tables: dict[str, str]) -> dict:

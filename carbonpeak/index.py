@@ -1,4 +1,4 @@
-"""outputs/Y/index.html: every region with its headline lights, a tally of all its lights,
+"""outputs/<period>/index.html: every region with its headline lights, a tally of all its lights,
 its data-quality verdict and links to its HTML, PDF and downloads. Self-contained like the
 reports (same stylesheet, no scripts, no external reference), so it opens offline."""
 
@@ -10,6 +10,8 @@ from pathlib import Path
 import pandas as pd
 
 from carbonpeak import reference
+from carbonpeak.numtext import num
+from carbonpeak.period import Period
 from carbonpeak.report import VERDICT_ZH, download_files, fmt_value
 from carbonpeak.report.fmt import isna
 from carbonpeak.report.front import banner
@@ -43,21 +45,54 @@ def headline_value(row, year: int) -> str:
     return f"{first}，预计{y}年达峰" if first else f"预计{y}年达峰"
 
 
-def view(year_dir: Path, year: int) -> dict:
+def _json(path: Path, key: str) -> dict:
+    return json.loads(path.read_text(encoding="utf-8")).get(key, {}) if path.exists() else {}
+
+
+def barometer_value(row) -> str:
+    """The value under a barometer light: an intensity's change on the same period last
+    year, or the cumulative CO2 against its pro-rated budget."""
+    if isna(row["value"]):
+        return "—"
+    if row["unit"] == "%":
+        v = float(row["value"])
+        return f"{'上升' if v > 0 else '下降'}{num(abs(v))}%" if round(v, 1) else "持平"
+    text = f"{num(row['value'], 0)}{row['unit']}"
+    if not isna(row.get("required")) and float(row["required"]) > 0:
+        text += f"（分摊预算的{num(100 * float(row['value']) / float(row['required']), 0)}%）"
+    return text
+
+
+def _monthly_cells(year_dir: Path) -> tuple[list[str], dict]:
+    """Headline heads and per-region cells of a monthly period, from barometer.csv."""
+    path = year_dir / "barometer.csv"
+    bar = pd.read_csv(path, dtype={"region_code": str}) if path.exists() else pd.DataFrame(
+        columns=["region_code", "indicator_id", "name_zh", "status", "value", "unit"])
+    ids = list(dict.fromkeys(bar["indicator_id"]))
+    heads = [bar.loc[bar["indicator_id"] == i, "name_zh"].iloc[0] for i in ids]
+    cells = {}
+    for code, mine in bar.groupby("region_code"):
+        by_id = {r["indicator_id"]: r for _, r in mine.iterrows()}
+        cells[code] = [{"status": by_id[i]["status"], "value": barometer_value(by_id[i])}
+                       if i in by_id else None for i in ids]
+    return heads, cells
+
+
+def view(year_dir: Path, period: Period | int) -> dict:
+    period = Period.parse(period)
+    year = period.year
     ind_path = year_dir / "indicators.csv"
     ind = (pd.read_csv(ind_path, dtype={"region_code": str}) if ind_path.exists()
            else pd.DataFrame(columns=["region_code", "indicator_id", "status", "value", "unit"]))
-    qpath = year_dir / "quality" / "results.json"
-    verdicts = (json.loads(qpath.read_text(encoding="utf-8")).get("verdicts", {})
-                if qpath.exists() else {})
-    run_path = year_dir / "run.json"
-    dataset = (json.loads(run_path.read_text(encoding="utf-8")).get("dataset", {})
-               if run_path.exists() else {})
-    status_path = year_dir / "status.json"  # the runner's record of which reports are current
-    states = (json.loads(status_path.read_text(encoding="utf-8")).get("regions", {})
-              if status_path.exists() else {})
+    verdicts = _json(year_dir / "quality" / "results.json", "verdicts")
+    dataset = _json(year_dir / "run.json", "dataset")
+    # the runner's record of which reports are current
+    states = _json(year_dir / "status.json", "regions")
     catalog = reference.catalog()
-    ids = headline_ids(ind)
+    ids = headline_ids(ind) if period.annual else []
+    heads = [catalog[i]["short_zh"] for i in ids]
+    if period.is_monthly:
+        heads, monthly = _monthly_cells(year_dir)
     rows = []
     for r in reference.regions():
         code = r["region_code"]
@@ -67,7 +102,12 @@ def view(year_dir: Path, year: int) -> dict:
             row = mine[mine["indicator_id"] == ind_id]
             cells.append(None if row.empty else {"status": row.iloc[0]["status"],
                                                  "value": headline_value(row.iloc[0], year)})
-        n = counts(mine) if len(mine) else {}
+        if period.is_monthly:
+            cells = monthly.get(code, [None] * len(heads))
+            n = {s: sum(c is not None and c["status"] == s for c in cells)
+                 for s in ("green", "yellow", "red", "not_rated")}
+        else:
+            n = counts(mine) if len(mine) else {}
         files = [("report.html", "网页版"), ("report.pdf", "PDF"), *download_files(code)]
         rows.append({"name": r["name"], "code": code, "cells": cells,
                      "tally": [{"status": s, "n": n.get(s, 0)}
@@ -76,10 +116,13 @@ def view(year_dir: Path, year: int) -> dict:
                      "links": [{"href": f"{code}/{f}", "label": label} for f, label in files
                                if (year_dir / code / f).exists()],
                      "stale": states.get(code, {}).get("state") in ("stale", "failed")})
-    return {"title": f"浙江省工业领域碳达峰进度报告（{year}年）", "banner": banner(dataset),
+    from carbonpeak.runner import load_pipeline, pipeline_path
+
+    title = load_pipeline(pipeline_path(period)).get("title_zh", "")
+    return {"title": f"{title}（{period.label_zh}）", "banner": banner(dataset),
             "vintage": dataset.get("vintage_zh", "—"), "css": css(),
-            "heads": [catalog[i]["short_zh"] for i in ids], "rows": rows}
+            "monthly": period.is_monthly, "heads": heads, "rows": rows}
 
 
-def render(year_dir: Path, year: int) -> str:
-    return render_template("index_page.html.j2", **view(year_dir, year))
+def render(year_dir: Path, period: Period | int) -> str:
+    return render_template("index_page.html.j2", **view(year_dir, period))

@@ -84,7 +84,11 @@ INGEST_CHECKS = {
     "rare_character": ("文字可用已安装的字体显示", WARNING),
     "file_matched": ("文件按文件名或表头对应到数据表", WARNING),
     "table_absent": ("可选数据表已提供（未提供时相关指标未评级：未提供）", INFO),
+    "bad_period": ("统计期可识别（如2026-10、2026年1-10月，或1-10月另有年份列）", ERROR),
+    "revision": ("同一地区同一统计期在不同文件中的数值一致（不一致时以较新的文件为准）", WARNING),
 }
+# Checks that only tables delivered one file per month can fail (not listed for the others).
+MONTHLY_CHECKS = {"bad_period", "revision"}
 # Reasons a file could not be read at all; they are reported under `file_readable`.
 UNREADABLE = {"missing_file", "empty_file", "unreadable_file", "unknown_encoding", "too_large",
               "not_a_regular_file", "outside_data_folder", "two_files"}
@@ -105,6 +109,10 @@ class TableResult:
     findings: list[Finding] = field(default_factory=list)
     # canonical column -> the header as written in the file, for messages about that column
     headers: dict[str, str] = field(default_factory=dict)
+    # a table delivered one file per month (`multi_file`): every file, and every row of
+    # every file before revisions are resolved (a later file may revise an earlier month)
+    sources: list[Path] = field(default_factory=list)
+    versions: pd.DataFrame | None = None
 
 
 def read_table(path: Path, name: str, spec: dict) -> TableResult:
@@ -170,6 +178,9 @@ def read_table(path: Path, name: str, spec: dict) -> TableResult:
                           for n in (raw.total_frame.index if raw.total_frame is not None
                                     else [])) if r is not None]
 
+    if any(s["type"] == "period" for s in spec["columns"].values()):
+        records = _periods(records, fname, header_of, finding)
+        totals = _periods(totals, fname, header_of, finding)
     columns = [*spec["columns"], SOURCE_ROW, SOURCE_FILE]
     frame = _typed(pd.DataFrame.from_records(records, columns=columns), spec)
     frame = _province_rows(frame, totals, spec, name, finding, raw)
@@ -235,6 +246,35 @@ def _record(cells, src_row, fname, spec, mapping, header_of, has_county, finding
             value = None
         rec[column] = value
     return rec
+
+
+def _periods(records: list[dict], fname: str, header_of: dict, finding) -> list[dict]:
+    """Cumulative periods in their canonical form (2026-10), the year column filled from
+    them; a period without a year takes the year column's, else the file name's, and a file
+    without a period column is the month its name states. A row whose period cannot be
+    read is dropped with an error naming file, row and column."""
+    from carbonpeak.monthly import periods
+
+    named = periods.from_file_name(fname)
+    out = []
+    for rec in records:
+        text = rec.get("period")
+        year = rec.get("year") or (named[0] if named else None)
+        try:
+            if text is None and "period" not in header_of and named:
+                key = periods.key_of(*named)
+            else:
+                key = periods.parse_cell(text, year)
+        except ValueError as e:
+            where = header_of.get("period")
+            hint = "" if where else "（文件没有统计期列，文件名中也没有年月）"
+            finding("bad_period", f"{e}{hint}，该行已忽略", row=rec[SOURCE_ROW], column=where,
+                    region=rec.get("region_code"), fld="period")
+            continue
+        rec["period"] = key
+        rec["year"] = periods.split(key)[0]
+        out.append(rec)
+    return out
 
 
 def _province_rows(frame, totals, spec, name, finding, raw) -> pd.DataFrame:
@@ -384,6 +424,10 @@ def ingest(data_dir: Path, out_dir: Path, extra: list[Finding] | None = None
     found = sources.match(data_dir, reference.tables(), match_header)
     for name, spec in reference.tables().items():
         paths = found.files.get(name, [])
+        if spec.get("multi_file") and paths:
+            results[name] = read_files(paths, name, spec)
+            results[name].findings[:0] = found.notes.get(name, [])
+            continue
         if len(paths) > 1:
             names = "、".join(p.name for p in paths)
             f = Finding(name, "two_files", ERROR,
@@ -412,14 +456,16 @@ def ingest(data_dir: Path, out_dir: Path, extra: list[Finding] | None = None
             results[name] = TableResult(name, None, paths[0], [confidential.redact(e.finding)])
         results[name].findings[:0] = notes
     for name, res in results.items():
-        stale = out_dir / f"{name}.parquet"
-        if res.frame is not None:
-            res.frame.to_parquet(stale, index=False)
-        elif stale.exists():  # never let a previous run's table stand in for an unread file
-            stale.unlink()
+        for stale, frame in ((out_dir / f"{name}.parquet", res.frame),
+                             (out_dir / f"{name}{VERSIONS}", res.versions)):
+            if frame is not None:
+                frame.to_parquet(stale, index=False)
+            elif stale.exists():  # never let a previous run's table stand in for an unread file
+                stale.unlink()
     findings = [f.to_dict() for f in [*(extra or []), *found.unmatched]]
     findings += [f.to_dict() for res in results.values() for f in res.findings]
-    sources_ = {n: str(r.source) for n, r in results.items() if r.source}
+    sources_ = {n: "; ".join(str(p) for p in r.sources) if r.sources else str(r.source)
+                for n, r in results.items() if r.source}
     headers = {n: r.headers for n, r in results.items()}
     (out_dir / "ingest.json").write_text(
         json.dumps({"sources": sources_, "headers": headers, "findings": findings},
@@ -427,6 +473,55 @@ def ingest(data_dir: Path, out_dir: Path, extra: list[Finding] | None = None
         encoding="utf-8",
     )
     return results
+
+
+VERSIONS = ".versions.parquet"  # every row of every file of a multi-file table
+
+
+def read_files(paths: list[Path], name: str, spec: dict) -> TableResult:
+    """A table delivered one file per month: every file read and concatenated, each row
+    keeping its file; a (region, period) in two files with different values is a revision
+    (the file whose latest period is later wins), each revised cell a warning naming both
+    files."""
+    from carbonpeak.monthly import revisions
+
+    findings: list[Finding] = []
+    frames, headers = [], {}
+    for path in sorted(paths, key=lambda p: p.name):
+        try:
+            res = read_table(path, name, spec)
+        except InputError as e:
+            findings.append(confidential.redact(e.finding))
+            continue
+        findings += res.findings
+        headers.update({c: h for c, h in res.headers.items() if c not in headers})
+        if res.frame is not None and len(res.frame):
+            frames.append(res.frame)
+    if not frames:
+        return TableResult(name, None, paths[0], findings, headers, sources=list(paths))
+    versions = pd.concat(frames, ignore_index=True)
+    values = [c for c, s in spec["columns"].items() if s["type"] in NUMERIC_TYPES]
+    frame, revised = revisions.resolve(versions, values)
+    for r in revised.itertuples(index=False):
+        title = spec["columns"][r.column].get("title_zh", r.column)
+        findings.append(Finding(
+            name, "revision", WARNING,
+            f"{r.period}的{title}被修订：{r.old_file}第{r.old_row}行为{_g(r.old_value)}，"
+            f"{r.new_file}第{r.new_row}行为{_g(r.new_value)}；采用较新的文件（{r.new_file}）",
+            r.new_file, int(r.new_row), headers.get(r.column, r.column), r.region_code,
+            r.column))
+    return TableResult(name, frame.reset_index(drop=True), paths[0], findings, headers,
+                       sources=list(paths), versions=versions)
+
+
+def _g(value) -> str:
+    return "空" if pd.isna(value) else f"{value:g}"
+
+
+def load_versions(warehouse: Path, name: str) -> pd.DataFrame | None:
+    """Every row of every file of a multi-file table, before revisions are resolved."""
+    path = warehouse / f"{name}{VERSIONS}"
+    return pd.read_parquet(path) if path.exists() else None
 
 
 def load_table(warehouse: Path, name: str) -> pd.DataFrame | None:

@@ -30,7 +30,7 @@ import pandas as pd
 
 from carbonpeak import confidential, reference
 from carbonpeak.findings import ERROR, INFO, WARNING, Finding
-from carbonpeak.ingest import INGEST_CHECKS, SOURCE_FILE, SOURCE_ROW, ingest_check
+from carbonpeak.ingest import INGEST_CHECKS, MONTHLY_CHECKS, SOURCE_FILE, SOURCE_ROW, ingest_check
 from carbonpeak.methods.credit_code import credit_code_problem
 from carbonpeak.paths import EXPECTATIONS_DIR
 
@@ -386,10 +386,15 @@ def _detail(row: pd.Series, column: str | None, kwargs: dict) -> str:
 
 
 def check(warehouse: Path, out_dir: Path, year: int,
-          ingest_findings: list[Finding]) -> dict:
+          ingest_findings: list[Finding], period: str | None = None) -> dict:
     """Run every suite; write results.json, summary.csv and Data Docs; return each region's
-    verdict with its error and warning counts."""
+    verdict with its error and warning counts.
+
+    For a monthly period (`period` YYYY-MM, or a year the annual table does not cover yet
+    while the monthly table does) the annual tables are checked up to the year before and
+    the monthly table as delivered by the period."""
     from carbonpeak.ingest import load_headers, load_table
+    from carbonpeak.monthly import checks as monthly
 
     out_dir.mkdir(parents=True, exist_ok=True)
     first_year = min(e["baseline_year"] for e in reference.catalog().values())
@@ -399,6 +404,9 @@ def check(warehouse: Path, out_dir: Path, year: int,
               "municipality_codes": reference.municipality_codes()}
     headers = load_headers(warehouse)
     tables = {t: load_table(warehouse, t) for t in reference.tables()}
+    until, annual_year = monthly.reach(tables, year, period)
+    # monthly files delivered after the period are not read (nor their revisions)
+    tables, ingest_findings = monthly.as_of(warehouse, tables, ingest_findings, until)
     findings = list(ingest_findings)
     gx_results, summary = {}, []
     scope: dict[str, set[str] | None] = {}  # table -> regions its checks touch (None: all)
@@ -411,7 +419,7 @@ def check(warehouse: Path, out_dir: Path, year: int,
             continue
         skip = {f.field for f in mine if f.check in ("missing_column", "unknown_unit")
                 and f.field} - {"region_code", "year"}
-        frame = augment(df, table, year, first_year, tables)
+        frame = augment(df, table, annual_year, first_year, tables)
         result = run_suite(gx, ctx, table, escaped(frame), params, skip)
         gx_results[table] = result.to_json_dict()
         table_findings = findings_from_result(table, result, frame, headers.get(table))
@@ -419,6 +427,9 @@ def check(warehouse: Path, out_dir: Path, year: int,
         summary += _gx_summary(table, result, table_findings)
         scope[table] = (set(frame["region_code"].dropna().astype(str))
                         if "region_code" in frame else None)
+    monthly_findings, monthly_summary = monthly.run(tables, headers)  # cross-row, cross-table
+    findings += monthly_findings
+    summary += monthly_summary
     verdicts = region_verdicts(findings, summary, scope)
     _write(out_dir, gx_results, findings, summary, verdicts)
     build_data_docs(ctx, out_dir / "docs", summary)
@@ -440,7 +451,10 @@ def escaped(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _ingest_summary(table: str, findings: list[Finding]) -> list[dict]:
     rows = []
+    monthly = reference.tables().get(table, {}).get("multi_file")
     for check, (title, severity) in INGEST_CHECKS.items():
+        if check in MONTHLY_CHECKS and not monthly:
+            continue
         hits = [f for f in findings if ingest_check(f.check) == check]
         rows.append({"table": table, "check": check, "title_zh": title, "severity": severity,
                      "verdict": ("note" if severity == INFO else "fail") if hits else "pass",

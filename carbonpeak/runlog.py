@@ -2,9 +2,9 @@
 
 - OUT/runs.jsonl: one JSON line per run (appended, never rewritten): start, end, arguments,
   exit code, message, per-region outcome, quality verdicts, input hashes.
-- OUT/YEAR/status.json: the state of that year's reports after the last run (replaced
+- OUT/PERIOD/status.json: the state of that period's reports after the last run (replaced
   atomically), what a monitoring check reads.
-- OUT/latest: symlink to the newest year whose reports are all current, moved atomically.
+- OUT/latest: symlink to the newest period whose reports are all current, moved atomically.
 - --notify CMD: CMD STATUS_PATH runs when a run ends with a non-zero exit code.
 """
 
@@ -60,10 +60,20 @@ def complete(year_dir: Path) -> bool:
             and not {"stale", "failed"} & set(states))
 
 
+def _period(name: str):
+    from carbonpeak.period import Period
+
+    try:
+        return Period.parse(name)
+    except ValueError:
+        return None
+
+
 def point_latest(out_root: Path) -> str | None:
-    """OUT/latest -> the newest complete year (relative link, swapped in one rename)."""
+    """OUT/latest -> the newest complete period (relative link, swapped in one rename):
+    1–10月 2026 is newer than the 2025 annual reports, which are newer than 1–12月 2025."""
     years = sorted((p for p in out_root.iterdir() if p.is_dir() and not p.is_symlink()
-                    and p.name[:4].isdigit() and complete(p)), key=lambda p: p.name)
+                    and _period(p.name) and complete(p)), key=lambda p: _period(p.name))
     if not years:
         return None
     link = out_root / LATEST_NAME

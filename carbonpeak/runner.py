@@ -34,6 +34,7 @@ import yaml
 
 from carbonpeak import errors, freshness, reference, runlock, runlog
 from carbonpeak.paths import PIPELINES_DIR, ROOT, resolve
+from carbonpeak.period import Period
 
 FORMATS = ("html", "pdf")
 PACKAGES = ["carbonpeak", "papermill", "nbconvert", "nbclient", "great-expectations", "pandas",
@@ -59,6 +60,11 @@ class Interrupted(BaseException):
     def __init__(self, signum: int):
         super().__init__(signum)
         self.signum = signum
+
+
+def pipeline_path(period: Period) -> Path:
+    """A year runs the annual chain, a cumulative month the monthly barometer chain."""
+    return PIPELINES_DIR / ("annual.yml" if period.annual else "monthly.yml")
 
 
 def load_pipeline(path: Path | None = None) -> dict:
@@ -219,14 +225,20 @@ def publish(src: Path, dst: Path) -> None:
         shutil.rmtree(old) if old.is_dir() else old.unlink()
 
 
-def render_files(nb, code: str, year: int, region_dir: Path, formats: list[str]) -> list[str]:
+def report_title(pipeline: dict, code: str, period: Period) -> tuple[str, str]:
+    """(document title, running header) from the pipeline's title pattern."""
+    name = reference.region_name(code)
+    pattern = pipeline.get("report_title_zh", "{region}工业领域碳达峰进度报告（{period}）")
+    return pattern.format(region=name, period=period.label_zh), f"{name} · {period.label_zh}"
+
+
+def render_files(nb, titles: tuple[str, str], code: str, region_dir: Path,
+                 formats: list[str]) -> list[str]:
     """Executed notebook -> report.html and/or report.pdf in region_dir (CPU-bound)."""
     from carbonpeak import render
 
     region_dir.mkdir(parents=True, exist_ok=True)
-    name = reference.region_name(code)
-    html = render.notebook_to_html(nb, f"{name}工业领域碳达峰进度报告（{year}年）",
-                                   f"{name} · {year}年")
+    html = render.notebook_to_html(nb, *titles)
     files = []
     if "html" in formats:
         (region_dir / "report.html").write_text(html, encoding="utf-8")
@@ -237,11 +249,12 @@ def render_files(nb, code: str, year: int, region_dir: Path, formats: list[str])
     return files
 
 
-def _render_job(nb_json: str, code: str, year: int, region_dir: str, formats: list[str]):
+def _render_job(nb_json: str, titles: tuple[str, str], code: str, region_dir: str,
+                formats: list[str]):
     """Runs in a render process: nbconvert and WeasyPrint hold the GIL for seconds."""
     import nbformat
 
-    return render_files(nbformat.reads(nb_json, as_version=4), code, year, Path(region_dir),
+    return render_files(nbformat.reads(nb_json, as_version=4), titles, code, Path(region_dir),
                         formats)
 
 
@@ -281,8 +294,9 @@ def render_pool(jobs: int, staging: Path | None = None):
     return ex
 
 
-def render_region(stage: dict, code: str, staging: Path, year: int, data_dir: Path,
-                  formats: list[str], pool: KernelPool, renderers=None) -> RegionOutcome:
+def render_region(stage: dict, code: str, staging: Path, period: Period, data_dir: Path,
+                  formats: list[str], pool: KernelPool, renderers=None,
+                  pipeline: dict | None = None) -> RegionOutcome:
     t0 = time.perf_counter()
     outcome = RegionOutcome(code)
     region_dir = staging / code
@@ -290,8 +304,8 @@ def render_region(stage: dict, code: str, staging: Path, year: int, data_dir: Pa
     km = pool.acquire()
     broken = False
     try:
-        params = {"data_dir": str(data_dir), "run_dir": str(staging), "year": year,
-                  "region_code": code}
+        params = {"data_dir": str(data_dir), "run_dir": str(staging), "year": period.year,
+                  "region_code": code, **({} if period.annual else {"period": period.key})}
         notebook = stage["notebook"]
         if code == reference.PROVINCE and stage.get("province_notebook"):
             notebook = stage["province_notebook"]  # the province report compares the cities
@@ -304,12 +318,13 @@ def render_region(stage: dict, code: str, staging: Path, year: int, data_dir: Pa
     finally:
         pool.release(km, broken)
     try:
+        titles = report_title(pipeline or {}, code, period)
         if renderers is None:
-            outcome.files = render_files(nb, code, year, region_dir, formats)
+            outcome.files = render_files(nb, titles, code, region_dir, formats)
         else:
             import nbformat
 
-            outcome.files = renderers.submit(_render_job, nbformat.writes(nb), code, year,
+            outcome.files = renderers.submit(_render_job, nbformat.writes(nb), titles, code,
                                              str(region_dir), formats).result()
         outcome.ok = True
     except Exception as e:  # noqa: BLE001
@@ -357,26 +372,36 @@ class RunState:
     errors: dict = field(default_factory=dict)
 
 
-def run(data_dir: str | Path, year: int, regions: str = "all", out: str | Path = "outputs",
-        formats: str | list[str] = "html,pdf", jobs: int = 2, force: bool = False,
-        log=print, wait: float = 0, notify: str | None = None) -> int:
-    """Run the chain and return the exit code (EXIT_CODES). Relative paths are relative to
-    the current directory."""
+def run(data_dir: str | Path, period: int | str | Period, regions: str = "all",
+        out: str | Path = "outputs", formats: str | list[str] = "html,pdf", jobs: int = 2,
+        force: bool = False, log=print, wait: float = 0, notify: str | None = None) -> int:
+    """Run the chain for one reporting period (a year, 2025, or a cumulative month,
+    "2026-10") and return the exit code (EXIT_CODES). Relative paths are relative to the
+    current directory."""
     formats = formats.split(",") if isinstance(formats, str) else list(formats)
     formats = [f.strip() for f in formats if f.strip()]
     data_dir = Path(data_dir).expanduser().resolve()
     out_root = Path(out).expanduser().resolve()
+    try:
+        period = Period.parse(period)
+        bad_period = ""
+    except ValueError as e:
+        bad_period = f"{e} (--period)"
+        period = Period(0)
     state = RunState(uuid.uuid4().hex[:12], {
-        "data": str(data_dir), "year": year, "regions": regions, "out": str(out_root),
-        "formats": ",".join(formats), "jobs": jobs, "force": force, "wait": wait})
-    year_dir = out_root / str(year)
+        "data": str(data_dir), "period": period.key, "year": period.year, "regions": regions,
+        "out": str(out_root), "formats": ",".join(formats), "jobs": jobs, "force": force,
+        "wait": wait})
+    year_dir = out_root / period.key
     previous_handlers = _trap_signals()
     try:
         try:
-            wanted, pipeline = _preflight(data_dir, year, regions, out_root, formats, jobs)
+            if bad_period:
+                raise errors.RunError(bad_period)
+            wanted, pipeline = _preflight(data_dir, period, regions, out_root, formats, jobs)
             with runlock.RunLock(out_root, wait):
-                state.exit_code = _locked_run(data_dir, year, wanted, out_root, formats, jobs,
-                                              force, log, pipeline, state)
+                state.exit_code = _locked_run(data_dir, period, wanted, out_root, formats,
+                                              jobs, force, log, pipeline, state)
         except errors.RunError as e:
             state.exit_code, state.message = e.exit_code, str(e)
             log(f"error: {e}")
@@ -390,15 +415,13 @@ def run(data_dir: str | Path, year: int, regions: str = "all", out: str | Path =
     return state.exit_code
 
 
-def _preflight(data_dir: Path, year: int, regions: str, out_root: Path, formats: list[str],
-               jobs: int) -> tuple[list[str], dict]:
+def _preflight(data_dir: Path, period: Period, regions: str, out_root: Path,
+               formats: list[str], jobs: int) -> tuple[list[str], dict]:
     """What can be checked in this process before any kernel starts, each failure an exit 2
     naming the argument or file."""
     if bad := [f for f in formats if f not in FORMATS] or not formats:
         raise errors.RunError(f"unknown format {bad[0] if bad else ''!r}; choose from "
                               f"{', '.join(FORMATS)} (--formats)")
-    if not 1990 <= year <= 2100:
-        raise errors.RunError(f"--year {year} is not a reporting year")
     if jobs < 1:
         raise errors.RunError(f"--jobs must be at least 1, not {jobs}")
     loaders = {"regions.csv": reference.regions, "indicators.yml": reference.catalog,
@@ -406,7 +429,10 @@ def _preflight(data_dir: Path, year: int, regions: str, out_root: Path, formats:
                "task_groups.yml": reference.task_groups, "sectors.yml": reference.sectors,
                "emission_factors.yml": reference.emission_factors,
                "industry_codes.csv": reference.industry_names,
-               "city_targets.csv": reference.city_targets}
+               "city_targets.csv": reference.city_targets,
+               "plan_periods.yml": reference.plan_periods,
+               "annual_targets.csv": reference.annual_targets,
+               "carbon_budgets.csv": reference.carbon_budgets}
     for name, load in loaders.items():
         try:
             load()
@@ -414,7 +440,7 @@ def _preflight(data_dir: Path, year: int, regions: str, out_root: Path, formats:
             raise errors.ConfigError(f"{reference.REFERENCE_DIR / name} cannot be loaded: "
                                      f"{_short_error(e)}") from None
     codes = reference.region_codes()
-    pipeline = load_pipeline()
+    pipeline = load_pipeline(pipeline_path(period))
     wanted = codes if regions == "all" else [c.strip() for c in regions.split(",") if c.strip()]
     if unknown := [c for c in wanted if c not in codes] or not wanted:
         raise errors.RunError(f"unknown region code {unknown[0] if unknown else regions!r}; "
@@ -457,21 +483,22 @@ def _check_headline(data_dir: Path) -> None:
                                 f"{e.strerror or e}") from None
 
 
-def _locked_run(data_dir: Path, year: int, wanted: list[str], out_root: Path,
+def _locked_run(data_dir: Path, period: Period, wanted: list[str], out_root: Path,
                 formats: list[str], jobs: int, force: bool, log, pipeline: dict,
                 state: RunState) -> int:
     t_start = time.perf_counter()
     for line in runlock.clean_leftovers(out_root):
         log(f"warning: a previous run died: {line}")
-    year_dir = out_root / str(year)
+    year_dir = out_root / period.key
     codes = reference.region_codes()
-    inputs = freshness.input_hashes(data_dir)
+    inputs = freshness.period_inputs(data_dir, period, pipeline)
+    run_wide = pipeline.get("run_wide_tables") or freshness.RUN_WIDE_TABLES
     state.inputs = inputs
     code = freshness.code_hashes()
     code_version = freshness.digest(code)
     previous = _read_manifest(year_dir)
     records = {c: {**r, "region_code": c} for c, r in previous.get("regions", {}).items()}
-    now = freshness.built_from(inputs, code_version, freshness.table_hashes(year_dir))
+    now = freshness.built_from(inputs, code_version, freshness.table_hashes(year_dir, run_wide))
     published = [c for c in codes if freshness.published_formats(year_dir, c)]
     stale = [c for c in published if not freshness.is_current(records.get(c), now, year_dir)]
     todo = [c for c in wanted if not freshness.is_current(records.get(c), now, year_dir,
@@ -490,7 +517,7 @@ def _locked_run(data_dir: Path, year: int, wanted: list[str], out_root: Path,
 
     once = [s for s in pipeline["stages"] if s["scope"] == "once"]
     per_region = [s for s in pipeline["stages"] if s["scope"] == "per_region"]
-    staging = runlock.new_staging(out_root, year)
+    staging = runlock.new_staging(out_root, period.key)
     record = lambda pids: runlock.record_pids(staging, pids)  # noqa: E731
     candidates = sorted(set(wanted) | set(published), key=codes.index)
     size = max(1, min(jobs, len(candidates)))
@@ -502,7 +529,8 @@ def _locked_run(data_dir: Path, year: int, wanted: list[str], out_root: Path,
     outcomes: list[RegionOutcome] = []
     interrupted = False
     try:
-        params = {"data_dir": str(data_dir), "run_dir": str(staging), "year": year}
+        params = {"data_dir": str(data_dir), "run_dir": str(staging), "year": period.year,
+                  **({} if period.annual else {"period": period.key})}
         for stage in once:
             t0 = time.perf_counter()
             log(f"[{stage['id']}] {stage.get('title_zh', '')} …")
@@ -524,8 +552,8 @@ def _locked_run(data_dir: Path, year: int, wanted: list[str], out_root: Path,
                 _check_ingested(staging)
                 from carbonpeak import stages  # pandas/pyarrow: only once ingest has run
 
-                stages.check_period(staging, year)  # before GX: a year the data lack is exit 2
-        now = freshness.built_from(inputs, code_version, freshness.table_hashes(staging))
+                stages.check_period(staging, period)  # before GX: a period the data lack: exit 2
+        now = freshness.built_from(inputs, code_version, freshness.table_hashes(staging, run_wide))
         targets = [c for c in candidates
                    if c in stale or not freshness.is_current(records.get(c), now, year_dir)
                    or (c in wanted and (force or c in todo))]
@@ -533,11 +561,11 @@ def _locked_run(data_dir: Path, year: int, wanted: list[str], out_root: Path,
             t0 = time.perf_counter()
             ex = ThreadPoolExecutor(max_workers=max(1, 2 * jobs))
             try:
-                futures = {ex.submit(render_region, stage, c, staging, year, data_dir,
+                futures = {ex.submit(render_region, stage, c, staging, period, data_dir,
                                      sorted(set(formats) | set(
                                          freshness.published_formats(year_dir, c)),
                                          key=FORMATS.index),
-                                     pool, renderers): c for c in targets}
+                                     pool, renderers, pipeline): c for c in targets}
                 for i, fut in enumerate(as_completed(futures), 1):
                     o = fut.result()
                     outcomes.append(o)
@@ -568,13 +596,13 @@ def _locked_run(data_dir: Path, year: int, wanted: list[str], out_root: Path,
                                   f"executed notebooks in {year_dir / 'notebooks'}")
         _publish_all(staging, year_dir, outcomes, once)
         timings["total"] = round(time.perf_counter() - t_start, 3)
-        write_manifest(year_dir, data_dir, inputs, code, year, formats, timings, records)
+        write_manifest(year_dir, data_dir, inputs, code, period, formats, timings, records)
         code, why = _verdict(year_dir, sorted({*wanted, *targets}),
                              [o for o in outcomes if not o.ok])
         state.message = why or f"{sum(o.ok for o in outcomes)} reports written"
         state.quality = _quality_verdicts(year_dir)
         _write_status(year_dir, state, records, now, codes, code)
-        write_index(year_dir, year)
+        write_index(year_dir, period)
     except Interrupted:
         interrupted = True  # stop kernels and workers now rather than wait for them
         raise
@@ -676,7 +704,8 @@ def _write_status(year_dir: Path, state: RunState, records: dict, now: dict,
             regions[c]["note"] = "the previous report is kept; it was built from older inputs"
     year_dir.mkdir(parents=True, exist_ok=True)
     runlog.write_json(year_dir / runlog.STATUS_NAME, {
-        "year": int(year_dir.name) if year_dir.name.isdigit() else year_dir.name,
+        "year": int(year_dir.name[:4]) if year_dir.name[:4].isdigit() else year_dir.name,
+        "period": year_dir.name,
         "run_id": state.run_id, "started": state.started, "finished": runlog.now(),
         "exit_code": exit_code, "message": state.message,
         "regions": regions, "quality": state.quality,
@@ -696,6 +725,7 @@ def _record(state: RunState, out_root: Path, year_dir: Path, notify: str | None,
             year_dir.mkdir(exist_ok=True)
             runlog.write_json(status_path, {
                 **runlog.read_status(year_dir), "year": state.args["year"],
+                "period": state.args["period"],
                 "run_id": state.run_id, "started": state.started, "finished": runlog.now(),
                 "exit_code": state.exit_code, "message": state.message})
         if out_root.is_dir():
@@ -757,7 +787,7 @@ def _read_manifest(year_dir: Path) -> dict:
 
 
 def write_manifest(year_dir: Path, data_dir: Path, inputs: dict[str, str], code: dict[str, str],
-                   year: int, formats: list[str], timings: dict, records: dict) -> None:
+                   period: Period, formats: list[str], timings: dict, records: dict) -> None:
     """Inputs, versions, timings and, per region, what its report was built from. `inputs`
     and `code` are the hashes the run took at its start, not taken again."""
     versions = {}
@@ -767,13 +797,15 @@ def write_manifest(year_dir: Path, data_dir: Path, inputs: dict[str, str], code:
         except metadata.PackageNotFoundError:
             versions[p] = None
     manifest = {
-        "year": year,
+        "year": period.year,
+        "period": period.key,
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "code_version": freshness.digest(code),
         "formats": formats,
         "python": sys.version.split()[0],
         "inputs": [{"path": str(data_dir / name), "sha256": sha,
-                    "bytes": (data_dir / name).stat().st_size}
+                    "bytes": (data_dir / name).stat().st_size} if (data_dir / name).is_file()
+                   else {"rows": name, "sha256": sha}  # a table's rows up to the period
                    for name, sha in sorted(inputs.items())],
         "reference": [{"path": path, "sha256": sha} for path, sha in code.items()
                       if path.startswith(("data/reference/", "expectations/"))],
@@ -785,10 +817,10 @@ def write_manifest(year_dir: Path, data_dir: Path, inputs: dict[str, str], code:
     runlog.write_json(year_dir / "manifest.json", manifest)
 
 
-def write_index(year_dir: Path, year: int) -> None:
+def write_index(year_dir: Path, period: Period) -> None:
     from carbonpeak import index
 
-    html = index.render(year_dir, year)
+    html = index.render(year_dir, period)
     tmp = year_dir / ".index.html.tmp"
     tmp.write_text(html, encoding="utf-8")
     tmp.replace(year_dir / "index.html")

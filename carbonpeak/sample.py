@@ -149,6 +149,7 @@ def write(out_dir: Path) -> list[Path]:
         path = out_dir / f"{name}.csv"
         df.to_csv(path, index=False, encoding="utf-8")
         written.append(path)
+    written += __import__("carbonpeak.monthly.sample").monthly.sample.write(out_dir, headline)
     meta = out_dir / "dataset.yml"
     meta.write_text(
         yaml.safe_dump(

@@ -10,6 +10,7 @@ FIFO opened for reading would block forever).
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import stat
 from collections.abc import Callable
@@ -44,10 +45,12 @@ def match(data_dir: Path, tables: dict, match_header: Callable) -> Found:
         for f in [*spec.get("files", []), *(f"{table}{ext}" for ext in (".csv", ".xlsx",
                                                                           ".xlsm"))]:
             by_name[f.lower()] = table
+    patterns = [(p.lower(), table) for table, spec in tables.items()
+                for p in spec.get("file_patterns", [])]
     for path in entries:
         if path.name.startswith((".", "~$")) or path.name.lower() in NOT_TABLES:
             continue  # hidden files, Excel's lock files, the data set's own description
-        table = by_name.get(path.name.lower())
+        table = by_name.get(path.name.lower()) or by_pattern(path.name, patterns)
         refused = refusal(path, root)
         if refused:
             check, message = refused
@@ -68,6 +71,14 @@ def match(data_dir: Path, tables: dict, match_header: Callable) -> Found:
             found.unmatched.append(Finding(FILES, "unrecognised_file", INFO, hint,
                                            file=path.name))
     return found
+
+
+def by_pattern(name: str, patterns: list[tuple[str, str]]) -> str | None:
+    """The table whose `file_patterns` (tables.yml, e.g. industry_monthly_*.csv for a table
+    delivered one file per month) match a file name, case-insensitively."""
+    name = name.lower()
+    return next((table for pattern, table in patterns if fnmatch.fnmatchcase(name, pattern)),
+                None)
 
 
 def refusal(path: Path, root: Path) -> tuple[str, str] | None:

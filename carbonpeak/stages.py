@@ -142,10 +142,34 @@ HEADLINE = "industry_annual"
 NOT_YET = {("retrofit_projects", "completion_year"): ("status", "completed", "in_progress")}
 
 
-def check_period(run_dir, year: int) -> None:
-    """Raise PeriodNotCovered unless the ingested headline table has rows for `year`: for the
-    runner to call right after stage 01, before anything is rendered (exit code 2)."""
-    _check_covered(ingest.load_table(resolve(run_dir) / "warehouse", HEADLINE), int(year))
+def check_period(run_dir, period) -> None:
+    """Raise PeriodNotCovered unless the ingested data cover the period (a year: the headline
+    table has its rows; a month: the monthly table has rows for that 1–N月): for the runner
+    to call right after stage 01, before anything is rendered (exit code 2)."""
+    from carbonpeak.period import Period
+
+    period = Period.parse(period)
+    warehouse = resolve(run_dir) / "warehouse"
+    if period.annual:
+        _check_covered(ingest.load_table(warehouse, HEADLINE), period.year)
+    else:
+        _check_month_covered(ingest.load_table(warehouse, MONTHLY), period)
+
+
+MONTHLY = "industry_monthly"
+
+
+def _check_month_covered(monthly: pd.DataFrame | None, period) -> None:
+    title = reference.tables().get(MONTHLY, {}).get("title_zh", MONTHLY)
+    if monthly is None or monthly.empty:
+        raise PeriodNotCovered(f"没有{title}（{MONTHLY}）数据，无法编制{period.label_zh}晴雨表。"
+                               "请在数据目录中放入各月的1—N月累计数据文件。")
+    have = sorted(set(monthly["period"].astype(str)))
+    if period.key in have:
+        return
+    raise PeriodNotCovered(f"{title}（{MONTHLY}）没有{period.label_zh}（{period.key}）的数据："
+                           f"数据覆盖{have[0]}至{have[-1]}（共{len(have)}期）。"
+                           f"请选择已有数据的期次，或补充{period.key}的数据文件。")
 
 
 def _check_covered(headline: pd.DataFrame | None, year: int) -> None:
