@@ -7,7 +7,8 @@ from carbonpeak import grading, reference
 from carbonpeak.brief.context import BriefContext
 from carbonpeak.brief.lights import region_lights
 from carbonpeak.brief.view import phrases, say, section
-from carbonpeak.numtext import isna, num
+from carbonpeak.brief.wording import amount
+from carbonpeak.numtext import isna
 from carbonpeak.period import Period
 from carbonpeak.report.front import VERDICT_ZH, banner
 from carbonpeak.report.view import HTML
@@ -59,7 +60,7 @@ def cover(ctx: BriefContext) -> HTML:
 def _fmt(v, unit: str) -> str:
     if isna(v):
         return "—"
-    return num(v, 1) + unit
+    return amount(v) + unit
 
 
 def column_label(column: str) -> tuple[str, str]:

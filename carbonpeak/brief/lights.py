@@ -28,10 +28,12 @@ def light_row(ctx: BriefContext, row: dict) -> dict:
         short_required = say("required.total_short", month=ctx.period.month,
                              v=wording.amount(row.get("required")))
         compact = wording.amount(row.get("value"))
+        gap = wording.budget_gap(row.get("value"), row.get("required"), ctx.period)
     else:
         required = say("required.intensity", v=num(row.get("annual_target"), 1))
         short_required = required
         compact = "—" if isna(row.get("value")) else signed(row.get("value"), 1) + "%"
+        gap = ""
     reasons = phrases_reason(row.get("status_reason"))
     return {"id": ind, "name": row.get("name_zh", ind), "status": status,
             "level": phrases()["level_zh"].get(status, ""),
@@ -41,7 +43,7 @@ def light_row(ctx: BriefContext, row: dict) -> dict:
             "illustrative": bool(row.get("illustrative")),
             "source": "" if isna(row.get("target_source_zh")) else row["target_source_zh"],
             "move": mv["short"], "move_full": mv["full"], "direction": mv["direction"],
-            "reason": reasons}
+            "reason": reasons, "gap": gap}
 
 
 def phrases_reason(reason) -> str:

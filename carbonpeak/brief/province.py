@@ -26,9 +26,15 @@ def table_view(ctx: BriefContext) -> dict:
         rows.append({"name": reference.region_name(code), "code": code,
                      "total": code == reference.PROVINCE, "cells": cells})
     heads = []
-    for ind in INDICATORS:
+    for k, ind in enumerate(INDICATORS):
         unit = "1—{m}月较上年同期，%" if ind != "co2_total" else "1—{m}月，万吨"
-        heads.append({"name": NAMES[ind], "unit": unit.format(m=ctx.period.month)})
+        rated = [r["cells"][k] for r in rows if r["cells"][k]["status"] != "not_rated"]
+        every = bool(rated) and all(c["estimated"] for c in rated)
+        if every:  # one label in the head instead of one in each cell
+            for r in rows:
+                r["cells"][k] = {**r["cells"][k], "estimated": False}
+        heads.append({"name": NAMES[ind], "unit": unit.format(m=ctx.period.month),
+                      "estimated": every})
     return {"period": ctx.period.label_zh, "heads": heads, "rows": rows,
             "text": lead(ctx, rows)}
 

@@ -101,3 +101,20 @@ def rest_sentence(row: dict, period: Period) -> str:
         return say("rest.flat", months=months, name=row["name_zh"])
     key = "rest.fall" if need < 0 else "rest.rise"
     return say(key, months=months, name=row["name_zh"], v=num(abs(need), 1))
+
+
+def budget_gap(value, budget, period: Period) -> str:
+    """Where 1–N月 CO2 stands against the pro-rated budget: 高于…预算12.3万吨（0.9%）."""
+    if isna(value) or isna(budget):
+        return ""
+    diff, m = float(value) - float(budget), period.month
+    if diff == 0:
+        return say("gap.equal", month=m)
+    if abs(diff) < 0.05:
+        return say("gap.over_small" if diff > 0 else "gap.under_small", month=m)
+    if diff < 0:
+        return say("gap.under", month=m, v=amount(-diff))
+    share = diff / float(budget) * 100 if float(budget) else float("nan")
+    p = say("gap.pct_small") if not isna(share) and share < 0.05 else say(
+        "gap.pct", v=num(share, 1))
+    return say("gap.over", month=m, v=amount(diff), p=p)
