@@ -370,3 +370,13 @@ def test_province_table_labels_a_wholly_estimated_column_once(tmp_path):
     assert head.count("估算") == 2 and "估算" not in body
     mixed = str(brief.barometer(ctx_of(FIXTURE, reference.PROVINCE)))
     assert mixed.split("<tbody>")[1].count("估算") == 2  # 衢州's two CO2 cells
+
+
+def test_no_python_module_of_the_brief_builds_html():
+    """Markup lives in templates/brief: no tag literal in carbonpeak/brief."""
+    root = Path(__file__).resolve().parent.parent / "carbonpeak" / "brief"
+    tag = re.compile(r"""["'f]<(?:/?)(?:p|div|span|table|tr|td|th|ul|ol|li|h[1-6]|a|section|"""
+                     r"""header|br|strong)\b""")
+    offenders = [f"{f.name}: {m.group(0)}" for f in sorted(root.glob("*.py"))
+                 for m in tag.finditer(f.read_text(encoding="utf-8"))]
+    assert offenders == []

@@ -73,7 +73,7 @@ def column_label(column: str) -> tuple[str, str]:
     col = spec.get(column)
     if isinstance(col, dict) and col.get("title_zh"):
         return str(col["title_zh"]).removeprefix("1—N月"), str(col.get("unit", ""))
-    return "该项数据", ""
+    return phrases()["column_unknown"], ""
 
 
 def revision_view(ctx: BriefContext) -> dict:
@@ -116,14 +116,15 @@ def _tolerance() -> str:
         for name in ("co2_total_yellow_tolerance", "co2_budget_tolerance", "tolerance"):
             if isinstance(block, dict) and name in block:
                 v = float(block[name])
-                return f"预算的{v:.0%}以内" if v < 1 else f"{v:g}%以内"
+                return say("tolerance", v=f"{v:.0%}" if v < 1 else f"{v:g}%")
     return say("rule.tolerance_unknown")
 
 
 def notes_view(ctx: BriefContext) -> dict:
     preset = (reference.grading().get("barometer") or {}).get("intensity_preset", "ndrc_2021")
-    rule = grading.rule_text(preset).replace("较基期", "较上年同期").replace(
-        "未达序时进度", "降幅小于全年目标要求").replace("达到序时进度", "达到全年目标要求的降幅")
+    rule = grading.rule_text(preset)
+    for annual, monthly in phrases()["monthly_words"]:
+        rule = rule.replace(annual, monthly)
     return {"rules": [say("rule.intensity", rule=rule), say("rule.total", tolerance=_tolerance())],
             "notes": [phrases()["estimated_note"], phrases()["illustrative_note"],
                       phrases()["history_note"]]}

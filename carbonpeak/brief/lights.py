@@ -49,8 +49,7 @@ def light_row(ctx: BriefContext, row: dict) -> dict:
 def phrases_reason(reason) -> str:
     if isna(reason) or not str(reason).strip():
         return ""
-    labels = {"no_data": "无数据", "no_target": "无目标", "failed_quality": "数据质量未通过"}
-    return labels.get(str(reason), str(reason))
+    return phrases()["reason_zh"].get(str(reason), str(reason))
 
 
 def region_lights(ctx: BriefContext, code: str | None = None) -> list[dict]:
@@ -76,7 +75,7 @@ def lights_view(ctx: BriefContext) -> dict:
                          "region_code"].iloc[0])]
         prov = say("province_ref", parts="；".join(parts))
     return {"period": ctx.period.label_zh, "months": ctx.period.months_label_zh,
-            "scope": "全省" if ctx.is_province else "",
+            "scope": phrases()["province_scope"] if ctx.is_province else "",
             "missing": say("missing", region=ctx.region_name, period=ctx.period.label_zh),
             "items": items, "sources": _sources(items), "province": prov,
             "estimated_note": phrases()["estimated_note"] if any(

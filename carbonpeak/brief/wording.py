@@ -11,7 +11,6 @@ from carbonpeak.report.view import phrases as report_phrases
 
 RATED = ("green", "yellow", "red")
 SEVERITY = {"green": 0, "yellow": 1, "red": 2}
-LEVEL_DIGIT = {"red": "一", "yellow": "二", "green": "三"}
 
 
 def _status(s) -> str:
@@ -46,7 +45,8 @@ def move(previous, current, first: bool = False) -> dict:
     worse = SEVERITY[cur] > SEVERITY[prev]
     kind = "worse" if worse else "better"
     short = say(f"move.{kind}", old=zh[prev], new=zh[cur])
-    levels = say(f"move.{kind}_level", old=LEVEL_DIGIT[prev], new=LEVEL_DIGIT[cur])
+    digit = phrases()["level_digit"]
+    levels = say(f"move.{kind}_level", old=digit[prev], new=digit[cur])
     return {"short": short, "full": say("move.full", move=short, levels=levels),
             "direction": kind}
 
@@ -73,7 +73,9 @@ def amount(v) -> str:
 
 def months_left(period: Period) -> str:
     """11—12月 after 1—10月; 12月 after 1—11月."""
-    return "12月" if period.month == 11 else f"{period.month + 1}—12月"
+    if period.month == 11:
+        return phrases()["months_left_last"]
+    return say("months_left", first=period.month + 1)
 
 
 def rest_sentence(row: dict, period: Period) -> str:
