@@ -380,3 +380,8 @@ def test_no_python_module_of_the_brief_builds_html():
     offenders = [f"{f.name}: {m.group(0)}" for f in sorted(root.glob("*.py"))
                  for m in tag.finditer(f.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+def test_a_light_without_data_reads_as_no_data_in_the_moves(run_dir):
+    html = str(brief.moves(ctx_of(run_dir, "331100")))  # 丽水: CO2 intensity not rated
+    assert "单位工业增加值二氧化碳排放：1—10月无数据，1—9月无数据；连续未评级。" in html

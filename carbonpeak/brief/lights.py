@@ -96,19 +96,23 @@ def _history_value(ctx: BriefContext, indicator_id: str, period: str):
     return None if hit.empty else hit["value"].iloc[0]
 
 
+def _said(value_text: str) -> str:
+    return phrases()["value"]["none"] if value_text == "—" else value_text
+
+
 def moves_view(ctx: BriefContext) -> dict:
     prev = ctx.period.previous()
     if prev is None:
         return {"lines": [], "text": say("moved.first")}
     lines, changed = [], 0
-    for _row, it in zip(ctx.rows().to_dict("records"), region_lights(ctx), strict=True):
+    for it in region_lights(ctx):
         before = _history_value(ctx, it["id"], prev.key)
         est = f"（{phrases()['estimated']}）" if it["estimated"] else ""
         lines.append({"status": it["status"], "direction": it["direction"],
                       "text": say("moved.line", name=it["name"] + est,
-                                  month=ctx.period.month, now=it["value"],
+                                  month=ctx.period.month, now=_said(it["value"]),
                                   prev_month=prev.month,
-                                  before=wording.value_text(before, it["id"]),
+                                  before=_said(wording.value_text(before, it["id"])),
                                   move=it["move_full"])})
         changed += it["direction"] in ("worse", "better", "other")
     return {"lines": lines, "text": "" if changed else say("moved.none")}
