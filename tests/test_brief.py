@@ -344,3 +344,44 @@ def test_revised_input_columns_are_named_in_chinese():
     assert column_label("energy_consumption") == ("规上工业综合能源消费量", "万吨标准煤")
     assert column_label("feedstock_energy") == ("原料用能", "万吨标准煤")
     assert column_label("not_a_column") == ("该项数据", "")
+
+
+def test_province_brief_names_each_revised_region(run_dir):
+    html = str(brief.revision(ctx_of(run_dir, reference.PROVINCE)))
+    assert "杭州市1—8月综合能源消费量（扣除原料用能）由412.6万吨标准煤修订为418.9万吨标准煤" in html
+
+
+def test_total_co2_says_on_which_side_of_the_budget_it_lies():
+    # 1,366.44 against 1,366.42: both print as 1,366.4, the light is yellow: say it is above
+    assert wording.budget_gap(1366.4365, 1366.4196, P) == "略高于1—10月预算（不足0.1万吨）"
+    assert wording.budget_gap(2480.0, 2347.2, P) == "高于1—10月预算132.8万吨（5.7%）"
+    assert wording.budget_gap(2611.0, 2754.7, P) == "低于1—10月预算143.7万吨"
+    assert wording.budget_gap(100.0, 100.0, P) == "与1—10月预算持平"
+
+
+def test_province_table_labels_a_wholly_estimated_column_once(tmp_path):
+    run = tmp_path / "run"
+    shutil.copytree(FIXTURE, run)
+    bar = pd.read_csv(run / "barometer.csv", dtype=str)
+    bar["estimated"] = bar["indicator_id"] != "energy_intensity"
+    bar.to_csv(run / "barometer.csv", index=False)
+    html = str(brief.barometer(brief.load(run, reference.PROVINCE, "2026-10")))
+    head, body = html.split("<tbody>")
+    assert head.count("估算") == 2 and "估算" not in body
+    mixed = str(brief.barometer(ctx_of(FIXTURE, reference.PROVINCE)))
+    assert mixed.split("<tbody>")[1].count("估算") == 2  # 衢州's two CO2 cells
+
+
+def test_no_python_module_of_the_brief_builds_html():
+    """Markup lives in templates/brief: no tag literal in carbonpeak/brief."""
+    root = Path(__file__).resolve().parent.parent / "carbonpeak" / "brief"
+    tag = re.compile(r"""["'f]<(?:/?)(?:p|div|span|table|tr|td|th|ul|ol|li|h[1-6]|a|section|"""
+                     r"""header|br|strong)\b""")
+    offenders = [f"{f.name}: {m.group(0)}" for f in sorted(root.glob("*.py"))
+                 for m in tag.finditer(f.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_a_light_without_data_reads_as_no_data_in_the_moves(run_dir):
+    html = str(brief.moves(ctx_of(run_dir, "331100")))  # 丽水: CO2 intensity not rated
+    assert "单位工业增加值二氧化碳排放：1—10月无数据，1—9月无数据；连续未评级。" in html

@@ -75,11 +75,10 @@ def write(ctx: BriefContext, out: Path) -> list[str]:
     zh.to_csv(out / csv_zh, index=False, encoding="utf-8-sig")
     hist = _safe(_zh(_history(ctx), HISTORY_ZH))
     info = _safe(pd.DataFrame({"说明": [x for x in (
-        title(ctx.region_code, ctx.period), banner(ctx.dataset), f"生成日期：{ctx.generated}",
-        "强度指标的数值为1—N月累计强度较上年同期的变化（%，负数为下降）；碳排放总量为1—N月累计排放（万吨），"
-        "要求为按上年各月排放分布分摊的1—N月预算。",
+        title(ctx.region_code, ctx.period), banner(ctx.dataset),
+        say("generated", date=ctx.generated), *phrases()["workbook_notes"][:-1],
         phrases()["estimated_note"], phrases()["illustrative_note"],
-        phrases()["history_note"], "本工作簿不含企业数据。") if x]}))
+        phrases()["history_note"], *phrases()["workbook_notes"][-1:]) if x]}))
     with pd.ExcelWriter(out / xlsx, engine="openpyxl") as xw:
         for name, df in (("晴雨表", zh), ("逐月灯号", hist), ("说明", info)):
             df.to_excel(xw, sheet_name=name, index=False)
@@ -91,7 +90,7 @@ def downloads(ctx: BriefContext, out_dir: Path | str | None = None) -> HTML:
     """Write the brief's rows beside it, and link them (relative links, HTML and PDF)."""
     out = Path(out_dir) if out_dir else ctx.run_dir / ctx.region_code
     write(ctx, out)
-    scope = "全省及11个设区市" if ctx.is_province else ctx.region_name
+    scope = phrases()["province_all"] if ctx.is_province else ctx.region_name
     return section("downloads", text=say("downloads", scope=scope),
                    note=phrases()["downloads_note"],
                    files=[{"name": n, "label": label} for n, label in

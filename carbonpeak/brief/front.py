@@ -7,7 +7,8 @@ from carbonpeak import grading, reference
 from carbonpeak.brief.context import BriefContext
 from carbonpeak.brief.lights import region_lights
 from carbonpeak.brief.view import phrases, say, section
-from carbonpeak.numtext import isna, num
+from carbonpeak.brief.wording import amount
+from carbonpeak.numtext import isna
 from carbonpeak.period import Period
 from carbonpeak.report.front import VERDICT_ZH, banner
 from carbonpeak.report.view import HTML
@@ -59,7 +60,7 @@ def cover(ctx: BriefContext) -> HTML:
 def _fmt(v, unit: str) -> str:
     if isna(v):
         return "—"
-    return num(v, 1) + unit
+    return amount(v) + unit
 
 
 def column_label(column: str) -> tuple[str, str]:
@@ -72,18 +73,26 @@ def column_label(column: str) -> tuple[str, str]:
     col = spec.get(column)
     if isinstance(col, dict) and col.get("title_zh"):
         return str(col["title_zh"]).removeprefix("1—N月"), str(col.get("unit", ""))
-    return "该项数据", ""
+    return phrases()["column_unknown"], ""
 
 
 def revision_view(ctx: BriefContext) -> dict:
-    revised = bool(ctx.rows()["revised"].any()) if "revised" in ctx.barometer else False
-    rev = ctx.revisions[ctx.revisions["region_code"] == ctx.region_code]
+    """A city: its own revised cells. The province: every region's, each named."""
+    bar = ctx.barometer if ctx.is_province else ctx.rows()
+    revised = bool(bar["revised"].any()) if "revised" in bar else False
+    rev = ctx.revisions if ctx.is_province else ctx.revisions[
+        ctx.revisions["region_code"] == ctx.region_code]
     if not revised and rev.empty:
         return {"head": "", "items": []}
+    order = {c: i for i, c in enumerate(reference.region_codes())}
+    rev = rev.assign(_o=rev["region_code"].map(order)).sort_values(["_o", "period", "column"])
     items = []
-    for r in rev.sort_values(["period", "column"]).to_dict("records"):
+    for r in rev.to_dict("records"):
         name, unit = column_label(r["column"])
-        items.append(say("revision.item", month=Period.parse(r["period"]).month, column=name,
+        p = Period.parse(r["period"])
+        when = p.months_label_zh if p.year == ctx.period.year else p.label_zh
+        region = reference.region_name(r["region_code"]) if ctx.is_province else ""
+        items.append(say("revision.item", region=region, when=when, column=name,
                          old=_fmt(r["old_value"], unit), new=_fmt(r["new_value"], ""),
                          unit=unit))
     return {"head": say("revision.head") if items else say("revision.generic"), "items": items}
@@ -107,14 +116,15 @@ def _tolerance() -> str:
         for name in ("co2_total_yellow_tolerance", "co2_budget_tolerance", "tolerance"):
             if isinstance(block, dict) and name in block:
                 v = float(block[name])
-                return f"预算的{v:.0%}以内" if v < 1 else f"{v:g}%以内"
+                return say("tolerance", v=f"{v:.0%}" if v < 1 else f"{v:g}%")
     return say("rule.tolerance_unknown")
 
 
 def notes_view(ctx: BriefContext) -> dict:
     preset = (reference.grading().get("barometer") or {}).get("intensity_preset", "ndrc_2021")
-    rule = grading.rule_text(preset).replace("较基期", "较上年同期").replace(
-        "未达序时进度", "降幅小于全年目标要求").replace("达到序时进度", "达到全年目标要求的降幅")
+    rule = grading.rule_text(preset)
+    for annual, monthly in phrases()["monthly_words"]:
+        rule = rule.replace(annual, monthly)
     return {"rules": [say("rule.intensity", rule=rule), say("rule.total", tolerance=_tolerance())],
             "notes": [phrases()["estimated_note"], phrases()["illustrative_note"],
                       phrases()["history_note"]]}

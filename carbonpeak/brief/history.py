@@ -8,9 +8,6 @@ from carbonpeak.brief.context import INDICATORS, BriefContext
 from carbonpeak.brief.view import phrases, section
 from carbonpeak.report.view import HTML
 
-NAMES = {"energy_intensity": "单位工业增加值能耗", "co2_intensity": "单位工业增加值二氧化碳排放",
-         "co2_total": "工业二氧化碳排放总量"}
-
 
 def _months(ctx: BriefContext) -> list[dict]:
     return [{"key": p.key, "label": p.months_label_zh} for p in ctx.period.months_of_year()]
@@ -24,7 +21,8 @@ def _statuses(ctx: BriefContext, code: str, indicator_id: str) -> dict[str, str]
 
 def _name(ctx: BriefContext, indicator_id: str) -> str:
     rows = ctx.barometer[ctx.barometer["indicator_id"] == indicator_id]
-    return rows["name_zh"].iloc[0] if len(rows) and "name_zh" in rows else NAMES[indicator_id]
+    return rows["name_zh"].iloc[0] if len(rows) and "name_zh" in rows else phrases()[
+        "names"][indicator_id]
 
 
 def history_view(ctx: BriefContext) -> dict:

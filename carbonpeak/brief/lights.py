@@ -28,10 +28,12 @@ def light_row(ctx: BriefContext, row: dict) -> dict:
         short_required = say("required.total_short", month=ctx.period.month,
                              v=wording.amount(row.get("required")))
         compact = wording.amount(row.get("value"))
+        gap = wording.budget_gap(row.get("value"), row.get("required"), ctx.period)
     else:
         required = say("required.intensity", v=num(row.get("annual_target"), 1))
         short_required = required
         compact = "—" if isna(row.get("value")) else signed(row.get("value"), 1) + "%"
+        gap = ""
     reasons = phrases_reason(row.get("status_reason"))
     return {"id": ind, "name": row.get("name_zh", ind), "status": status,
             "level": phrases()["level_zh"].get(status, ""),
@@ -41,14 +43,13 @@ def light_row(ctx: BriefContext, row: dict) -> dict:
             "illustrative": bool(row.get("illustrative")),
             "source": "" if isna(row.get("target_source_zh")) else row["target_source_zh"],
             "move": mv["short"], "move_full": mv["full"], "direction": mv["direction"],
-            "reason": reasons}
+            "reason": reasons, "gap": gap}
 
 
 def phrases_reason(reason) -> str:
     if isna(reason) or not str(reason).strip():
         return ""
-    labels = {"no_data": "无数据", "no_target": "无目标", "failed_quality": "数据质量未通过"}
-    return labels.get(str(reason), str(reason))
+    return phrases()["reason_zh"].get(str(reason), str(reason))
 
 
 def region_lights(ctx: BriefContext, code: str | None = None) -> list[dict]:
@@ -74,7 +75,7 @@ def lights_view(ctx: BriefContext) -> dict:
                          "region_code"].iloc[0])]
         prov = say("province_ref", parts="；".join(parts))
     return {"period": ctx.period.label_zh, "months": ctx.period.months_label_zh,
-            "scope": "全省" if ctx.is_province else "",
+            "scope": phrases()["province_scope"] if ctx.is_province else "",
             "missing": say("missing", region=ctx.region_name, period=ctx.period.label_zh),
             "items": items, "sources": _sources(items), "province": prov,
             "estimated_note": phrases()["estimated_note"] if any(
@@ -95,19 +96,23 @@ def _history_value(ctx: BriefContext, indicator_id: str, period: str):
     return None if hit.empty else hit["value"].iloc[0]
 
 
+def _said(value_text: str) -> str:
+    return phrases()["value"]["none"] if value_text == "—" else value_text
+
+
 def moves_view(ctx: BriefContext) -> dict:
     prev = ctx.period.previous()
     if prev is None:
         return {"lines": [], "text": say("moved.first")}
     lines, changed = [], 0
-    for _row, it in zip(ctx.rows().to_dict("records"), region_lights(ctx), strict=True):
+    for it in region_lights(ctx):
         before = _history_value(ctx, it["id"], prev.key)
         est = f"（{phrases()['estimated']}）" if it["estimated"] else ""
         lines.append({"status": it["status"], "direction": it["direction"],
                       "text": say("moved.line", name=it["name"] + est,
-                                  month=ctx.period.month, now=it["value"],
+                                  month=ctx.period.month, now=_said(it["value"]),
                                   prev_month=prev.month,
-                                  before=wording.value_text(before, it["id"]),
+                                  before=_said(wording.value_text(before, it["id"])),
                                   move=it["move_full"])})
         changed += it["direction"] in ("worse", "better", "other")
     return {"lines": lines, "text": "" if changed else say("moved.none")}

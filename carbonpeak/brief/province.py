@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from carbonpeak import reference
 from carbonpeak.brief.context import INDICATORS, BriefContext
-from carbonpeak.brief.history import NAMES
 from carbonpeak.brief.lights import light_row
-from carbonpeak.brief.view import say, section
+from carbonpeak.brief.view import phrases, say, section
 from carbonpeak.report.view import HTML
-
-SHORT = {"energy_intensity": "能耗强度", "co2_intensity": "碳排放强度", "co2_total": "碳排放总量"}
 
 
 def table_view(ctx: BriefContext) -> dict:
@@ -26,9 +23,15 @@ def table_view(ctx: BriefContext) -> dict:
         rows.append({"name": reference.region_name(code), "code": code,
                      "total": code == reference.PROVINCE, "cells": cells})
     heads = []
-    for ind in INDICATORS:
-        unit = "1—{m}月较上年同期，%" if ind != "co2_total" else "1—{m}月，万吨"
-        heads.append({"name": NAMES[ind], "unit": unit.format(m=ctx.period.month)})
+    for k, ind in enumerate(INDICATORS):
+        unit = phrases()["table_unit"]["total" if ind == "co2_total" else "intensity"]
+        rated = [r["cells"][k] for r in rows if r["cells"][k]["status"] != "not_rated"]
+        every = bool(rated) and all(c["estimated"] for c in rated)
+        if every:  # one label in the head instead of one in each cell
+            for r in rows:
+                r["cells"][k] = {**r["cells"][k], "estimated": False}
+        heads.append({"name": phrases()["names"][ind], "unit": unit.format(m=ctx.period.month),
+                      "estimated": every})
     return {"period": ctx.period.label_zh, "heads": heads, "rows": rows,
             "text": lead(ctx, rows)}
 
@@ -42,20 +45,20 @@ def lead(ctx: BriefContext, rows: list[dict]) -> list[str]:
         n = {s: sum(r["cells"][k]["status"] == s for r in cities)
              for s in ("red", "yellow", "green", "not_rated")}
         rest = say("province.lead_unrated", n=n["not_rated"]) if n["not_rated"] else ""
-        parts.append(say("province.lead_part", name=SHORT[ind], rest=rest, **{
+        parts.append(say("province.lead_part", name=phrases()["short"][ind], rest=rest, **{
             s: n[s] for s in ("red", "yellow", "green")}))
     text = [say("province.lead", period=ctx.period.label_zh, parts="；".join(parts))]
     for status in ("red", "yellow"):
         items = []
         for r in cities:
-            names = [SHORT[ind] for k, ind in enumerate(INDICATORS)
+            names = [phrases()["short"][ind] for k, ind in enumerate(INDICATORS)
                      if r["cells"][k]["status"] == status]
             if names:
                 items.append(say("province.item", city=r["name"], names="、".join(names)))
         text.append(say(f"province.{status}", items="；".join(items)) if items
                     else say(f"province.none_{status}"))
     if ctx.period.previous() is not None:
-        moved = [say("province.moved_item", city=r["name"], name=SHORT[ind],
+        moved = [say("province.moved_item", city=r["name"], name=phrases()["short"][ind],
                      move=r["cells"][k]["move"])
                  for r in cities for k, ind in enumerate(INDICATORS)
                  if r["cells"][k]["direction"] in ("worse", "better")]

@@ -11,7 +11,6 @@ from carbonpeak.report.view import phrases as report_phrases
 
 RATED = ("green", "yellow", "red")
 SEVERITY = {"green": 0, "yellow": 1, "red": 2}
-LEVEL_DIGIT = {"red": "一", "yellow": "二", "green": "三"}
 
 
 def _status(s) -> str:
@@ -46,7 +45,8 @@ def move(previous, current, first: bool = False) -> dict:
     worse = SEVERITY[cur] > SEVERITY[prev]
     kind = "worse" if worse else "better"
     short = say(f"move.{kind}", old=zh[prev], new=zh[cur])
-    levels = say(f"move.{kind}_level", old=LEVEL_DIGIT[prev], new=LEVEL_DIGIT[cur])
+    digit = phrases()["level_digit"]
+    levels = say(f"move.{kind}_level", old=digit[prev], new=digit[cur])
     return {"short": short, "full": say("move.full", move=short, levels=levels),
             "direction": kind}
 
@@ -73,7 +73,9 @@ def amount(v) -> str:
 
 def months_left(period: Period) -> str:
     """11—12月 after 1—10月; 12月 after 1—11月."""
-    return "12月" if period.month == 11 else f"{period.month + 1}—12月"
+    if period.month == 11:
+        return phrases()["months_left_last"]
+    return say("months_left", first=period.month + 1)
 
 
 def rest_sentence(row: dict, period: Period) -> str:
@@ -101,3 +103,20 @@ def rest_sentence(row: dict, period: Period) -> str:
         return say("rest.flat", months=months, name=row["name_zh"])
     key = "rest.fall" if need < 0 else "rest.rise"
     return say(key, months=months, name=row["name_zh"], v=num(abs(need), 1))
+
+
+def budget_gap(value, budget, period: Period) -> str:
+    """Where 1–N月 CO2 stands against the pro-rated budget: 高于…预算12.3万吨（0.9%）."""
+    if isna(value) or isna(budget):
+        return ""
+    diff, m = float(value) - float(budget), period.month
+    if diff == 0:
+        return say("gap.equal", month=m)
+    if abs(diff) < 0.05:
+        return say("gap.over_small" if diff > 0 else "gap.under_small", month=m)
+    if diff < 0:
+        return say("gap.under", month=m, v=amount(-diff))
+    share = diff / float(budget) * 100 if float(budget) else float("nan")
+    p = say("gap.pct_small") if not isna(share) and share < 0.05 else say(
+        "gap.pct", v=num(share, 1))
+    return say("gap.over", month=m, v=amount(diff), p=p)
