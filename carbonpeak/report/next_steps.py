@@ -83,7 +83,41 @@ def lead(e: dict, province: bool) -> str:
     return f"{local}（省级牵头：{dept}）" if local else dept
 
 
+def successors(ctx: ReportContext) -> dict[str, dict]:
+    """In a final evaluation: the next plan period's indicators, by the indicator they carry
+    on (catalog `continues`), with this region's target and where it comes from."""
+    from carbonpeak.indicators import target_source, targets_for
+
+    after = [p for p in reference.plan_periods() if p["first_year"] == ctx.year + 1]
+    if not after:
+        return {}
+    out = {}
+    for ind, e in reference.catalog_for(after[0]["first_year"]).items():
+        if not e.get("continues"):
+            continue
+        target, stretch_target = targets_for(ind, e, ctx.region_code, after[0]["first_year"])
+        source, illustrative = target_source(ind, e, ctx.region_code, after[0]["first_year"])
+        if target is None:
+            goal = say("next.successor_no_target")
+        else:
+            key = ("next.successor_target" if e.get("kind") == "intensity_reduction"
+                   else "next.successor_target_level")
+            goal = say(key, base=e["baseline_year"], year=e["target_year"],
+                       target=fmt.value(target, e["unit"]))
+            if stretch_target is not None:
+                goal += say("next.successor_stretch", stretch=fmt.value(stretch_target, e["unit"]))
+        out[e["continues"]] = {
+            "name": e["short_zh"], "period": after[0]["name_zh"], "goal": goal,
+            "source": source, "illustrative": illustrative,
+            "text": say("next.successor", period=after[0]["name_zh"], name=e["short_zh"],
+                        goal=goal, source=source,
+                        mark=say("next.illustrative") if illustrative else "")}
+    return out
+
+
 def next_view(ctx: ReportContext) -> dict:
+    final = narrative.is_final(ctx)
+    later = successors(ctx) if final else {}
     items = []
     for r in ordered(ctx.indicators).itertuples():
         if status_of(r) not in ("red", "yellow"):
@@ -91,11 +125,20 @@ def next_view(ctx: ReportContext) -> dict:
         e = entry(r.indicator_id, r)
         gap = ("" if isna(r.value) or isna(r.required_value)
                else fmt.magnitude(narrative.gap(r), r.unit))
+        step = pace(r, e, ctx.year)
+        if r.indicator_id in later:  # the target is due: the work goes on in the next period
+            step = "；".join(filter(None, [step, later[r.indicator_id]["text"]]))
         items.append({"name": e["short_zh"], "status": status_of(r), "gap": gap,
-                      "pace": pace(r, e, ctx.year), "lead": lead(e, ctx.is_province),
-                      "actors": actors(ctx, r, e), "higher": higher_is_better(e)})
+                      "pace": step, "lead": lead(e, ctx.is_province),
+                      "actors": actors(ctx, r, e), "higher": higher_is_better(e),
+                      "word": phrases()["status_final"][status_of(r)]
+                      if narrative.due(r, ctx.year) else ""})
     items.sort(key=lambda x: 0 if x["status"] == "red" else 1)
-    return {"items": items, "region": ctx.region_name}
+    p = narrative.plan_period(ctx)
+    nxt = [p2 for p2 in reference.plan_periods() if p and p2["first_year"] == ctx.year + 1]
+    return {"items": items, "region": ctx.region_name, "final": final,
+            "period": p["name_zh"] if p else "", "next_period": nxt[0] if nxt else None,
+            "successors": list(later.values())}
 
 
 def next_steps(ctx: ReportContext) -> HTML:
