@@ -285,11 +285,16 @@ def quality_sentence(ctx: ReportContext) -> str | None:
 STATUS_RANK = {"green": 0, "yellow": 1, "red": 2}
 
 
-def _changes(ind: pd.DataFrame) -> str:
-    better, worse = [], []
+def _changes(ind: pd.DataFrame) -> str | None:
+    """Moves since last year; None when nothing was rated both years (a period's first
+    year has no rated previous year for its new indicators)."""
+    better, worse, compared = [], [], 0
     for r in ordered(ind).itertuples():
         now, before = status_of(r), getattr(r, "prev_status", None)
-        if now not in STATUS_RANK or before not in STATUS_RANK or now == before:
+        if now not in STATUS_RANK or before not in STATUS_RANK:
+            continue
+        compared += 1
+        if now == before:
             continue
         (better if STATUS_RANK[now] < STATUS_RANK[before] else worse).append(
             entry(r.indicator_id, r)["short_zh"])
@@ -298,7 +303,12 @@ def _changes(ind: pd.DataFrame) -> str:
         parts.append(say("key.improved", n=len(better), names="、".join(better)))
     if worse:
         parts.append(say("key.worsened", n=len(worse), names="、".join(worse)))
-    return say("key.changes", parts="，".join(parts)) if parts else say("key.unchanged")
+    if parts:
+        return say("key.changes", parts="，".join(parts))
+    if not compared:
+        return None
+    rated = sum(status_of(r) in STATUS_RANK for r in ind.itertuples())
+    return say("key.unchanged") if compared == rated else say("key.unchanged_some", n=compared)
 
 
 def _behind(ind: pd.DataFrame, limit: int = 4, final: bool = False) -> str:
@@ -315,7 +325,8 @@ def _behind(ind: pd.DataFrame, limit: int = 4, final: bool = False) -> str:
         elif isna(r.value) or isna(r.required_value):
             how = f"：{note(r).split('，')[0]}" if note(r) else ""
         else:
-            how = say("key.behind_gap", gap=fmt.magnitude(gap(r), r.unit))
+            how = say("key.behind_budget" if e.get("kind") == "budget" else "key.behind_gap",
+                      gap=fmt.magnitude(gap(r), r.unit))
         items.append(say("key.behind_item", name=name, gap=how,
                          light=light_word(status_of(r))))
     text = "；".join(items)
@@ -380,8 +391,8 @@ def key_messages(ctx: ReportContext) -> list[str]:
     if ctx.is_province:
         lag = lagging_cities(ctx, due_in=ctx.year if final else None)
         msgs.append(lagging_sentence(lag, short=True, final=final))
-    if "prev_status" in ind and ind["prev_status"].notna().any():
-        msgs.append(_changes(ind))
+    if "prev_status" in ind and ind["prev_status"].notna().any() and (c := _changes(ind)):
+        msgs.append(c)
     if s := outlook_sentence(ctx):
         msgs.append(s)
     if q := quality_sentence(ctx):

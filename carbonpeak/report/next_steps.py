@@ -14,7 +14,8 @@ from carbonpeak.report.groups import OTHER_SECTORS
 from carbonpeak.report.rows import entry, higher_is_better, is_milestone, ordered, status_of
 from carbonpeak.report.view import HTML, phrases, say, section
 
-INTENSITY_IDS = {"energy_intensity_reduction", "co2_intensity_reduction"}
+# the overall intensities (of either plan period), by the function that computes them
+INTENSITY_FUNCTIONS = {"energy_intensity_reduction", "co2_intensity_reduction"}
 
 
 def pace(row, e: dict, year: int) -> str:
@@ -22,6 +23,8 @@ def pace(row, e: dict, year: int) -> str:
     if is_milestone(row, e) or isna(row.value) or isna(row.target_value):
         return say("next.milestone") if is_milestone(row, e) else ""
     unit, v, t = row.unit, float(row.value), float(row.target_value)
+    if e.get("kind") == "budget":  # an annual cap: back within it, not a path to 2030
+        return say("next.budget", year=year, gap=fmt.magnitude(v - t, unit)) if v > t else ""
     ty = int(row.target_year) if not isna(row.target_year) else year
     left = ty - year
     target = fmt.value(t, unit)
@@ -52,9 +55,12 @@ def actors(ctx: ReportContext, row, e: dict) -> list[str]:
             out.append(say("next.cities", names="、".join(
                 reference.region_name(c) for c in behind["region_code"])))
         return out
-    if row.indicator_id in INTENSITY_IDS and ctx.sectors is not None and len(ctx.sectors):
+    overall = e.get("function") in INTENSITY_FUNCTIONS
+    if overall and ctx.sectors is not None and len(ctx.sectors):
         s = ctx.sectors
-        base = 2020 if (s["year"] == 2020).any() else s["year"].min()
+        period = narrative.plan_period(ctx)
+        first = period["baseline_year"] if period else 2020
+        base = first if (s["year"] == first).any() else s["year"].min()
         a = s[s["year"] == base].set_index("sector")["intensity"]
         b = s[s["year"] == ctx.year].set_index("sector")
         rose = [r.sector_zh for r in b.itertuples() if r.Index not in OTHER_SECTORS
@@ -66,7 +72,7 @@ def actors(ctx: ReportContext, row, e: dict) -> list[str]:
         sector = (e.get("params") or {}).get("sector")
         if sector and "sector" in firms:
             firms = firms[firms["sector"] == sector]
-        elif row.indicator_id not in INTENSITY_IDS:
+        elif not overall:
             firms = firms.iloc[0:0]
         top = worst(firms, 3)
         if len(top):
@@ -129,6 +135,7 @@ def next_view(ctx: ReportContext) -> dict:
         if r.indicator_id in later:  # the target is due: the work goes on in the next period
             step = "；".join(filter(None, [step, later[r.indicator_id]["text"]]))
         items.append({"name": e["short_zh"], "status": status_of(r), "gap": gap,
+                      "gap_word": say("next.over") if e.get("kind") == "budget" else "",
                       "pace": step, "lead": lead(e, ctx.is_province),
                       "actors": actors(ctx, r, e), "higher": higher_is_better(e),
                       "word": phrases()["status_final"][status_of(r)]
