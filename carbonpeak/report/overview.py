@@ -87,7 +87,7 @@ def arithmetic(row) -> str:
     text = say(f"explain.{key}", **v)
     if stretch(row):
         text += say("explain.stretch", rule=grading.rule_text(ex["preset"], "stretch")
-                    .removeprefix(grading.rule_text(ex["preset"])))
+                    .removeprefix(grading.rule_text(ex["preset"])).rstrip("。"))
     return text
 
 
