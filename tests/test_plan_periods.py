@@ -131,7 +131,8 @@ def test_final_evaluation_next_steps_point_to_the_next_period(run_2025):
     assert s["goal"] == "，2030年较2025年下降14.0%，力争15.0%"
     assert s["illustrative"] and "示例值" in s["source"]
     html = str(next_steps(ctx))
-    assert "十五五（2026—2030年）继续考核的目标" in html and "示例值，非正式目标" in html
+    assert "十五五（2026—2030年）继续考核的目标" in html
+    assert "<strong>示例值（非正式文件）</strong>" in html  # marked once, visibly
 
 
 def test_intermediate_years_keep_pace_wording():

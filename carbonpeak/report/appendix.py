@@ -87,8 +87,8 @@ def _target_from(row, e: dict) -> str:
     if isna(row.target_value):
         return say("method.target_missing")
     source = "" if isna(getattr(row, "target_source_zh", None)) else str(row.target_source_zh)
-    mark = (say("method.illustrative")
-            if str(getattr(row, "target_illustrative", "")) in ("True", "true", "1") else "")
+    illustrative = str(getattr(row, "target_illustrative", "")) in ("True", "true", "1")
+    mark = say("method.illustrative") if illustrative and "示例值" not in source else ""
     key = "method.target_budget" if e.get("kind") == "budget" else "method.target_local"
     return say(key, target=fmt_value(row.target_value, e.get("unit") or row.unit),
                year=int(row.year), source=source or "—", mark=mark)

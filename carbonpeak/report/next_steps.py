@@ -112,12 +112,13 @@ def successors(ctx: ReportContext) -> dict[str, dict]:
                        target=fmt.value(target, e["unit"]))
             if stretch_target is not None:
                 goal += say("next.successor_stretch", stretch=fmt.value(stretch_target, e["unit"]))
+        # an illustrative value is marked once: its source may already say 示例值
+        mark = say("next.illustrative") if illustrative and "示例值" not in source else ""
         out[e["continues"]] = {
             "name": e["short_zh"], "period": after[0]["name_zh"], "goal": goal,
-            "source": source, "illustrative": illustrative,
+            "source": source, "illustrative": illustrative, "mark": mark,
             "text": say("next.successor", period=after[0]["name_zh"], name=e["short_zh"],
-                        goal=goal, source=source,
-                        mark=say("next.illustrative") if illustrative else "")}
+                        goal=goal, source=source, mark=mark)}
     return out
 
 
@@ -143,7 +144,9 @@ def next_view(ctx: ReportContext) -> dict:
     items.sort(key=lambda x: 0 if x["status"] == "red" else 1)
     p = narrative.plan_period(ctx)
     nxt = [p2 for p2 in reference.plan_periods() if p and p2["first_year"] == ctx.year + 1]
-    return {"items": items, "region": ctx.region_name, "final": final,
+    linked = any(r.indicator_id in later for r in ctx.indicators.itertuples()
+                 if status_of(r) in ("red", "yellow"))
+    return {"items": items, "region": ctx.region_name, "final": final, "linked": linked,
             "period": p["name_zh"] if p else "", "next_period": nxt[0] if nxt else None,
             "successors": list(later.values())}
 

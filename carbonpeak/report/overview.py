@@ -120,8 +120,10 @@ def overview_view(ctx: ReportContext, rows: pd.DataFrame | None = None) -> dict:
                       and not isna(row.rank_of) else "—"),
              "stretch_target": stretch(row)}
         if milestone:  # a judgement: its first clause here, the whole note under the name
-            # the judgement's first clause without its numbers (they follow under the name)
-            r["value"] = note(row).split("，")[0].split("（")[0] or fmt.year(row.value)
+            # the (projected) peak year, short enough for the value column; the judgement
+            # with its numbers follows under the name
+            r["value"] = (say("overview.peak_year", year=fmt.year(row.value))
+                          if not isna(row.value) else note(row).split("，")[0].split("（")[0])
             r["target"] = "—" if isna(row.target_value) else f"{fmt.year(row.target_value)}年前"
             r["stretch"] = ""
             r["required"] = "—"
