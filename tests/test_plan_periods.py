@@ -135,10 +135,18 @@ def test_final_evaluation_next_steps_point_to_the_next_period(run_2025):
     assert "<strong>示例值（非正式文件）</strong>" in html  # marked once, visibly
 
 
-def test_intermediate_years_keep_pace_wording():
-    ctx = type("Ctx", (), {"year": 2024, "indicators": pd.DataFrame(
-        {"indicator_id": ["energy_intensity_reduction"], "target_year": [2025]})})()
+def test_intermediate_years_keep_pace_wording(tmp_path):
+    from test_report_fixtures import make_run_dir
+
+    ctx = load_context(make_run_dir(tmp_path / "2024", 2024), HANGZHOU, 2024)
     assert not narrative.is_final(ctx)
+    assert front.title(ctx) == "杭州市工业领域碳达峰进度报告（2024年）"
+    assert front.cover_view(ctx)["period"] == "“十四五”第4年"
+    s = " ".join(narrative.summary_sentences(ctx))
+    assert "达到序时进度（绿灯）" in s and "终期评估" not in s and "已完成" not in s
+    view = overview.overview_view(ctx)
+    assert not view["final"]
+    assert {r["word"] for r in view["rows"] if r.get("status") == "green"} == {"达到进度"}
 
 
 # --- 2026: an annual run graded against 十五五 -------------------------------------------
