@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from carbonpeak.errors import ConfigError
 from carbonpeak.paths import REFERENCE_DIR
 
 PROVINCE = "330000"
@@ -89,8 +90,6 @@ def catalog() -> dict:
         periods = entry_periods(entry)
         unknown = [p for p in periods if p not in known]
         if not periods or unknown:
-            from carbonpeak.errors import ConfigError
-
             what = f"未知的规划期 {', '.join(map(str, unknown))}" if unknown else "缺少 plan_period"
             raise ConfigError(f"indicators.yml：指标 {ind} {what}"
                               f"（plan_periods.yml 中的规划期：{', '.join(sorted(known))}）")
