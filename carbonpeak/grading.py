@@ -29,6 +29,8 @@ def required_value(kind: str, target: float, year: int, baseline_year: int, targ
         return target * share
     if kind == "rate":
         return target  # an average growth rate is required at the same level every year
+    if kind == "budget":
+        return target  # the year's own carbon budget is the cap that year
     if kind == "milestone":
         return target  # a deadline (year); graded by the indicator's own rule
     if kind in ("level", "share"):
@@ -115,7 +117,7 @@ def grade(value: float | None, required: float, preset: dict, higher_is_better: 
             return RED  # 不降反升
         return GREEN if meets(value, required) else YELLOW
     pr = _progress(value, required, baseline_value or 0.0, higher_is_better)
-    if method == "relative_gap":
+    if method in ("relative_gap", "budget_cap"):  # a budget: over it by ≤ max_gap is yellow
         if meets(value, required, higher_is_better):
             return GREEN
         return YELLOW if pr["gap"] <= preset["max_gap"] * pr["scale"] + _tol(pr["scale"]) \
@@ -169,7 +171,7 @@ def explain(row) -> dict | None:
             due_abs=_round(abs(pr["due"])), done_abs=_round(abs(pr["done"])),
             base=_round(base), required=_round(required), value=_round(value),
             gap=_round(pr["gap"]))
-        if method == "relative_gap":
+        if method in ("relative_gap", "budget_cap"):
             out["max_gap"] = preset["max_gap"]
             out["limit"] = preset["max_gap"] * pr["scale"]
             fmt.update(max_gap=preset["max_gap"], limit=_round(out["limit"]))
@@ -196,7 +198,8 @@ def doc_markdown() -> str:
     grading.yml and the catalog (tests/test_grading.py keeps the file in step)."""
     cfg, cat = reference.grading(), reference.catalog()
     kinds = {"intensity_reduction": "强度下降率", "count": "累计数量", "amount": "累计量",
-             "level": "水平值", "share": "比例", "rate": "年均增速", "milestone": "里程碑"}
+             "level": "水平值", "share": "比例", "rate": "年均增速", "milestone": "里程碑",
+             "budget": "年度碳排放预算"}
     lines = [
         "# 评级与达峰研判规则",
         "",
@@ -209,6 +212,18 @@ def doc_markdown() -> str:
         "累计数量、累计量按线性 目标 × (t − 基期)/(目标年 − 基期)；水平值、比例自基期水平线性推进至目标"
         "（须降至零的指标，如小型燃煤锅炉台数，同样按线性减少）；年均增速每年均要求达到目标。"
         "“应完成进度”指截至当年自基期起应完成的变化量。",
+        "",
+        "## 规划期与终期评估",
+        "",
+        "| 规划期 | 基期 | 评价年份 | 目标年 |",
+        "|---|---|---|---|",
+        *(f"| {p['name_zh']} | {p['baseline_year']} | {p['first_year']}—{p['target_year']} | "
+          f"{p['target_year']} |" for p in reference.plan_periods()),
+        "",
+        "报告年份只评价其所属规划期的指标；十五五指标以2025年为基期计算序时进度。",
+        "",
+        _squeeze(cfg["final_evaluation_zh"].format(years="、".join(
+            f"{p['name_zh']}为{p['target_year']}年" for p in reference.plan_periods()))),
         "",
         "## 评级规则",
         "",

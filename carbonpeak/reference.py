@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from carbonpeak.errors import ConfigError
 from carbonpeak.paths import REFERENCE_DIR
 
 PROVINCE = "330000"
@@ -82,7 +83,29 @@ def emission_factors() -> dict:
 
 @cache
 def catalog() -> dict:
-    return _yaml("indicators.yml")
+    """indicators.yml, each entry checked to name known plan periods (plan_periods.yml)."""
+    cat = _yaml("indicators.yml")
+    known = {p["id"] for p in plan_periods()}
+    for ind, entry in cat.items():
+        periods = entry_periods(entry)
+        unknown = [p for p in periods if p not in known]
+        if not periods or unknown:
+            what = f"未知的规划期 {', '.join(map(str, unknown))}" if unknown else "缺少 plan_period"
+            raise ConfigError(f"indicators.yml：指标 {ind} {what}"
+                              f"（plan_periods.yml 中的规划期：{', '.join(sorted(known))}）")
+    return cat
+
+
+def entry_periods(entry: dict) -> list[str]:
+    """The plan period ids a catalog entry belongs to (`plan_period`: one id or a list)."""
+    p = entry.get("plan_period")
+    return [str(x) for x in p] if isinstance(p, list) else ([str(p)] if p else [])
+
+
+def catalog_for(year: int) -> dict:
+    """The catalog entries of the plan period `year` belongs to, in catalog order."""
+    period = plan_period_for(year)["id"]
+    return {i: e for i, e in catalog().items() if period in entry_periods(e)}
 
 
 @cache
@@ -154,3 +177,17 @@ def carbon_budgets() -> dict[tuple[str, int], dict]:
         "co2_budget": float(r["co2_budget"]), "source_zh": r["source_zh"],
         "illustrative": r.get("illustrative", "0").strip() in ("1", "true", "True")}
         for r in _csv_rows("carbon_budgets.csv")}
+
+
+@cache
+def plan_targets() -> dict[tuple[str, str, str], dict]:
+    """(plan_period, region_code, indicator_id) -> {target, stretch_target (or None),
+    source_zh, illustrative}: numeric targets of entries with `targets_from: plan_targets`."""
+    out = {}
+    for r in _csv_rows("plan_targets.csv"):
+        out[(r["plan_period"], r["region_code"], r["indicator_id"])] = {
+            "target": float(r["target"]),
+            "stretch_target": float(r["stretch_target"]) if r.get("stretch_target") else None,
+            "source_zh": r["source_zh"],
+            "illustrative": r.get("illustrative", "0").strip() in ("1", "true", "True")}
+    return out

@@ -204,12 +204,15 @@ def run_indicators(run_dir, year: int) -> pd.DataFrame:
     current, series = indicators.compute_all(tables, year, blocked)
     current.to_csv(run_dir / "indicators.csv", index=False, encoding="utf-8")
     series.to_parquet(run_dir / "indicator_series.parquet", index=False)
-    base = reference.catalog()["energy_intensity_reduction"]["baseline_year"]
+    # drivers are decomposed since the baseline of the year's plan period (2020 or 2025); the
+    # peak outlook spans both periods and counts the change since its own baseline
+    base = reference.plan_period_for(year)["baseline_year"]
     if tables.get("energy_by_fuel") is not None:
         co2 = emissions.co2_series(tables)
         co2.to_csv(run_dir / "co2_series.csv", index=False)
         catalog = reference.catalog()["industrial_co2_peak"]
-        outlook, projection = emissions.peak_outlook(co2, year, catalog["target"], base)
+        outlook, projection = emissions.peak_outlook(co2, year, catalog["target"],
+                                                     catalog["baseline_year"])
         outlook.to_csv(run_dir / "peak_outlook.csv", index=False)
         projection.to_csv(run_dir / "peak_projection.csv", index=False)
         if tables.get("sector_value_added") is not None:

@@ -38,9 +38,10 @@ def test_run_succeeds_and_writes_the_contract(run_out):
     ind = pd.read_csv(year_dir / "indicators.csv", dtype={"region_code": str})
     assert set(CONTRACT) <= set(ind.columns)
     # every indicator of the plan, for every region, even when only three are rendered
-    assert set(ind["indicator_id"]) == set(reference.catalog())
+    # (2025 belongs to 十四五: its indicators, not 十五五's)
+    assert set(ind["indicator_id"]) == set(reference.catalog_for(2025))
     assert ind.groupby("indicator_id")["region_code"].nunique().eq(12).all()
-    assert len(ind) == 12 * len(reference.catalog())
+    assert len(ind) == 12 * len(reference.catalog_for(2025))
     assert set(ind["status"]) <= {"green", "yellow", "red", "not_rated"}
     prov = ind[ind["region_code"] == "330000"]
     assert (prov["status"] != "not_rated").all(), prov[prov.status == "not_rated"]
@@ -67,7 +68,8 @@ def test_html_is_self_contained_chinese_and_has_no_code(run_out):
     assert "In&nbsp;[" not in html and "In [" not in html
     assert "data:image/svg+xml;base64," in html  # charts are vector
     assert re.search(r'<img [^>]*alt="折线图：杭州市', html)
-    assert "杭州市工业领域碳达峰进度报告（2025年）" in html
+    # 2025 is 十四五's target year: the report is its final evaluation
+    assert "杭州市工业领域碳达峰“十四五”终期评估报告（2025年）" in html
     index = (year_dir / "index.html").read_text(encoding="utf-8")
     assert 'href="330100/report.pdf"' in index and "https://" not in index
 

@@ -20,7 +20,7 @@ def row(**kw):
     return SimpleNamespace(**base)
 
 
-CTX = SimpleNamespace(year=2025)
+CTX = SimpleNamespace(year=2024)  # an intermediate year: pace wording (2025 is the final evaluation)
 
 
 class TestNumbers:

@@ -24,10 +24,14 @@ def _text(h: report.HTML) -> str:
 
 
 class TestSummary:
-    def test_green_indicator_is_said_to_meet_the_pace(self, ctx):
+    # the fixture is a 2025 run: 十四五's target year, so the report is its final evaluation
+    # (终期评估) and targets due in 2025 read met / not met, not "on pace"
+    def test_green_indicator_is_said_to_be_met(self, ctx):
         s = " ".join(report.summary_sentences(ctx))
-        assert "1项达到序时进度（绿灯），0项落后于序时进度（黄灯）" in s
-        assert "达到序时进度（绿灯）的指标：单位工业增加值能耗下降（在11个设区市中居首位）" in s
+        assert s.startswith("2025年是“十四五”目标年，本报告为终期评估。")
+        assert "1项目标于2025年到期，已完成1项，未完成0项" in s
+        assert "已完成（绿灯）的目标：单位工业增加值能耗下降（在11个设区市中居首位）" in s
+        assert "序时进度" not in s
 
     def test_changing_a_status_changes_the_sentence(self, ctx):
         ind = ctx.indicators.copy()
@@ -35,9 +39,9 @@ class TestSummary:
         ind.loc[i, ["value", "status"]] = [14.5, "yellow"]
         ctx.indicators = ind
         s = " ".join(report.summary_sentences(ctx))
-        assert "0项达到序时进度（绿灯），1项落后于序时进度（黄灯）" in s
-        assert "落后于序时进度1.5个百分点（黄灯）" in s
-        assert "已达到序时进度" not in s
+        assert "已完成0项，未完成1项" in s
+        assert "目标为下降16.0%，未完成目标，差1.5个百分点（黄灯）" in s
+        assert "已完成目标" not in s
         ind.loc[i, ["value", "status"]] = [-2.0, "red"]
         assert "不降反升2.0%" in " ".join(report.summary_sentences(ctx))
 
@@ -148,7 +152,7 @@ class TestCompactOverview:
         html = _text(report.headline_table(ctx))
         assert html.count('<tr class="group">') == 2  # 主要目标, 绿色制造
         assert "二　主要目标" in html
-        assert 'class="light green">绿</span> <span class="word">达到进度</span>' in html
+        assert 'class="light green">绿</span> <span class="word">已完成</span>' in html
 
     def test_milestone_shows_its_judgement_not_a_year_as_a_number(self, ctx):
         ind = ctx.indicators.copy()
@@ -316,15 +320,16 @@ class TestLightArithmetic:
     def test_a_red_rise_shows_the_due_fall_and_the_rise_with_a_true_minus(self, ctx):
         table, below = self._make(ctx, -2.0, "red")
         assert 'href="#fn-330100-' in table.split("规上单位工业增加值能耗")[1].split("</tr>")[0]
-        note = next(li for li in below.split("<li") if "累计下降" in li)
+        # 2025 is the target year: the note states the target, not a pace
+        note = next(li for li in below.split("<li") if "2025年目标为较2020年下降16.00%" in li)
         note = note.split("</span>", 1)[1].split("</li>")[0]  # the words, not the anchor id
         assert "实际上升2.00%" in note and "不降反升为红灯" in note
-        assert "完成应完成进度的−" in note  # a negative completion, true minus
+        assert "完成目标的−" in note  # a negative completion, true minus
         assert not re.search(r"-\d", note)
 
     def test_a_green_light_has_no_sum(self, ctx):
         _, below = self._make(ctx, 99.0, "green")
-        assert "累计下降" not in below
+        assert "目标为较2020年下降" not in below
 
 
 class TestPeakSection:

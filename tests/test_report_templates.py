@@ -21,7 +21,9 @@ CHART = {"src": "data:image/svg+xml;base64,PHN2Zy8+", "alt": "折线图：示例
 FIXTURES = {
     "cover": {"banner": "示例数据，非官方统计", "title": "杭州市工业领域碳达峰进度报告（2025年）",
               "region": "杭州市", "code": "330100", "year": 2025, "vintage": "2025年快报",
-              "verdict": "通过", "generated": "2026-03-01"},
+              "verdict": "通过", "generated": "2026-03-01", "period": "",
+              "kicker": "浙江省工业领域碳达峰年度进度报告",
+              "basis": "依据《浙江省工业领域碳达峰实施方案》（2023年2月）"},
     "summary": {"messages": ["2025年共评价3项指标：绿灯1项、黄灯1项、红灯1项。",
                              "落后于序时进度的目标：A差1.5个百分点，黄灯。"],
                 "tallies": [{"status": "green", "n": 1}, {"status": "yellow", "n": 1},

@@ -13,7 +13,11 @@ import numpy as np
 import pandas as pd
 
 from carbonpeak import grading, reference
-from carbonpeak.indicators.emissions import co2_intensity_reduction, industrial_co2_peak
+from carbonpeak.indicators.emissions import (
+    co2_intensity_reduction,
+    industrial_co2_peak,
+    industrial_co2_total,
+)
 from carbonpeak.indicators.intensity import energy_intensity_reduction
 from carbonpeak.indicators.metrics import (
     benchmark_share,
@@ -28,7 +32,8 @@ from carbonpeak.indicators.metrics import (
 )
 
 FUNCTIONS = {f.__name__: f for f in (
-    energy_intensity_reduction, co2_intensity_reduction, industrial_co2_peak, benchmark_share,
+    energy_intensity_reduction, co2_intensity_reduction, industrial_co2_peak,
+    industrial_co2_total, benchmark_share,
     list_count, metric_average_growth, metric_cumulative, metric_level, metric_ratio,
     metric_reduction,
 )}
@@ -43,19 +48,58 @@ OUTPUT_COLUMNS = [
     "status", "status_zh", "prev_value", "prev_status", "rank", "rank_of", "projected_value",
     "projection_year", "level", "level_baseline", "level_unit", "grading_preset",
     "quality_verdict", "not_rated_reason", "status_reason", "target_type", "note",
+    "plan_period", "target_source_zh", "target_illustrative",
 ]
 
 
-def targets_for(indicator_id: str, entry: dict, region_code: str) -> tuple[float | None, ...]:
+def _target_row(indicator_id: str, entry: dict, region_code: str,
+                year: int | None) -> dict | None:
+    """The reference-file row a target comes from, for entries with `targets_from`:
+    plan_targets.csv (the region's five-year target, else the province's) or
+    carbon_budgets.csv (the region's budget for `year`); None when there is none."""
+    source = entry.get("targets_from")
+    if source == "plan_targets":
+        found = reference.plan_targets()
+        period = reference.entry_periods(entry)[0]
+        row = (found.get((period, region_code, indicator_id))
+               or found.get((period, reference.PROVINCE, indicator_id)))
+        return row
+    if source == "carbon_budgets":
+        budget = reference.carbon_budgets().get((region_code, year))
+        return None if budget is None else {**budget, "target": budget["co2_budget"],
+                                             "stretch_target": None}
+    return None
+
+
+def targets_for(indicator_id: str, entry: dict, region_code: str,
+                year: int | None = None) -> tuple[float | None, ...]:
     """A municipality's own target where the province assigned one; else the provincial one,
     unless the target is a provincial total (`target_scope: province`), which is not
-    divided among cities by this tool."""
+    divided among cities by this tool. Entries with `targets_from` take theirs from the
+    reference file it names (a budget is the one for `year`)."""
+    if entry.get("targets_from"):
+        row = _target_row(indicator_id, entry, region_code, year)
+        return (None, None) if row is None else (row["target"], row["stretch_target"])
     own = reference.city_targets().get((region_code, indicator_id), {})
     if own:
         return own.get("target", entry["target"]), own.get("stretch_target")
     if entry.get("target_scope") == "province" and region_code != reference.PROVINCE:
         return None, None
     return entry["target"], entry.get("stretch_target")
+
+
+def target_source(indicator_id: str, entry: dict, region_code: str,
+                  year: int) -> tuple[str, bool]:
+    """Where a region's target comes from, in words, and whether it is an illustrative
+    sample value (示例值): the reference-file row, else the plan period's document."""
+    row = _target_row(indicator_id, entry, region_code, year)
+    if row is not None:
+        return row["source_zh"], bool(row["illustrative"])
+    if entry.get("targets_from"):
+        return "", False
+    period = reference.entry_periods(entry)[0]
+    doc = next(p for p in reference.plan_periods() if p["id"] == period)["source_zh"]
+    return str(doc).split("：")[0], False
 
 
 def project(series: pd.Series, to_year: int, window: int = 3) -> float:
@@ -124,8 +168,11 @@ def evaluate(indicator_id: str, entry: dict, tables: dict[str, pd.DataFrame], ye
     province_value = _at(series[series["region_code"] == reference.PROVINCE].set_index("year"),
                          "value", year)
     rows, full = [], []
+    budget = kind == "budget"  # an annual cap: the year's own budget, no five-year path
+    period = reference.plan_period_for(year)["id"]
     for region in reference.region_codes():
-        target, stretch = targets_for(indicator_id, entry, region)
+        target, stretch = targets_for(indicator_id, entry, region, year)
+        source_zh, illustrative = target_source(indicator_id, entry, region, year)
         s = series[series["region_code"] == region].set_index("year").sort_index()
         if kind in ("level", "share"):
             base_value = _at(s, "value", base_year)
@@ -134,7 +181,9 @@ def evaluate(indicator_id: str, entry: dict, tables: dict[str, pd.DataFrame], ye
         else:
             base_value = 0.0
 
-        def required(y, tgt=target, base=base_value):
+        def required(y, tgt=target, base=base_value, region=region):
+            if budget:
+                tgt = targets_for(indicator_id, entry, region, y)[0]
             if tgt is None:
                 return math.nan
             try:
@@ -170,6 +219,10 @@ def evaluate(indicator_id: str, entry: dict, tables: dict[str, pd.DataFrame], ye
                     else "无相关数据"
             elif math.isnan(value):
                 why, reason = "no_data", f"缺少{year}年数据"
+            elif target is None and entry.get("targets_from"):
+                why = "no_data"
+                reason = (f"尚未设定{year}年碳排放预算" if budget
+                          else f"尚未设定本地区{reference.plan_period_for(year)['name_zh']}目标值")
             elif target is None:
                 share = (f"，占全省{value / province_value:.1%}"
                          if province_value and not math.isnan(province_value) else "")
@@ -208,7 +261,7 @@ def evaluate(indicator_id: str, entry: dict, tables: dict[str, pd.DataFrame], ye
             "prev_value": prev, "prev_status": prev_status,
             "projected_value": (project(s["value"], entry["target_year"])
                                 if "value" in s and not blocked.get(region)
-                                and kind != "milestone" else math.nan),
+                                and kind not in ("milestone", "budget") else math.nan),
             "projection_year": entry["target_year"],
             "level": math.nan if blocked.get(region) else _at(s, "level", year),
             "level_baseline": math.nan if blocked.get(region) else _at(s, "level_baseline", year),
@@ -217,6 +270,8 @@ def evaluate(indicator_id: str, entry: dict, tables: dict[str, pd.DataFrame], ye
             "quality_verdict": "fail" if blocked.get(region) else "pass",
             "not_rated_reason": reason, "status_reason": why, "target_type": target_type,
             "note": str(s.at[year, "note"]) if "note" in s and year in s.index else "",
+            "plan_period": period, "target_source_zh": source_zh,
+            "target_illustrative": illustrative,
         })
         if not blocked.get(region) and len(s):
             yrs = [y for y in s.index if y <= year]
@@ -231,8 +286,8 @@ def evaluate(indicator_id: str, entry: dict, tables: dict[str, pd.DataFrame], ye
             }))
     out = pd.DataFrame(rows)
     munis = out["region_code"].isin(reference.municipality_codes()) & out["value"].notna()
-    if kind == "milestone":
-        munis &= False  # a year is not a score to rank by
+    if kind in ("milestone", "budget"):
+        munis &= False  # a year, or tonnes against a city's own budget, is not a score to rank
     ranked = out.loc[munis, "value"].rank(ascending=not higher, method="min")
     out["rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
     out.loc[munis, "rank"] = ranked.astype("int64")
@@ -249,10 +304,11 @@ def _at(s: pd.DataFrame, column: str, year: int) -> float:
 
 def compute_all(tables: dict[str, pd.DataFrame], year: int,
                 blocked_by: dict[str, dict[str, str]]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every catalog indicator; `blocked_by[indicator_id][region]` holds not_rated reasons."""
+    """The catalog indicators of the plan period `year` belongs to (十四五 for 2021–2025,
+    十五五 for 2026–2030); `blocked_by[indicator_id][region]` holds not_rated reasons."""
     current, series = [], []
     present = sector_presence(tables, year)
-    for indicator_id, entry in reference.catalog().items():
+    for indicator_id, entry in reference.catalog_for(year).items():
         needed = entry.get("inputs", {})
         missing = [t for t in needed if tables.get(t) is None]
         if missing:

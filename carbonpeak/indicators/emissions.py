@@ -79,6 +79,14 @@ def co2_intensity_reduction(tables: dict[str, pd.DataFrame], entry: dict) -> pd.
     return df.assign(level_unit="吨二氧化碳/万元")
 
 
+def industrial_co2_total(tables: dict[str, pd.DataFrame], entry: dict) -> pd.DataFrame:
+    """Industrial CO2 without 国家单列项目 (万吨) per region-year: what an annual carbon
+    budget (碳排放预算) caps; the province is the sum of the cities, as in co2_series."""
+    co2 = co2_series(tables)
+    return pd.DataFrame({"region_code": co2["region_code"], "year": co2["year"],
+                         "value": co2["co2_excl_state_listed"]})
+
+
 def _labels() -> dict:
     return reference.grading()["peak"]["labels_zh"]
 

@@ -10,8 +10,9 @@ from pathlib import PurePath
 from carbonpeak import grading, reference
 from carbonpeak.report.context import ReportContext
 from carbonpeak.report.fmt import isna
+from carbonpeak.report.fmt import value as fmt_value
 from carbonpeak.report.rows import entry, ordered
-from carbonpeak.report.view import HTML, section
+from carbonpeak.report.view import HTML, say, section
 
 VERDICT_ZH = {"pass": "通过", "warning": "通过（有提示）", "fail": "未通过"}
 # A clause that points at a file of the package is for analysts, not for the reader.
@@ -80,6 +81,19 @@ OTHER_METHODS = [
 ]
 
 
+def _target_from(row, e: dict) -> str:
+    """'；本地区目标13.5%（来源：示例值（非正式文件），示例值）' for a target read from a
+    reference file; '；本地区目标尚未设定' when the file has none for the region."""
+    if isna(row.target_value):
+        return say("method.target_missing")
+    source = "" if isna(getattr(row, "target_source_zh", None)) else str(row.target_source_zh)
+    illustrative = str(getattr(row, "target_illustrative", "")) in ("True", "true", "1")
+    mark = say("method.illustrative") if illustrative and "示例值" not in source else ""
+    key = "method.target_budget" if e.get("kind") == "budget" else "method.target_local"
+    return say(key, target=fmt_value(row.target_value, e.get("unit") or row.unit),
+               year=int(row.year), source=source or "—", mark=mark)
+
+
 def methodology_view(ctx: ReportContext) -> dict:
     presets = reference.grading().get("presets", {})
     rows, used = [], []
@@ -89,7 +103,10 @@ def methodology_view(ctx: ReportContext) -> dict:
         p = presets.get(key, {}) if key else {}
         if p and key not in used:
             used.append(key)
-        rows.append({"name": e["name_zh"], "target": plain(e.get("target_text_zh")) or "—",
+        target = plain(e.get("target_text_zh")) or "—"
+        if e.get("targets_from"):  # the number and its source: a reference file, not the plan
+            target += _target_from(row, e)
+        rows.append({"name": e["name_zh"], "target": target,
                      "rule": short_rule(p.get("title_zh", "")) if p else "—",
                      "unit": e.get("unit") or row.unit or "",
                      "source": plain(e.get("source_zh")) or "—"})

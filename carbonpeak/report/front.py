@@ -4,13 +4,40 @@ from __future__ import annotations
 
 from carbonpeak.report import narrative
 from carbonpeak.report.context import ReportContext
-from carbonpeak.report.view import HTML, render, section
+from carbonpeak.report.view import HTML, render, say, section
 
 VERDICT_ZH = {"pass": "通过", "warning": "通过（有提示）", "fail": "未通过"}
 
 
 def title(ctx: ReportContext) -> str:
-    return f"{ctx.region_name}工业领域碳达峰进度报告（{ctx.year}年）"
+    if narrative.is_final(ctx):
+        return say("cover.title_final", region=ctx.region_name, year=ctx.year,
+                   period=narrative.plan_period(ctx)["name_zh"])
+    return say("cover.title", region=ctx.region_name, year=ctx.year)
+
+
+def period_line(ctx: ReportContext) -> str:
+    """Where the reporting year sits in its plan period: the target year (final evaluation)
+    or year k of the period."""
+    p = narrative.plan_period(ctx)
+    if p is None:
+        return ""
+    if narrative.is_final(ctx):
+        return say("cover.period_final", period=p["name_zh"])
+    return say("cover.period_year", period=p["name_zh"], k=ctx.year - p["baseline_year"])
+
+
+def basis(ctx: ReportContext) -> str:
+    """The documents the targets come from: the plan, and for a later period the documents
+    (or 示例值 marking) of the reference files its numeric targets are taken from."""
+    text = say("cover.basis")
+    sources = [s for s in ctx.indicators.get("target_source_zh", []) if isinstance(s, str) and s]
+    extra = [s for s in dict.fromkeys(sources) if s not in text and "实施方案" not in s]
+    if extra:
+        text += say("cover.basis_more", sources="；".join(extra))
+    if narrative.illustrative_targets(ctx.indicators):
+        text += say("cover.illustrative")
+    return text
 
 
 def banner(dataset: dict) -> str:
@@ -18,8 +45,12 @@ def banner(dataset: dict) -> str:
 
 
 def cover_view(ctx: ReportContext) -> dict:
+    final = narrative.is_final(ctx)
+    p = narrative.plan_period(ctx)
     return {"banner": banner(ctx.dataset), "title": title(ctx), "region": ctx.region_name,
-            "code": ctx.region_code, "year": ctx.year,
+            "code": ctx.region_code, "year": ctx.year, "period": period_line(ctx),
+            "kicker": (say("cover.kicker_final", period=p["name_zh"]) if final
+                       else say("cover.kicker")), "basis": basis(ctx),
             "vintage": ctx.dataset.get("vintage_zh", "—"),
             "verdict": VERDICT_ZH.get(ctx.verdict.get("verdict"), "—"),
             "generated": ctx.generated}

@@ -30,6 +30,32 @@ PEAK_DEADLINE = 2030
 MUNICIPALITIES = 11
 
 
+def due(row, year: int) -> bool:
+    """The row's target year is the reporting year: met or not met, no longer a pace."""
+    ty = getattr(row, "target_year", None)
+    return not isna(ty) and int(float(ty)) == int(year)
+
+
+def is_final(ctx: ReportContext) -> bool:
+    """The report is a final evaluation (终期评估) when targets of its plan period fall due
+    in the reporting year: decided from the rows' target years, not from a fixed year."""
+    return any(due(r, ctx.year) for r in ctx.indicators.itertuples())
+
+
+def plan_period(ctx: ReportContext) -> dict | None:
+    """The plan period of the reporting year (plan_periods.yml), None outside every period."""
+    try:
+        return reference.plan_period_for(ctx.year)
+    except KeyError:
+        return None
+
+
+def illustrative_targets(ind: pd.DataFrame) -> bool:
+    """Some target of these rows is an illustrative sample value (示例值)."""
+    return "target_illustrative" in ind and ind["target_illustrative"].astype(str).isin(
+        ["True", "true", "1"]).any()
+
+
 def light_word(status: str) -> str:
     return phrases()["status_zh"].get(status, "未评级")
 
@@ -51,7 +77,14 @@ def value_phrase(row, e: dict) -> str:
     return say("value.level", name=e["short_zh"], value=fmt.value(row.value, row.unit))
 
 
-def required_phrase(row, e: dict) -> str:
+def required_phrase(row, e: dict, final: bool = False) -> str:
+    if final:  # the target itself, not a pace
+        if e.get("kind") == "intensity_reduction":
+            return say("required.final_reduction", target=fmt.num(row.target_value) + "%")
+        return say("required.final_level", target=fmt.value(row.target_value, row.unit))
+    if e.get("kind") == "budget":
+        return say("required.budget", year=int(row.year), budget=fmt.value(row.required_value,
+                                                                           row.unit))
     if e.get("kind") == "intensity_reduction":
         return say("required.reduction", required=fmt.num(row.required_value) + "%")
     return say("required.level", required=fmt.value(row.required_value, row.unit))
@@ -100,15 +133,21 @@ def indicator_sentence(ctx: ReportContext, row) -> str:
     unit = row.unit
     rise = e.get("kind") == "intensity_reduction" and float(row.value) < 0
     g = fmt.magnitude(gap(row), unit)
+    final = due(row, ctx.year)
+    words = "verdict_final" if final else (
+        "verdict_budget" if e.get("kind") == "budget" else "verdict")
     if st == "red" and rise:
-        verdict = say("verdict.red_rise")
+        verdict = say(f"{words}.red_rise")
     else:
-        verdict = say(f"verdict.{st}", gap=g)
-    s = f"{value_phrase(row, e)}，{required_phrase(row, e)}，{verdict}"
+        verdict = say(f"{words}.{st}", gap=g)
+    s = f"{value_phrase(row, e)}，{required_phrase(row, e, final)}，{verdict}"
     if stretch(row):
         s += say("stretch_target")
-    if str(getattr(row, "stretch_met", "")) == "True" and not isna(row.stretch_target_value):
-        s += say("stretch_met", stretch=fmt.value(row.stretch_target_value, unit))
+    met = str(getattr(row, "stretch_met", ""))
+    if not isna(row.stretch_target_value) and (met == "True" or (final and met == "False")):
+        key = ("stretch_final_met" if met == "True" else "stretch_final_missed") if final \
+            else "stretch_met"
+        s += say(key, stretch=fmt.value(row.stretch_target_value, unit))
     if rank := rank_phrase(row.rank, row.rank_of):
         s += f"；{rank}"
     proj, py, tgt = row.projected_value, row.projection_year, row.target_value
@@ -178,6 +217,20 @@ def counts(ind: pd.DataFrame) -> dict[str, int]:
     return n
 
 
+def due_counts(ctx: ReportContext) -> dict[str, int]:
+    """Targets falling due this year: how many, met (green) and not met (yellow or red);
+    and how many rated rows have a later target year (still graded against a pace)."""
+    rows = [r for r in ctx.indicators.itertuples() if status_of(r) in RATED]
+    now = [r for r in rows if due(r, ctx.year)]
+    later = sorted({int(float(r.target_year)) for r in rows
+                    if not due(r, ctx.year) and not isna(r.target_year)})
+    return {"year": ctx.year, "due": len(now),
+            "met": sum(status_of(r) == "green" for r in now),
+            "unmet": sum(status_of(r) in ("yellow", "red") for r in now),
+            "unmet_red": sum(status_of(r) == "red" for r in now),
+            "later": len(rows) - len(now), "later_years": "、".join(map(str, later))}
+
+
 def summary_sentences(ctx: ReportContext) -> list[str]:
     """The verdict in words, derived from the rows (never fixed text): how many lights of
     each colour, which targets are behind and by how much, what is met, what is not rated
@@ -185,10 +238,16 @@ def summary_sentences(ctx: ReportContext) -> list[str]:
     ind = ctx.indicators
     n = counts(ind)
     rated = n["green"] + n["yellow"] + n["red"]
+    final = is_final(ctx)
     head = say("summary.head", year=ctx.year, region=ctx.region_name,
                n=len(ind) - n["not_applicable"])
-    head += (say("summary.rated", rated=rated, **{k: n[k] for k in RATED}) if rated
-             else say("summary.none_rated"))
+    if final and rated:
+        d = due_counts(ctx)
+        head = say("summary.head_final", period=plan_period(ctx)["name_zh"], **d) + head
+        head += say("summary.rated_final", rated=rated, **d)
+    else:
+        head += (say("summary.rated", rated=rated, **{k: n[k] for k in RATED}) if rated
+                 else say("summary.none_rated"))
     if n["not_rated"] and rated:
         head += say("summary.unrated", n=n["not_rated"])
     if n["not_applicable"]:
@@ -201,7 +260,7 @@ def summary_sentences(ctx: ReportContext) -> list[str]:
            + (f"（{rank_phrase(r.rank, r.rank_of)}）" if rank_phrase(r.rank, r.rank_of) else "")
            for r in ordered(ind[ind["status"] == "green"]).itertuples()]
     if met:
-        out.append(say("summary.met", names="、".join(met)))
+        out.append(say("summary.met_final" if final else "summary.met", names="、".join(met)))
     reasons: dict[str, list[str]] = {}
     for row in ordered(ind).itertuples():
         if unrated(row):
@@ -226,11 +285,16 @@ def quality_sentence(ctx: ReportContext) -> str | None:
 STATUS_RANK = {"green": 0, "yellow": 1, "red": 2}
 
 
-def _changes(ind: pd.DataFrame) -> str:
-    better, worse = [], []
+def _changes(ind: pd.DataFrame) -> str | None:
+    """Moves since last year; None when nothing was rated both years (a period's first
+    year has no rated previous year for its new indicators)."""
+    better, worse, compared = [], [], 0
     for r in ordered(ind).itertuples():
         now, before = status_of(r), getattr(r, "prev_status", None)
-        if now not in STATUS_RANK or before not in STATUS_RANK or now == before:
+        if now not in STATUS_RANK or before not in STATUS_RANK:
+            continue
+        compared += 1
+        if now == before:
             continue
         (better if STATUS_RANK[now] < STATUS_RANK[before] else worse).append(
             entry(r.indicator_id, r)["short_zh"])
@@ -239,13 +303,18 @@ def _changes(ind: pd.DataFrame) -> str:
         parts.append(say("key.improved", n=len(better), names="、".join(better)))
     if worse:
         parts.append(say("key.worsened", n=len(worse), names="、".join(worse)))
-    return say("key.changes", parts="，".join(parts)) if parts else say("key.unchanged")
+    if parts:
+        return say("key.changes", parts="，".join(parts))
+    if not compared:
+        return None
+    rated = sum(status_of(r) in STATUS_RANK for r in ind.itertuples())
+    return say("key.unchanged") if compared == rated else say("key.unchanged_some", n=compared)
 
 
-def _behind(ind: pd.DataFrame, limit: int = 4) -> str:
+def _behind(ind: pd.DataFrame, limit: int = 4, final: bool = False) -> str:
     rows = [r for r in ordered(ind).itertuples() if status_of(r) in ("red", "yellow")]
     if not rows:
-        return say("key.all_on_pace")
+        return say("key.all_met" if final else "key.all_on_pace")
     rows.sort(key=lambda r: 0 if status_of(r) == "red" else 1)
     items = []
     for r in rows[:limit]:
@@ -256,18 +325,23 @@ def _behind(ind: pd.DataFrame, limit: int = 4) -> str:
         elif isna(r.value) or isna(r.required_value):
             how = f"：{note(r).split('，')[0]}" if note(r) else ""
         else:
-            how = say("key.behind_gap", gap=fmt.magnitude(gap(r), r.unit))
+            how = say("key.behind_budget" if e.get("kind") == "budget" else "key.behind_gap",
+                      gap=fmt.magnitude(gap(r), r.unit))
         items.append(say("key.behind_item", name=name, gap=how,
                          light=light_word(status_of(r))))
     text = "；".join(items)
     if len(rows) > limit:
         text += f"等{len(rows)}项"
-    return say("key.behind", items=text)
+    return say("key.behind_final" if final else "key.behind", items=text)
 
 
-def lagging_cities(ctx: ReportContext, group: str = "main_targets") -> list[tuple[str, list[str]]]:
-    """Municipalities with a red or yellow main target, worst first, with those targets."""
+def lagging_cities(ctx: ReportContext, group: str = "main_targets",
+                   due_in: int | None = None) -> list[tuple[str, list[str]]]:
+    """Municipalities with a red or yellow main target, worst first, with those targets
+    (only targets falling due in `due_in` when given: the final evaluation's unmet ones)."""
     a = ctx.all_regions
+    if due_in is not None:
+        a = a[[due(r, due_in) for r in a.itertuples()]]
     ids = [i for i, e in reference.catalog().items() if e.get("task_group") == group]
     out = []
     for code in reference.municipality_codes():
@@ -281,13 +355,16 @@ def lagging_cities(ctx: ReportContext, group: str = "main_targets") -> list[tupl
     return [(name, names) for _, _, name, names in out]
 
 
-def lagging_sentence(lag: list[tuple[str, list[str]]], short: bool = False) -> str:
-    """The lagging cities by name; `short` (page 1) gives how many targets, not which."""
+def lagging_sentence(lag: list[tuple[str, list[str]]], short: bool = False,
+                     final: bool = False) -> str:
+    """The lagging cities by name; `short` (page 1) gives how many targets, not which; in a
+    final evaluation they are the cities whose targets were not met."""
+    tail = "_final" if final else ""
     if not lag:
-        return say("key.no_lagging_cities")
+        return say("key.no_lagging_cities" + tail)
     items = "、".join(say("key.lagging_city_count", city=c, n=len(ns)) if short
                       else say("key.lagging_city", city=c, names="、".join(ns)) for c, ns in lag)
-    return say("key.lagging_cities", n=len(lag), items=items)
+    return say("key.lagging_cities" + tail, n=len(lag), items=items)
 
 
 def key_messages(ctx: ReportContext) -> list[str]:
@@ -300,14 +377,22 @@ def key_messages(ctx: ReportContext) -> list[str]:
         rest += say("key.lights_unrated", n=n["not_rated"])
     if n["not_applicable"]:
         rest += say("key.lights_na", n=n["not_applicable"])
-    msgs = [say("key.lights", year=ctx.year, n=len(ind) - n["not_applicable"], green=n["green"],
-                yellow=n["yellow"], red=n["red"], rest=rest)]
-    msgs.append(_behind(ind))
+    final = is_final(ctx)
+    if final:
+        d = due_counts(ctx)
+        later = say("key.lights_later", **d) if d["later"] else ""
+        msgs = [say("key.lights_final", period=plan_period(ctx)["name_zh"], rest=rest,
+                    later_part=later, **d)]
+    else:
+        msgs = [say("key.lights", year=ctx.year, n=len(ind) - n["not_applicable"],
+                    green=n["green"], yellow=n["yellow"], red=n["red"], rest=rest)]
+    due_rows = ind[[due(r, ctx.year) for r in ind.itertuples()]] if final else ind
+    msgs.append(_behind(due_rows, final=final))
     if ctx.is_province:
-        lag = lagging_cities(ctx)
-        msgs.append(lagging_sentence(lag, short=True))
-    if "prev_status" in ind and ind["prev_status"].notna().any():
-        msgs.append(_changes(ind))
+        lag = lagging_cities(ctx, due_in=ctx.year if final else None)
+        msgs.append(lagging_sentence(lag, short=True, final=final))
+    if "prev_status" in ind and ind["prev_status"].notna().any() and (c := _changes(ind)):
+        msgs.append(c)
     if s := outlook_sentence(ctx):
         msgs.append(s)
     if q := quality_sentence(ctx):

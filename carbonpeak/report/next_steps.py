@@ -14,7 +14,8 @@ from carbonpeak.report.groups import OTHER_SECTORS
 from carbonpeak.report.rows import entry, higher_is_better, is_milestone, ordered, status_of
 from carbonpeak.report.view import HTML, phrases, say, section
 
-INTENSITY_IDS = {"energy_intensity_reduction", "co2_intensity_reduction"}
+# the overall intensities (of either plan period), by the function that computes them
+INTENSITY_FUNCTIONS = {"energy_intensity_reduction", "co2_intensity_reduction"}
 
 
 def pace(row, e: dict, year: int) -> str:
@@ -22,6 +23,8 @@ def pace(row, e: dict, year: int) -> str:
     if is_milestone(row, e) or isna(row.value) or isna(row.target_value):
         return say("next.milestone") if is_milestone(row, e) else ""
     unit, v, t = row.unit, float(row.value), float(row.target_value)
+    if e.get("kind") == "budget":  # an annual cap: back within it, not a path to 2030
+        return say("next.budget", year=year, gap=fmt.magnitude(v - t, unit)) if v > t else ""
     ty = int(row.target_year) if not isna(row.target_year) else year
     left = ty - year
     target = fmt.value(t, unit)
@@ -52,9 +55,12 @@ def actors(ctx: ReportContext, row, e: dict) -> list[str]:
             out.append(say("next.cities", names="、".join(
                 reference.region_name(c) for c in behind["region_code"])))
         return out
-    if row.indicator_id in INTENSITY_IDS and ctx.sectors is not None and len(ctx.sectors):
+    overall = e.get("function") in INTENSITY_FUNCTIONS
+    if overall and ctx.sectors is not None and len(ctx.sectors):
         s = ctx.sectors
-        base = 2020 if (s["year"] == 2020).any() else s["year"].min()
+        period = narrative.plan_period(ctx)
+        first = period["baseline_year"] if period else 2020
+        base = first if (s["year"] == first).any() else s["year"].min()
         a = s[s["year"] == base].set_index("sector")["intensity"]
         b = s[s["year"] == ctx.year].set_index("sector")
         rose = [r.sector_zh for r in b.itertuples() if r.Index not in OTHER_SECTORS
@@ -66,7 +72,7 @@ def actors(ctx: ReportContext, row, e: dict) -> list[str]:
         sector = (e.get("params") or {}).get("sector")
         if sector and "sector" in firms:
             firms = firms[firms["sector"] == sector]
-        elif row.indicator_id not in INTENSITY_IDS:
+        elif not overall:
             firms = firms.iloc[0:0]
         top = worst(firms, 3)
         if len(top):
@@ -83,7 +89,42 @@ def lead(e: dict, province: bool) -> str:
     return f"{local}（省级牵头：{dept}）" if local else dept
 
 
+def successors(ctx: ReportContext) -> dict[str, dict]:
+    """In a final evaluation: the next plan period's indicators, by the indicator they carry
+    on (catalog `continues`), with this region's target and where it comes from."""
+    from carbonpeak.indicators import target_source, targets_for
+
+    after = [p for p in reference.plan_periods() if p["first_year"] == ctx.year + 1]
+    if not after:
+        return {}
+    out = {}
+    for ind, e in reference.catalog_for(after[0]["first_year"]).items():
+        if not e.get("continues"):
+            continue
+        target, stretch_target = targets_for(ind, e, ctx.region_code, after[0]["first_year"])
+        source, illustrative = target_source(ind, e, ctx.region_code, after[0]["first_year"])
+        if target is None:
+            goal = say("next.successor_no_target")
+        else:
+            key = ("next.successor_target" if e.get("kind") == "intensity_reduction"
+                   else "next.successor_target_level")
+            goal = say(key, base=e["baseline_year"], year=e["target_year"],
+                       target=fmt.value(target, e["unit"]))
+            if stretch_target is not None:
+                goal += say("next.successor_stretch", stretch=fmt.value(stretch_target, e["unit"]))
+        # an illustrative value is marked once: its source may already say 示例值
+        mark = say("next.illustrative") if illustrative and "示例值" not in source else ""
+        out[e["continues"]] = {
+            "name": e["short_zh"], "period": after[0]["name_zh"], "goal": goal,
+            "source": source, "illustrative": illustrative, "mark": mark,
+            "text": say("next.successor", period=after[0]["name_zh"], name=e["short_zh"],
+                        goal=goal, source=source, mark=mark)}
+    return out
+
+
 def next_view(ctx: ReportContext) -> dict:
+    final = narrative.is_final(ctx)
+    later = successors(ctx) if final else {}
     items = []
     for r in ordered(ctx.indicators).itertuples():
         if status_of(r) not in ("red", "yellow"):
@@ -91,11 +132,23 @@ def next_view(ctx: ReportContext) -> dict:
         e = entry(r.indicator_id, r)
         gap = ("" if isna(r.value) or isna(r.required_value)
                else fmt.magnitude(narrative.gap(r), r.unit))
+        step = pace(r, e, ctx.year)
+        if r.indicator_id in later:  # the target is due: the work goes on in the next period
+            step = "；".join(filter(None, [step, later[r.indicator_id]["text"]]))
         items.append({"name": e["short_zh"], "status": status_of(r), "gap": gap,
-                      "pace": pace(r, e, ctx.year), "lead": lead(e, ctx.is_province),
-                      "actors": actors(ctx, r, e), "higher": higher_is_better(e)})
+                      "gap_word": say("next.over") if e.get("kind") == "budget" else "",
+                      "pace": step, "lead": lead(e, ctx.is_province),
+                      "actors": actors(ctx, r, e), "higher": higher_is_better(e),
+                      "word": phrases()["status_final"][status_of(r)]
+                      if narrative.due(r, ctx.year) else ""})
     items.sort(key=lambda x: 0 if x["status"] == "red" else 1)
-    return {"items": items, "region": ctx.region_name}
+    p = narrative.plan_period(ctx)
+    nxt = [p2 for p2 in reference.plan_periods() if p and p2["first_year"] == ctx.year + 1]
+    linked = any(r.indicator_id in later for r in ctx.indicators.itertuples()
+                 if status_of(r) in ("red", "yellow"))
+    return {"items": items, "region": ctx.region_name, "final": final, "linked": linked,
+            "period": p["name_zh"] if p else "", "next_period": nxt[0] if nxt else None,
+            "successors": list(later.values())}
 
 
 def next_steps(ctx: ReportContext) -> HTML:

@@ -10,6 +10,7 @@ from carbonpeak import grading, reference
 from carbonpeak.report import fmt
 from carbonpeak.report.context import ReportContext
 from carbonpeak.report.fmt import digits, isna
+from carbonpeak.report.narrative import due, is_final
 from carbonpeak.report.rows import (
     entry,
     group_heading,
@@ -62,10 +63,12 @@ def arithmetic(row) -> str:
          "completion": fmt.pct(100 * ex["completion"])}
     method = ex["method"]
     if method == "direction_and_pace":
+        final = "_final" if due(row, ex["year"]) else ""  # the target itself, not a pace
         v.update(required=fmt.pct(ex["required"], 2), done=fmt.pct(abs(ex["value"]), 2),
                  done_word="下降" if ex["value"] >= 0 else "上升",
-                 limit=say("explain.limit_rise" if ex["value"] < 0 else "explain.limit_slow"))
-        key = method
+                 limit=say("explain.limit_rise" if ex["value"] < 0
+                           else "explain.limit_slow" + final))
+        key = method + final
     else:
         v.update(base=fmt.value(ex["base"], unit), required=fmt.value(ex["required"], unit),
                  value=fmt.value(ex["value"], unit),
@@ -74,7 +77,7 @@ def arithmetic(row) -> str:
                  due=_change(ex["due"], unit, nd), done=_change(ex["done"], unit, nd),
                  gap=_change(ex["gap"], unit, nd), limit=_change(ex["limit"], unit, nd))
         key = method
-        if method == "relative_gap":
+        if method in ("relative_gap", "budget_cap"):
             v["max_gap"] = fmt.pct(100 * ex["max_gap"])
             if entry(row.indicator_id, row).get("kind") in ("count", "amount"):
                 key = "relative_gap_count"
@@ -84,7 +87,7 @@ def arithmetic(row) -> str:
     text = say(f"explain.{key}", **v)
     if stretch(row):
         text += say("explain.stretch", rule=grading.rule_text(ex["preset"], "stretch")
-                    .removeprefix(grading.rule_text(ex["preset"])))
+                    .removeprefix(grading.rule_text(ex["preset"])).rstrip("。"))
     return text
 
 
@@ -94,7 +97,7 @@ def overview_view(ctx: ReportContext, rows: pd.DataFrame | None = None) -> dict:
     main_year = int(years.mode().iloc[0]) if len(years) else ctx.year
     groups = {g["id"]: g for g in reference.task_groups()}
     out, notes, checks, current = [], [], [], None
-    short = phrases()["status_short"]
+    final = is_final(ctx)
     for row in rows.itertuples():
         e = entry(row.indicator_id, row)
         gid = e.get("task_group") or "other"
@@ -104,6 +107,9 @@ def overview_view(ctx: ReportContext, rows: pd.DataFrame | None = None) -> dict:
             out.append({"group": group_heading(g)})
         st = status_of(row)
         milestone = is_milestone(row, e)
+        now = due(row, ctx.year)  # met or not met, not a pace
+        short = phrases()["status_final" if now else (
+            "status_budget" if e.get("kind") == "budget" else "status_short")]
         delta = (row.value - row.prev_value) if not (isna(row.value) or isna(row.prev_value)) \
             else None
         r = {"name": e["name_zh"], "ref": "", "judged": "", "value_note": "",
@@ -114,18 +120,29 @@ def overview_view(ctx: ReportContext, rows: pd.DataFrame | None = None) -> dict:
                       and not isna(row.rank_of) else "—"),
              "stretch_target": stretch(row)}
         if milestone:  # a judgement: its first clause here, the whole note under the name
-            r["value"] = note(row).split("，")[0] or fmt.year(row.value)
+            # the (projected) peak year, short enough for the value column; the judgement
+            # with its numbers follows under the name
+            r["value"] = (say("overview.peak_year", year=fmt.year(row.value))
+                          if not isna(row.value) else note(row).split("，")[0].split("（")[0])
             r["target"] = "—" if isna(row.target_value) else f"{fmt.year(row.target_value)}年前"
             r["stretch"] = ""
             r["required"] = "—"
-            r["judged"] = note(row) if "，" in note(row) else ""
+            r["judged"] = note(row) if note(row) != r["value"] else ""
         else:
             r["value"] = fmt.value(row.value, row.unit)
             r["value_note"] = note(row)
             r["target"], r["stretch"] = target_text(row, row.unit)
             r["required"] = fmt.value(row.required_value, row.unit)
-            if not isna(row.target_year) and int(row.target_year) != main_year:
+            if e.get("kind") == "budget":
+                r["target_note"] = say("overview.budget_year", year=ctx.year)
+            elif not isna(row.target_year) and int(row.target_year) != main_year:
                 r["target_note"] = f"{int(row.target_year)}年"
+            if now and r["stretch"] and str(getattr(row, "stretch_met", "")) in ("True", "False"):
+                r["stretch"] += say("overview.stretch_met" if str(row.stretch_met) == "True"
+                                    else "overview.stretch_missed")
+            if str(getattr(row, "target_illustrative", "")) in ("True", "true", "1"):
+                r["target_note"] = "，".join(filter(None, [r["target_note"],
+                                                         say("overview.illustrative")]))
         if not_applicable(row):
             r["na"], r["word"] = True, "不适用"
         elif st == "not_rated":
@@ -147,7 +164,7 @@ def overview_view(ctx: ReportContext, rows: pd.DataFrame | None = None) -> dict:
         notes.append({"id": f"fn-{ctx.region_code}-{n}", "mark": mark(n - 1), "name": c["name"],
                       "reason": c["reason"]})
         c["row"]["fn"] = {"href": f"#fn-{ctx.region_code}-{n}", "mark": mark(n - 1)}
-    return {"rows": out, "notes": notes, "main_year": main_year}
+    return {"rows": out, "notes": notes, "main_year": main_year, "final": final}
 
 
 def headline_table(ctx: ReportContext, rows: pd.DataFrame | None = None) -> HTML:

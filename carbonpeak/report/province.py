@@ -72,7 +72,10 @@ def barometer_view(ctx: ReportContext) -> dict:
                           "delta": fmt.signed(d, fmt.digits(r.unit)) if d is not None else "—"})
         rows.append({"name": short_names()[code], "cells": cells,
                      "total": code == reference.PROVINCE})
-    text = narrative.lagging_sentence(narrative.lagging_cities(ctx), short=True)
+    final = narrative.is_final(ctx)  # the target year: cities whose due targets were not met
+    text = narrative.lagging_sentence(
+        narrative.lagging_cities(ctx, due_in=ctx.year if final else None), short=True,
+        final=final)
     return {"heads": heads, "rows": rows, "text": text, "year": ctx.year}
 
 
@@ -154,8 +157,8 @@ def league_view(ctx: ReportContext, group: str = MAIN_GROUP) -> dict:
             "rank": fmt.count(x.rank), "name": reference.region_name(x.region_code),
             "value": fmt.value(x.value, x.unit), "required": fmt.value(x.required_value, x.unit),
             "status": status_of(x),
-            "word": (phrases()["status_words"][status_of(x)] if status_of(x) != "not_rated"
-                     else reason_text(x)),
+            "word": (phrases()["status_final" if narrative.due(x, ctx.year) else "status_words"][
+                status_of(x)] if status_of(x) != "not_rated" else reason_text(x)),
             "delta": fmt.delta(x.value - x.prev_value, x.unit)
             if not (isna(x.value) or isna(x.prev_value)) else "—"} for x in r.itertuples()]})
     return {"tables": tables}
