@@ -124,9 +124,12 @@ def view(year_dir: Path, period: Period | int) -> dict:
                      "links": [{"href": f"{code}/{f}", "label": label} for f, label in files
                                if (year_dir / code / f).exists()],
                      "stale": states.get(code, {}).get("state") in ("stale", "failed")})
-    from carbonpeak.runner import load_pipeline, pipeline_path
+    from carbonpeak.runner import load_pipeline, pipeline_path, title_variant
 
-    title = load_pipeline(pipeline_path(period)).get("title_zh", "")
+    pipeline = load_pipeline(pipeline_path(period))
+    plan, suffix = title_variant(pipeline, period)
+    title = pipeline.get(f"title{suffix}", pipeline.get("title_zh", "")).format(
+        plan=plan.get("name_zh", ""))
     return {"title": f"{title}（{period.label_zh}）", "banner": banner(dataset),
             "vintage": dataset.get("vintage_zh", "—"), "css": css(),
             "monthly": period.is_monthly, "heads": heads, "rows": rows}

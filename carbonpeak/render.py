@@ -55,10 +55,16 @@ def check_loads_nothing(html: str) -> None:
         raise ValueError(f"report HTML would load an external resource: {m.group(0)[:60]!r}")
 
 
-def notebook_to_html(nb, title: str, running_header: str) -> str:
-    """HTML for an executed notebook node; refuses to produce anything that calls out."""
-    header_css = running_header.replace("\\", "").replace('"', "").replace("<", "")
-    resources = {"report": {"title": title, "running_header_css": header_css, "css": css(),
+def _css_string(text: str) -> str:
+    return text.replace("\\", "").replace('"', "").replace("<", "")
+
+
+def notebook_to_html(nb, title: str, running_header: str, running_title: str = "") -> str:
+    """HTML for an executed notebook node; refuses to produce anything that calls out.
+    running_header goes top left on every printed page, running_title (when given) top
+    right, instead of the stylesheet's default."""
+    resources = {"report": {"title": title, "running_header_css": _css_string(running_header),
+                            "running_title_css": _css_string(running_title), "css": css(),
                             "default_alt": title}}
     html, _ = _exporter().from_notebook_node(nb, resources=resources)
     html = add_contents(html)

@@ -225,14 +225,29 @@ def publish(src: Path, dst: Path) -> None:
         shutil.rmtree(old) if old.is_dir() else old.unlink()
 
 
-def report_title(pipeline: dict, code: str, period: Period) -> tuple[str, str]:
-    """(document title, running header) from the pipeline's title pattern."""
+def title_variant(pipeline: dict, period: Period) -> tuple[dict, str]:
+    """(the period's plan period, "_final_zh" for its target year's annual report — the final
+    evaluation, 终期评估 — when the pipeline words it, else "_zh")."""
+    try:
+        plan = reference.plan_period_for(period.year)
+    except KeyError:
+        plan = {}
+    final = period.annual and plan.get("target_year") == period.year
+    return plan, "_final_zh" if final and "report_title_final_zh" in pipeline else "_zh"
+
+
+def report_title(pipeline: dict, code: str, period: Period) -> tuple[str, str, str]:
+    """(document title, running header, running title) from the pipeline's patterns; a plan
+    period's target year has its own (the final evaluation, 终期评估)."""
     name = reference.region_name(code)
-    pattern = pipeline.get("report_title_zh", "{region}工业领域碳达峰进度报告（{period}）")
-    return pattern.format(region=name, period=period.label_zh), f"{name} · {period.label_zh}"
+    plan, suffix = title_variant(pipeline, period)
+    fill = {"region": name, "period": period.label_zh, "plan": plan.get("name_zh", "")}
+    title = pipeline.get(f"report_title{suffix}", "{region}（{period}）").format(**fill)
+    running = pipeline.get(f"running_title{suffix}", "").format(**fill)
+    return title, f"{name} · {period.label_zh}", running
 
 
-def render_files(nb, titles: tuple[str, str], code: str, region_dir: Path,
+def render_files(nb, titles: tuple[str, str, str], code: str, region_dir: Path,
                  formats: list[str]) -> list[str]:
     """Executed notebook -> report.html and/or report.pdf in region_dir (CPU-bound)."""
     from carbonpeak import render
@@ -249,7 +264,7 @@ def render_files(nb, titles: tuple[str, str], code: str, region_dir: Path,
     return files
 
 
-def _render_job(nb_json: str, titles: tuple[str, str], code: str, region_dir: str,
+def _render_job(nb_json: str, titles: tuple[str, str, str], code: str, region_dir: str,
                 formats: list[str]):
     """Runs in a render process: nbconvert and WeasyPrint hold the GIL for seconds."""
     import nbformat
