@@ -53,6 +53,32 @@ def _shares(base: list[float], year: int, drift: list[float]) -> np.ndarray:
     return w / w.sum()
 
 
+def _jitter(base: list[float], rng: np.random.Generator, sd: float) -> list[float]:
+    """The key sectors' shares each scaled by its own seeded factor, their sum (and so 其他工业)
+    kept. Without it two sectors given the same round share would show identical figures."""
+    out = [b * float(np.exp(rng.normal(0, sd))) if b and s != "other" else b
+           for s, b in zip(SECTORS, base, strict=True)]
+    scale = sum(base[:-1]) / sum(out[:-1]) if sum(out[:-1]) else 1.0
+    return [b * scale for b in out[:-1]] + [base[-1]]
+
+
+def _drifts(code: str, rng: np.random.Generator) -> tuple[list[float], list[float]]:
+    """Yearly drift of each sector's share of value added and of energy from 2021: the key
+    sectors shrink, each at its own pace, and save energy at their own pace too."""
+    va_drift, e_drift = [], []
+    for sector in SECTORS:
+        if sector == "other":
+            va_drift.append(.004)
+            e_drift.append(.01)
+            continue
+        va = rng.normal(-.015, .012)
+        va_drift.append(va)
+        e_drift.append(va + rng.normal(-.006, .02))
+    if code == "330900":  # new refinery: petrochemicals grow their share
+        va_drift[2], e_drift[2] = .03, .04
+    return va_drift, e_drift
+
+
 def sector_tables(headline: pd.DataFrame, rng: np.random.Generator):
     """sector_value_added and energy_by_fuel for every city-year of the headline table."""
     va_rows, energy_rows = [], []
@@ -64,13 +90,12 @@ def sector_tables(headline: pd.DataFrame, rng: np.random.Generator):
             if real_index:
                 real *= 1 + grp.at[year, "value_added_growth"] / 100
             real_index[year] = real
-        va_drift = [-.015 if s != "other" else .004 for s in SECTORS]
-        e_drift = [-.02 if s != "other" else .01 for s in SECTORS]
-        if code == "330900":  # new refinery: petrochemicals grow their share
-            va_drift[2], e_drift[2] = .03, .04
+        va_base = _jitter(VA_SHARE[code], rng, .15)
+        e_base = _jitter(ENERGY_SHARE[code], rng, .15)
+        va_drift, e_drift = _drifts(code, rng)
         prev_real = None
         for year in grp.index:
-            s = _shares(VA_SHARE[code], year, va_drift)
+            s = _shares(va_base, year, va_drift)
             real_sector = s * real_index[year]
             for i, sector in enumerate(SECTORS):
                 if VA_SHARE[code][i] == 0:
@@ -84,7 +109,7 @@ def sector_tables(headline: pd.DataFrame, rng: np.random.Generator):
                                 "value_added_growth": round(float(growth), 2)})
             prev_real = real_sector
             net = grp.at[year, "energy_consumption"] - grp.at[year, "feedstock_energy"]
-            w = _shares(ENERGY_SHARE[code], year, e_drift)
+            w = _shares(e_base, year, e_drift)
             listed = {2021: .35, 2022: .45}.get(year, .45 if year > 2022 else 0.0)
             for i, sector in enumerate(SECTORS):
                 if ENERGY_SHARE[code][i] == 0:
@@ -129,13 +154,13 @@ SEGMENTS = {
     "petrochemical": {"炼油": {"330900": 4000, "330200": 4300},
                       "乙烯": {"330900": 420, "330200": 220},
                       "对二甲苯": {"330900": 880, "330200": 160}},
-    "chemical": {"烧碱": {"330800": 60, "330200": 90, "330400": 40, "330600": 20, "331000": 10,
-                         "330100": 10, "330900": 15, "330300": 5, "330500": 5, "330700": 5,
-                         "331100": 5},
-                 "合成氨": {"330800": 30, "330200": 20}},
+    "chemical": {"烧碱": {"330800": 62, "330200": 95, "330400": 42, "330600": 38, "331000": 36,
+                         "330100": 45, "330900": 15, "330300": 28, "330500": 19, "330700": 33,
+                         "331100": 16},
+                 "合成氨": {"330800": 30, "330200": 20, "330600": 12}},
 }
 # Benchmark share each city reaches by 2025 (the plan wants 50 %).
-BENCH_2025 = {"330100": .55, "330200": .48, "330300": .52, "330400": .50, "330500": .58,
+BENCH_2025 = {"330100": .55, "330200": .49, "330300": .52, "330400": .50, "330500": .58,
               "330600": .47, "330700": .44, "330800": .46, "330900": .62, "331000": .51,
               "331100": .40}
 
@@ -146,7 +171,7 @@ def capacity(rng: np.random.Generator) -> pd.DataFrame:
         for segment, by_city in segs.items():
             for code, total in by_city.items():
                 s0 = rng.uniform(.15, .35)
-                s1 = BENCH_2025[code] + rng.normal(0, .03)
+                s1 = BENCH_2025[code] + rng.normal(0, .06)  # segments of a city differ
                 b0 = rng.uniform(.08, .15)
                 for year in range(2020, 2026):
                     k = (year - 2020) / 5
@@ -235,14 +260,22 @@ def _size(code: str) -> float:
     return OUTPUT_2020[code] / sum(OUTPUT_2020.values())
 
 
+def _propensity(rng: np.random.Generator, sd: float = .35) -> dict[str, float]:
+    """Each city's share of a provincial programme: its size times its own seeded keenness
+    (summing to 1), so that no two programmes give a city the same share of the province."""
+    w = {c: _size(c) * float(np.exp(rng.normal(0, sd))) for c in CITIES}
+    total = sum(w.values())
+    return {c: v / total for c, v in w.items()}
+
+
 def green_manufacturing(rng: np.random.Generator) -> pd.DataFrame:
     rows = []
     per_year = {"factory": [80, 100, 120, 130, 130], "park": [7, 9, 10, 10, 10]}
     names = set()
     for kind, counts in per_year.items():
+        share = np.array(list(_propensity(rng).values()))
         for year, total in zip(range(2021, 2026), counts, strict=True):
-            share = np.array([_size(c) for c in CITIES])
-            picks = rng.multinomial(total, share / share.sum())
+            picks = rng.multinomial(total, share)
             for code, k in zip(CITIES, picks, strict=True):
                 for _ in range(k):
                     county_code, county = COUNTIES[code][rng.integers(3)]
@@ -267,15 +300,16 @@ def retrofit_projects(rng: np.random.Generator, firms: pd.DataFrame) -> pd.DataF
     starts = [900, 1200, 1300, 1300, 1210]
     by_city = firms.drop_duplicates("credit_code").groupby("region_code")["credit_code"].apply(list)
     n = 0
+    share = np.array(list(_propensity(rng).values()))
+    key_rate = {c: 0.055 * float(np.exp(rng.normal(0, .35))) for c in CITIES}
     for year, total in zip(range(2021, 2026), starts, strict=True):
-        share = np.array([_size(c) for c in CITIES])
-        picks = rng.multinomial(total, share / share.sum())
+        picks = rng.multinomial(total, share)
         for code, k in zip(CITIES, picks, strict=True):
             for _ in range(k):
                 n += 1
                 duration = int(rng.integers(1, 3))
                 done = year + duration <= 2025
-                key = rng.random() < 0.055
+                key = rng.random() < key_rate[code]
                 rows.append({
                     "project_id": f"JG{year}{n:05d}",
                     "name": rng.choice(["电机系统节能改造", "余热余压利用", "屋顶分布式光伏",
@@ -314,15 +348,17 @@ def region_metrics(rng: np.random.Generator, headline: pd.DataFrame) -> pd.DataF
              "330600": (4, 0)}
     fibre = {"330100": (12, 0), "330400": (18, 1), "330600": (10, 0)}
     hazchem = {c: int(3 + 20 * _size(c) + rng.integers(0, 5)) for c in CITIES}
-    hazchem_pace = {c: rng.choice([0.75, 0.9, 1.0, 1.0]) for c in CITIES}
+    hazchem_pace = {c: min(1.0, rng.uniform(0.7, 1.15)) for c in CITIES}
+    pv_share, bm_pv_share = _propensity(rng), _propensity(rng)
+    nev_pace = {c: rng.normal(0, .04, len(years)).cumsum() for c in nev}
     dyeing = {"330600": (38, 52), "330100": (35, 46), "330400": (36, 50), "330300": (30, 42),
               "331000": (33, 47), "330500": (34, 50), "330700": (32, 45), "331100": (31, 44)}
     plans = {c: 2023 for c in CITIES} | {"330900": 2024, "331100": 9999}
     for year in years:
         k = (year - 2020) / 5
         for code in CITIES:
-            size = _size(code)
-            add(code, year, "distributed_pv_added", pv[year - 2020] * size)
+            add(code, year, "distributed_pv_added",
+                pv[year - 2020] * pv_share[code] * np.exp(rng.normal(0, .1)))
             va = headline.query("region_code == @code and year == @year")["value_added"].iloc[0]
             sei_share = 0.30 + 0.02 * (year - 2020) + (0.04 if code in ("330100", "330200")
                                                         else 0)
@@ -331,16 +367,18 @@ def region_metrics(rng: np.random.Generator, headline: pd.DataFrame) -> pd.DataF
                 "value_added_growth"].iloc[0]
             add(code, year, "sei_value_added_growth", g_total + 3 + rng.normal(0, 1.5))
             if code in nev:
-                add(code, year, "nev_output", nev[code] * nev_growth[year - 2020])
+                add(code, year, "nev_output",
+                    nev[code] * nev_growth[year - 2020] * np.exp(nev_pace[code][year - 2020]))
             if code in long_cut:
                 add(code, year, "steel_long_process_cut", long_cut[code][year - 2020])
                 a, b = scrap[code]
-                add(code, year, "steel_scrap_ratio", a + (b - a) * k)
+                add(code, year, "steel_scrap_ratio", a + (b - a) * k + (year > 2020)
+                    * rng.normal(0, .8))
             if code in clinker:
                 base, cut = clinker[code]
                 add(code, year, "cement_clinker_energy", base * (1 - cut * k))
             if code in SEGMENTS["building_materials"]["水泥熟料"]:
-                add(code, year, "building_materials_pv", (0.2 + 1.3 * k) * size * 11)
+                add(code, year, "building_materials_pv", (0.2 + 1.3 * k) * bm_pv_share[code] * 11)
             if code in paper:
                 a, b = paper[code]
                 add(code, year, "paper_small_coal_boilers", round(a + (b - a) * k))
@@ -352,7 +390,8 @@ def region_metrics(rng: np.random.Generator, headline: pd.DataFrame) -> pd.DataF
             add(code, year, "hazchem_relocation_done", min(listed, round(listed * hazchem_pace[code] * k)))
             if code in dyeing:
                 a, b = dyeing[code]
-                add(code, year, "dyeing_water_reuse_rate", a + (b - a) * k)
+                add(code, year, "dyeing_water_reuse_rate", a + (b - a) * k + (year > 2020)
+                    * rng.normal(0, .6))
             add(code, year, "city_plan_issued", 1 if year >= plans[code] else 0)
     df = pd.DataFrame(rows)
     return pd.concat([_province_metrics(df, headline), df], ignore_index=True)
