@@ -1,10 +1,14 @@
 """Reference data (regions, tables, indicator catalog, grading presets) loaded from
-data/reference/, so that analysts change thresholds and add indicators without Python."""
+data/reference/, so that analysts change thresholds and add indicators without Python.
+
+Each loader keeps its result until a file it reads changes (path, mtime_ns and size are the
+key), so an edited indicators.yml reaches a JupyterLab kernel that is already running, and
+pointing REFERENCE_DIR elsewhere (tests) reads the files there."""
 
 from __future__ import annotations
 
 import csv
-from functools import cache
+import functools
 from pathlib import Path
 
 import yaml
@@ -15,13 +19,44 @@ from carbonpeak.paths import REFERENCE_DIR
 PROVINCE = "330000"
 
 
+def _stamp(name: str) -> tuple:
+    path = REFERENCE_DIR / name
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return (str(path), None, None)
+    return (str(path), st.st_mtime_ns, st.st_size)
+
+
+def reloading(*names: str):
+    """Cache a loader's result per state of the reference files it reads: called again after
+    one of them was edited (or REFERENCE_DIR moved), it reads them again. `cache_clear()`
+    empties the cache, as with functools.cache."""
+    def decorate(load):
+        memo: dict[tuple, object] = {}
+
+        @functools.wraps(load)
+        def loader():
+            key = tuple(_stamp(n) for n in names)
+            if key not in memo:
+                value = load()
+                memo.clear()
+                memo[key] = value
+            return memo[key]
+
+        loader.cache_clear = memo.clear
+        return loader
+    return decorate
+
+
+
 def _yaml(name: str, ref_dir: Path | None = None):
     path = (ref_dir or REFERENCE_DIR) / name
     with path.open(encoding="utf-8") as f:
         return yaml.safe_load(f) or {}
 
 
-@cache
+@reloading("regions.csv")
 def regions() -> list[dict]:
     """Every region, province first, in GB/T 2260 code order."""
     with (REFERENCE_DIR / "regions.csv").open(encoding="utf-8") as f:
@@ -41,7 +76,7 @@ def region_name(code: str) -> str:
     return next(r["name"] for r in regions() if r["region_code"] == code)
 
 
-@cache
+@reloading("regions.csv")
 def region_lookup() -> dict[str, str]:
     """Any way an analyst writes a region (code, 杭州市, 杭州, Hangzhou) -> its code."""
     out: dict[str, str] = {}
@@ -52,18 +87,18 @@ def region_lookup() -> dict[str, str]:
     return out
 
 
-@cache
+@reloading("tables.yml")
 def tables() -> dict:
     """Input tables by name; keys starting with `_` hold shared vocabularies (YAML anchors)."""
     return {k: v for k, v in _yaml("tables.yml").items() if not k.startswith("_")}
 
 
-@cache
+@reloading("sectors.yml")
 def sectors() -> list[dict]:
     return _yaml("sectors.yml")
 
 
-@cache
+@reloading("industry_codes.csv")
 def industry_names() -> dict[str, str]:
     """GB/T 4754 code -> Chinese name (divisions, and the classes listed)."""
     with (REFERENCE_DIR / "industry_codes.csv").open(encoding="utf-8") as f:
@@ -76,12 +111,12 @@ def industry_name(code: str) -> str:
     return names.get(str(code)) or names.get(str(code)[:2], "")
 
 
-@cache
+@reloading("emission_factors.yml")
 def emission_factors() -> dict:
     return _yaml("emission_factors.yml")
 
 
-@cache
+@reloading("indicators.yml")
 def catalog() -> dict:
     """indicators.yml, each entry checked to name known plan periods (plan_periods.yml)."""
     cat = _yaml("indicators.yml")
@@ -108,18 +143,18 @@ def catalog_for(year: int) -> dict:
     return {i: e for i, e in catalog().items() if period in entry_periods(e)}
 
 
-@cache
+@reloading("task_groups.yml")
 def task_groups() -> list[dict]:
     """The plan's task groups in report order (二、主要目标, then 三(一)…(八))."""
     return _yaml("task_groups.yml") or []
 
 
-@cache
+@reloading("grading.yml")
 def grading() -> dict:
     return _yaml("grading.yml")
 
 
-@cache
+@reloading("city_targets.csv")
 def city_targets() -> dict[tuple[str, str], dict]:
     """(region_code, indicator_id) -> {target, stretch_target} where the province set one."""
     path = REFERENCE_DIR / "city_targets.csv"
@@ -142,7 +177,7 @@ def _csv_rows(name: str) -> list[dict]:
         return list(csv.DictReader(line for line in f if not line.startswith("#")))
 
 
-@cache
+@reloading("plan_periods.yml")
 def plan_periods() -> list[dict]:
     """Five-year plan periods in order (十四五, 十五五), from plan_periods.yml."""
     return sorted(_yaml("plan_periods.yml") or [], key=lambda p: p["first_year"])
@@ -159,7 +194,7 @@ def plan_period_for(year: int) -> dict:
     return found[0]
 
 
-@cache
+@reloading("annual_targets.csv")
 def annual_targets() -> dict[tuple[str, int, str], dict]:
     """(region_code, year, indicator) -> {target_reduction (% on the previous year),
     source_zh, illustrative}; indicator is energy_intensity or co2_intensity."""
@@ -169,7 +204,7 @@ def annual_targets() -> dict[tuple[str, int, str], dict]:
         for r in _csv_rows("annual_targets.csv")}
 
 
-@cache
+@reloading("carbon_budgets.csv")
 def carbon_budgets() -> dict[tuple[str, int], dict]:
     """(region_code, year) -> {co2_budget (万吨CO2, excl. 国家单列项目), source_zh,
     illustrative}."""

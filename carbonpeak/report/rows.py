@@ -3,8 +3,6 @@ an indicator is not rated (the `status_reason` column when the run has it)."""
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 
 from carbonpeak import reference
@@ -35,7 +33,6 @@ def subject(e: dict) -> str:
     return s
 
 
-@cache
 def _group_order() -> dict[str, int]:
     return {g["id"]: i for i, g in enumerate(reference.task_groups())}
 
@@ -76,7 +73,6 @@ def unrated(row) -> bool:
     return status_of(row) == "not_rated" and not not_applicable(row)
 
 
-@cache
 def reason_labels() -> dict:
     return reference.grading().get("status_reason_zh", {}) or {}
 
