@@ -153,14 +153,17 @@ def league_view(ctx: ReportContext, group: str = MAIN_GROUP) -> dict:
             continue
         e = entry(ind_id, r.iloc[0])
         r = r.sort_values(["rank", "region_code"], na_position="last")
-        tables.append({"name": e["name_zh"], "rows": [{
+        rows = [{
             "rank": fmt.count(x.rank), "name": reference.region_name(x.region_code),
             "value": fmt.value(x.value, x.unit), "required": fmt.value(x.required_value, x.unit),
             "status": status_of(x),
             "word": (phrases()["status_final" if narrative.due(x, ctx.year) else "status_words"][
                 status_of(x)] if status_of(x) != "not_rated" else reason_text(x)),
             "delta": fmt.delta(x.value - x.prev_value, x.unit)
-            if not (isna(x.value) or isna(x.prev_value)) else "—"} for x in r.itertuples()]})
+            if not (isna(x.value) or isna(x.prev_value)) else "—"} for x in r.itertuples()]
+        # one requirement for every city: on a phone it is said once above the table
+        common = rows[0]["required"] if len({x["required"] for x in rows}) == 1 else None
+        tables.append({"name": e["name_zh"], "rows": rows, "required_common": common})
     return {"tables": tables}
 
 
