@@ -116,7 +116,7 @@ def emission_factors() -> dict:
     return _yaml("emission_factors.yml")
 
 
-@reloading("indicators.yml")
+@reloading("indicators.yml", "plan_periods.yml")  # the catalog is checked against both
 def catalog() -> dict:
     """indicators.yml, each entry checked to name known plan periods (plan_periods.yml)."""
     cat = _yaml("indicators.yml")
@@ -214,7 +214,7 @@ def carbon_budgets() -> dict[tuple[str, int], dict]:
         for r in _csv_rows("carbon_budgets.csv")}
 
 
-@cache
+@reloading("plan_targets.csv")
 def plan_targets() -> dict[tuple[str, str, str], dict]:
     """(plan_period, region_code, indicator_id) -> {target, stretch_target (or None),
     source_zh, illustrative}: numeric targets of entries with `targets_from: plan_targets`."""
