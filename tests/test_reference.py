@@ -6,6 +6,7 @@ import shutil
 import pytest
 
 from carbonpeak import reference
+from carbonpeak.errors import ConfigError
 from carbonpeak.report import rows
 
 
@@ -60,3 +61,10 @@ def test_another_reference_folder_is_read_at_once(ref_dir, monkeypatch):
 def test_cache_clear_still_works():
     reference.catalog.cache_clear()
     assert "green_parks" in reference.catalog()
+
+
+def test_the_catalog_is_checked_again_when_plan_periods_change(ref_dir):
+    assert "green_parks" in reference.catalog()
+    _edit(ref_dir / "plan_periods.yml", "id: 14th", "id: 14th-renamed")
+    with pytest.raises(ConfigError, match="14th"):
+        reference.catalog()
