@@ -19,12 +19,21 @@ from pathlib import Path
 
 from carbonpeak import reference, runner
 from carbonpeak.paths import NOTEBOOKS_DIR, ROOT, SAMPLE_DIR, TEMPLATES_DIR
+from carbonpeak.render import FILTERS
 
 CHAIN = ["01_ingest", "02_quality", "03_indicators", "04_report"]
 
 
 def _bin(name: str) -> str:
     return str(Path(sys.executable).with_name(name))
+
+
+def nbconvert_cli(notebook: Path) -> list[str]:
+    """The naive chain's HTML step: the report template through the nbconvert CLI."""
+    filters = {n: f"carbonpeak.render.{f.__name__}" for n, f in FILTERS.items()}
+    return [_bin("jupyter"), "nbconvert", "--to", "html", "--no-input", "--template", "report",
+            f"--TemplateExporter.extra_template_basedirs={TEMPLATES_DIR}",
+            f"--TemplateExporter.filters={filters!r}", str(notebook)]
 
 
 def naive(work: Path, regions: list[str], year: int) -> float:
@@ -40,10 +49,8 @@ def naive(work: Path, regions: list[str], year: int) -> float:
                  "-p", "year", str(year), "-r", "region_code", code, "--no-progress-bar",
                  "--cwd", str(ROOT)],
                 check=True, capture_output=True)
-        subprocess.run(
-            [_bin("jupyter"), "nbconvert", "--to", "html", "--no-input",
-             "--template", "report", f"--TemplateExporter.extra_template_basedirs={TEMPLATES_DIR}",
-             str(run_dir / "04_report.ipynb")], check=True, capture_output=True)
+        subprocess.run(nbconvert_cli(run_dir / "04_report.ipynb"), check=True,
+                       capture_output=True)
         subprocess.run([_bin("weasyprint"), str(run_dir / "04_report.html"),
                         str(run_dir / "report.pdf")], check=True, capture_output=True)
     return time.perf_counter() - t0

@@ -32,6 +32,16 @@ def without_notebook_style(html: str) -> str:
     return _NOTEBOOK_STYLE.sub("", html)
 
 
+def b64_text(text: str) -> str:
+    """An inline SVG chart as base64 for a data: URL."""
+    return base64.b64encode(text.encode()).decode()
+
+
+# Jinja filters the report template uses; the CLI takes them as
+# --TemplateExporter.filters={name: "carbonpeak.render.<function>"} (see bench.py).
+FILTERS = {"without_notebook_style": without_notebook_style, "b64_text": b64_text}
+
+
 @cache
 def _exporter():
     from nbconvert import HTMLExporter
@@ -44,8 +54,8 @@ def _exporter():
         exclude_output_prompt=True,
         anchor_link_text="",
     )
-    exporter.register_filter("without_notebook_style", without_notebook_style)
-    exporter.register_filter("b64_text", lambda text: base64.b64encode(text.encode()).decode())
+    for name, function in FILTERS.items():
+        exporter.register_filter(name, function)
     return exporter
 
 

@@ -54,3 +54,17 @@ def test_pipeline_declaration_is_validated(tmp_path):
     bad.write_text("stages:\n  - {id: x, notebook: notebooks/01_ingest.ipynb, scope: daily}\n")
     with pytest.raises(runner.PipelineError, match="scope must be"):
         runner.load_pipeline(bad)
+
+
+def test_the_benchmarks_naive_chain_converts_with_the_report_template(tmp_path):
+    """`make bench` compares against nbconvert's CLI: the report template must work there."""
+    import subprocess
+
+    import nbformat
+
+    from carbonpeak import bench
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## 测试")])
+    nbformat.write(nb, tmp_path / "t.ipynb")
+    subprocess.run(bench.nbconvert_cli(tmp_path / "t.ipynb"), check=True, capture_output=True)
+    assert "测试" in (tmp_path / "t.html").read_text(encoding="utf-8")
