@@ -43,7 +43,7 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	@touch $@
 
-reports: setup ## render the $(YEAR) reports and the newest monthly barometer from $(DATA) into outputs/
+reports: setup ## render the annual reports from $(DATA) into outputs/$(YEAR)/ and the newest monthly barometer into outputs/YYYY-MM/
 	$(BIN)/python -m carbonpeak run --data $(DATA) --period $(YEAR) --regions all \
 	  --out outputs --formats html,pdf --jobs $(JOBS)
 	$(BIN)/python -m carbonpeak run --data $(DATA) --period latest --regions all \
