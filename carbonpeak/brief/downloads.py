@@ -11,7 +11,7 @@ import pandas as pd
 from carbonpeak.brief.context import BriefContext
 from carbonpeak.brief.front import title
 from carbonpeak.brief.view import phrases, say, section
-from carbonpeak.report.downloads import _format_sheet, _safe  # the annual report's rules
+from carbonpeak.report.downloads import write_files  # the annual report's rules
 from carbonpeak.report.front import banner
 from carbonpeak.report.view import HTML
 from carbonpeak.report.view import phrases as report_phrases
@@ -67,23 +67,16 @@ def _history(ctx: BriefContext) -> pd.DataFrame:
 
 
 def write(ctx: BriefContext, out: Path) -> list[str]:
-    out.mkdir(parents=True, exist_ok=True)
     rows = _rows(ctx)
-    xlsx, csv_en, csv_zh = (name for name, _ in download_files(ctx.region_code))
-    _safe(rows).to_csv(out / csv_en, index=False, encoding="utf-8-sig")
-    zh = _safe(_zh(rows, COLUMNS_ZH))
-    zh.to_csv(out / csv_zh, index=False, encoding="utf-8-sig")
-    hist = _safe(_zh(_history(ctx), HISTORY_ZH))
-    info = _safe(pd.DataFrame({"说明": [x for x in (
+    zh = _zh(rows, COLUMNS_ZH)
+    info = pd.DataFrame({"说明": [x for x in (
         title(ctx.region_code, ctx.period), banner(ctx.dataset),
         say("generated", date=ctx.generated), *phrases()["workbook_notes"][:-1],
         phrases()["estimated_note"], phrases()["illustrative_note"],
-        phrases()["history_note"], *phrases()["workbook_notes"][-1:]) if x]}))
-    with pd.ExcelWriter(out / xlsx, engine="openpyxl") as xw:
-        for name, df in (("晴雨表", zh), ("逐月灯号", hist), ("说明", info)):
-            df.to_excel(xw, sheet_name=name, index=False)
-            _format_sheet(xw.sheets[name], df)
-    return [xlsx, csv_en, csv_zh]
+        phrases()["history_note"], *phrases()["workbook_notes"][-1:]) if x]})
+    return write_files(out, [n for n, _ in download_files(ctx.region_code)], rows, zh,
+                       [("晴雨表", zh), ("逐月灯号", _zh(_history(ctx), HISTORY_ZH)),
+                        ("说明", info)])
 
 
 def downloads(ctx: BriefContext, out_dir: Path | str | None = None) -> HTML:

@@ -10,7 +10,7 @@ from functools import cache
 import yaml
 
 from carbonpeak.paths import TEMPLATES_DIR
-from carbonpeak.report.view import HTML, REPORT_TEMPLATES
+from carbonpeak.report.view import HTML, REPORT_TEMPLATES, fill
 from carbonpeak.report.view import phrases as report_phrases
 
 BRIEF_TEMPLATES = TEMPLATES_DIR / "brief"
@@ -34,10 +34,8 @@ def phrases() -> dict:
 
 
 def say(key: str, **values) -> str:
-    pattern = phrases()
-    for part in key.split("."):
-        pattern = pattern[part]
-    return str(pattern).format(**values)
+    """The phrase `key` of the brief's phrase file with its blanks filled."""
+    return fill(phrases(), key, **values)
 
 
 def render(template: str, **view) -> str:

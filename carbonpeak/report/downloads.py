@@ -124,21 +124,31 @@ def _format_sheet(ws, df: pd.DataFrame) -> None:
                 cell.number_format = fmt
 
 
-def write(ctx: ReportContext, out: Path) -> list[str]:
-    """Write the three files into `out`; returns their names."""
+def write_files(out: Path, names: list[str], rows: pd.DataFrame, zh: pd.DataFrame,
+                sheets) -> list[str]:
+    """The three downloads (xlsx, csv, -zh.csv named by `names`) into `out`: the rows with
+    English and Chinese headers, and the workbook's sheets [(name, frame)], the first being
+    the Chinese rows; every text cell neutralised, every sheet formatted."""
     out.mkdir(parents=True, exist_ok=True)
-    rows = _in_order(ctx)
-    xlsx, csv_en, csv_zh = (name for name, _ in download_files(ctx.region_code))
+    xlsx, csv_en, csv_zh = names
     _safe(rows).to_csv(out / csv_en, index=False, encoding="utf-8-sig")
-    zh = _safe(chinese(rows))
+    zh = _safe(zh)
     zh.to_csv(out / csv_zh, index=False, encoding="utf-8-sig")
-    series = _safe(series_chinese(ctx))
-    info = _safe(notes(ctx, len(zh)))
     with pd.ExcelWriter(out / xlsx, engine="openpyxl") as xw:
-        for name, df in (("指标", zh), ("时间序列", series), ("说明", info)):
+        for i, (name, df) in enumerate(sheets):
+            df = zh if i == 0 else _safe(df)
             df.to_excel(xw, sheet_name=name, index=False)
             _format_sheet(xw.sheets[name], df)
     return [xlsx, csv_en, csv_zh]
+
+
+def write(ctx: ReportContext, out: Path) -> list[str]:
+    """Write the three files into `out`; returns their names."""
+    rows = _in_order(ctx)
+    zh = chinese(rows)
+    return write_files(out, [n for n, _ in download_files(ctx.region_code)], rows, zh,
+                       [("指标", zh), ("时间序列", series_chinese(ctx)),
+                        ("说明", notes(ctx, len(zh)))])
 
 
 def downloads(ctx: ReportContext, out_dir: Path | str | None = None) -> HTML:

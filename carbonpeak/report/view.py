@@ -36,12 +36,18 @@ def phrases() -> dict:
     return yaml.safe_load((REPORT_TEMPLATES / "phrases.yml").read_text(encoding="utf-8"))
 
 
-def say(key: str, **values) -> str:
-    """The phrase `key` with its blanks filled (plain text; the template escapes it)."""
-    pattern = phrases()
+def fill(patterns: dict, key: str, **values) -> str:
+    """The pattern at dotted `key` of a phrase file, its blanks filled (plain text; the
+    template escapes it)."""
+    pattern = patterns
     for part in key.split("."):
         pattern = pattern[part]
     return str(pattern).format(**values)
+
+
+def say(key: str, **values) -> str:
+    """The phrase `key` of the report's phrase file with its blanks filled."""
+    return fill(phrases(), key, **values)
 
 
 @cache
