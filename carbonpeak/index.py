@@ -11,7 +11,6 @@ import pandas as pd
 
 from carbonpeak import reference
 from carbonpeak.brief.downloads import download_files as brief_download_files
-from carbonpeak.numtext import num
 from carbonpeak.period import Period
 from carbonpeak.report import VERDICT_ZH, download_files, fmt_value
 from carbonpeak.report.fmt import isna
@@ -50,39 +49,20 @@ def _json(path: Path, key: str) -> dict:
     return json.loads(path.read_text(encoding="utf-8")).get(key, {}) if path.exists() else {}
 
 
-def barometer_value(row) -> str:
-    """The value under a barometer light: an intensity's change on the same period last
-    year, or the cumulative CO2 against its pro-rated budget."""
-    if isna(row["value"]):
-        return "—"
-    if row["unit"] == "%":
-        v = float(row["value"])
-        return f"{'上升' if v > 0 else '下降'}{num(abs(v))}%" if round(v, 1) else "持平"
-    text = f"{num(row['value'], 1)}{row['unit']}"
-    if not isna(row.get("required")) and float(row["required"]) > 0:
-        text += f"（分摊预算的{num(100 * float(row['value']) / float(row['required']), 0)}%）"
-    return text
+def _monthly_cells(year_dir: Path, period: Period) -> tuple[list[str], dict]:
+    """Heads and per-region cells of a monthly period, worded as the province brief words
+    them (the same light_row: value, which side of the budget, 估算)."""
+    from carbonpeak.brief import load
+    from carbonpeak.brief.context import INDICATORS
+    from carbonpeak.brief.lights import light_row
+    from carbonpeak.brief.view import phrases
 
-
-def _estimated(row) -> bool:
-    return str(row.get("estimated")).strip().lower() in ("true", "1")
-
-
-def _monthly_cells(year_dir: Path) -> tuple[list[str], dict]:
-    """Headline heads and per-region cells of a monthly period, from barometer.csv."""
-    path = year_dir / "barometer.csv"
-    bar = pd.read_csv(path, dtype={"region_code": str}) if path.exists() else pd.DataFrame(
-        columns=["region_code", "indicator_id", "name_zh", "status", "value", "unit"])
-    ids = list(dict.fromkeys(bar["indicator_id"]))
-    heads = [bar.loc[bar["indicator_id"] == i, "name_zh"].iloc[0] for i in ids]
+    ctx = load(year_dir, reference.PROVINCE, period)
     cells = {}
-    for code, mine in bar.groupby("region_code"):
-        by_id = {r["indicator_id"]: r for _, r in mine.iterrows()}
-        cells[code] = [{"status": by_id[i]["status"],
-                        "value": barometer_value(by_id[i])
-                        + ("（估算）" if _estimated(by_id[i]) else "")}
-                       if i in by_id else None for i in ids]
-    return heads, cells
+    for code in reference.region_codes():
+        own = {r["indicator_id"]: r for r in ctx.rows(code).to_dict("records")}
+        cells[code] = [light_row(ctx, own[i]) if i in own else None for i in INDICATORS]
+    return [phrases()["names"][i] for i in INDICATORS], cells
 
 
 def view(year_dir: Path, period: Period | int) -> dict:
@@ -99,7 +79,7 @@ def view(year_dir: Path, period: Period | int) -> dict:
     ids = headline_ids(ind) if period.annual else []
     heads = [catalog[i]["short_zh"] for i in ids]
     if period.is_monthly:
-        heads, monthly = _monthly_cells(year_dir)
+        heads, monthly = _monthly_cells(year_dir, period)
     rows = []
     for r in reference.regions():
         code = r["region_code"]

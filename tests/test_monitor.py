@@ -69,6 +69,8 @@ def test_a_new_month_renders_that_month_and_a_revision_rerenders_its_month(tmp_p
     assert sept.stat().st_mtime_ns == built
     assert any(line.startswith("up to date:") and "2026-09" in line for line in logs), logs
     assert (out / "latest").resolve().name == "2026-10"
+    index = (out / "2026-10" / "index.html").read_text(encoding="utf-8")
+    assert "较上年同期" in index and "1—10月预算" in index  # worded as the briefs word it
 
     # November's file revises September: September is re-rendered and states the revision
     old, new = _add_revision(data, REGION, "2026-09", "industry_monthly_2026-10.csv", 1.04)
