@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from carbonpeak.errors import ConfigError
 from carbonpeak.paths import ROOT
 
 # Run-wide tables every report reads; their hashes go into each report's record.
@@ -72,10 +73,12 @@ def period_inputs(data_dir: Path, period, pipeline: dict) -> dict[str, str]:
     dropped = {p.name for t, paths in found.files.items() if t not in keep for p in paths}
     scoped = {}
     for table in pipeline.get("period_scoped_tables") or []:
+        if table != monthly_inputs.TABLE:
+            raise ConfigError(f"pipeline period_scoped_tables: no period reader for {table!r}")
         paths = found.files.get(table, [])
         dropped |= {p.name for p in paths}
         if paths:
-            scoped[f"{table}@{period}"] = monthly_inputs.period_digest(data_dir, table, period)
+            scoped[f"{table}@{period}"] = monthly_inputs.period_digest(paths, period)
     return {**{n: h for n, h in hashes.items() if n not in dropped}, **scoped}
 
 

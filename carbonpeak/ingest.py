@@ -254,6 +254,7 @@ def _periods(records: list[dict], fname: str, header_of: dict, finding) -> list[
     without a period column is the month its name states. A row whose period cannot be
     read is dropped with an error naming file, row and column."""
     from carbonpeak.monthly import periods
+    from carbonpeak.period import Period
 
     named = periods.from_file_name(fname)
     out = []
@@ -262,7 +263,7 @@ def _periods(records: list[dict], fname: str, header_of: dict, finding) -> list[
         year = rec.get("year") or (named[0] if named else None)
         try:
             if text is None and "period" not in header_of and named:
-                key = periods.key_of(*named)
+                key = Period.monthly(*named).key
             else:
                 key = periods.parse_cell(text, year)
         except ValueError as e:
@@ -272,7 +273,7 @@ def _periods(records: list[dict], fname: str, header_of: dict, finding) -> list[
                     region=rec.get("region_code"), fld="period")
             continue
         rec["period"] = key
-        rec["year"] = periods.split(key)[0]
+        rec["year"] = Period.parse(key).year
         out.append(rec)
     return out
 

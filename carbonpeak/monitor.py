@@ -18,7 +18,7 @@ def periods_in_data(data_dir: Path) -> list[Period]:
     """Every cumulative month the monthly table of data_dir holds, oldest first."""
     from carbonpeak.monthly import inputs
 
-    return sorted(inputs.periods(data_dir))
+    return inputs.periods(data_dir)
 
 
 def published_periods(out_root: Path) -> list[Period]:

@@ -392,7 +392,7 @@ def check(warehouse: Path, out_dir: Path, year: int,
 
     For a monthly period (`period` YYYY-MM, or a year the annual table does not cover yet
     while the monthly table does) the annual tables are checked up to the year before and
-    the monthly table as delivered by the period."""
+    the monthly table up to the period (revisions from later files applied)."""
     from carbonpeak.ingest import load_headers, load_table
     from carbonpeak.monthly import checks as monthly
 
@@ -405,7 +405,7 @@ def check(warehouse: Path, out_dir: Path, year: int,
     headers = load_headers(warehouse)
     tables = {t: load_table(warehouse, t) for t in reference.tables()}
     until, annual_year = monthly.reach(tables, year, period)
-    # monthly files delivered after the period are not read (nor their revisions)
+    # monthly rows dated after the period are not read (a later file's revisions are)
     tables, ingest_findings = monthly.as_of(warehouse, tables, ingest_findings, until)
     findings = list(ingest_findings)
     gx_results, summary = {}, []

@@ -87,7 +87,7 @@ def _nan(x) -> bool:
 def grade_period(series: pd.DataFrame, period: Period, region: str,
                  blocked: bool = False) -> list[dict]:
     """The three lights of one region for one period, from the 1–N月 series (this year and
-    last year, as delivered by the barometer's period)."""
+    last year, dated up to the barometer's period)."""
     by = series[series["region_code"] == region].set_index("period")
     now, last = period.key, period.same_period_last_year().key
     last_dec = Period(period.year - 1, 12, annual=False).key

@@ -51,11 +51,3 @@ def from_file_name(name: str) -> tuple[int, int] | None:
         return None
     return int(m.group("year")), int(m.group("month"))
 
-
-def key_of(year: int, month: int) -> str:
-    return f"{year}-{month:02d}"
-
-
-def split(key: str) -> tuple[int, int]:
-    y, m = str(key).split("-")
-    return int(y), int(m)

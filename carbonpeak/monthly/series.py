@@ -1,5 +1,5 @@
 """The 1–N月 series a barometer reads: net energy, electricity, growth and CO2 per region
-and cumulative period, from the monthly files as delivered by the period.
+and cumulative period, from the monthly rows dated up to the period (revisions applied).
 
 CO2 is computed from fuels (万吨标准煤, used as fuel) with the factors of
 emission_factors.yml where the bureau provides them for every fuel; otherwise it is
@@ -23,7 +23,7 @@ import pandas as pd
 
 from carbonpeak import reference
 from carbonpeak.monthly import revisions
-from carbonpeak.monthly.periods import key_of
+from carbonpeak.period import Period
 
 FUELS = ["coal", "oil", "natural_gas", "other_fuel"]
 FUEL_FACTOR_KEY = {"coal": "coal", "oil": "oil", "natural_gas": "natural_gas",
@@ -44,7 +44,8 @@ def conventions() -> tuple[float, float]:
 
 def monthly_rows(versions: pd.DataFrame | None, until: str) -> tuple[pd.DataFrame,
                                                                      pd.DataFrame]:
-    """(one row per region and period as delivered by `until`, the revised cells)."""
+    """(one row per region and period dated up to `until`, revisions from later files
+    applied; the revised cells)."""
     if versions is None or versions.empty:
         empty = pd.DataFrame(columns=["region_code", "period", *VALUE_COLUMNS, "energy"])
         return empty, pd.DataFrame(columns=revisions.REVISION_COLUMNS)
@@ -71,7 +72,7 @@ def fuel_factors(co2_annual: pd.DataFrame | None, annual: pd.DataFrame | None,
     a["region_code"] = a["region_code"].astype(str)
     energy = (a["energy_consumption"] - a["feedstock_energy"].fillna(0.0)).groupby(
         a["region_code"]).first()
-    dec = rows[rows["period"] == key_of(year, 12)].set_index("region_code")["electricity"]
+    dec = rows[rows["period"] == Period.monthly(year, 12).key].set_index("region_code")["electricity"]
     out = {}
     for region in co2.index:
         if region not in energy.index or region not in dec.index:
@@ -84,6 +85,12 @@ def fuel_factors(co2_annual: pd.DataFrame | None, annual: pd.DataFrame | None,
     return out
 
 
+def window(rows: pd.DataFrame, year: int, until: str) -> pd.DataFrame:
+    """The rows a period's barometer reads: `year` and the year before, up to `until`."""
+    return rows[rows["period"].str[:4].astype(int).isin([year - 1, year])
+                & (rows["period"] <= until)]
+
+
 def build(rows: pd.DataFrame, year: int, until: str, co2_annual: pd.DataFrame | None,
           annual: pd.DataFrame | None) -> pd.DataFrame:
     """SERIES_COLUMNS for `year` and the year before, periods ≤ `until`; CO2 with the
@@ -91,8 +98,7 @@ def build(rows: pd.DataFrame, year: int, until: str, co2_annual: pd.DataFrame | 
     grid, k = conventions()
     factors = fuel_factors(co2_annual, annual, rows, year - 1)
     ef = reference.emission_factors()["fuel_tco2_per_tce"]
-    df = rows[rows["period"].str[:4].astype(int).isin([year - 1, year])
-              & (rows["period"] <= until)].copy()
+    df = window(rows, year, until).copy()
     has_fuels = df[FUELS].notna().all(axis=1)
     from_fuels = sum(df[f] * ef[FUEL_FACTOR_KEY[f]]["value"] for f in FUELS) \
         + 10 * grid * df["electricity"]

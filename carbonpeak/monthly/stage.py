@@ -25,8 +25,8 @@ REVISIONS_COLUMNS = ["region_code", "period", "column", "old_value", "new_value"
 
 
 def inputs(warehouse: Path, period: Period) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(the 1–N月 series of this year and last year, the revisions) as delivered by
-    `period`: no file, row or annual figure dated after it is read."""
+    """(the 1–N月 series of this year and last year, the revisions) for `period`: no row or
+    annual figure dated after it is read; a later file's revision of a month up to it is."""
     from carbonpeak.indicators.emissions import co2_series
 
     versions = ingest.load_versions(warehouse, TABLE)
