@@ -57,7 +57,7 @@ lint: setup ## ruff
 	$(BIN)/ruff check .
 
 bench: setup ## time a full sample run against the naive chain (papermill CLI per notebook)
-	$(BIN)/python -m carbonpeak.bench
+	$(BIN)/python -m tools.bench
 
 gitfilter: $(VENV)/.installed ## strip notebook outputs on commit (nbstripout as a git filter)
 	@# (re)install when absent or when it names an interpreter that no longer exists
@@ -71,7 +71,7 @@ lab: setup ## open JupyterLab on the notebooks (as root too: --allow-root)
 	$(BIN)/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 sample: setup ## regenerate the illustrative sample data in data/sample/
-	$(BIN)/python -m carbonpeak sample --out data/sample
+	$(BIN)/python -m tools sample --out data/sample
 
 clean: ## remove everything a run produced
 	rm -rf outputs/*/ outputs/.staging-* outputs/latest outputs/runs.jsonl

@@ -1,13 +1,13 @@
-"""Command line: `python -m carbonpeak run|sample|datadoc …` (see README)."""
+"""Command line: `python -m carbonpeak run|peak …` (see README). The development tools
+(sample data, generated docs, bench) are `python -m tools …`."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-from pathlib import Path
 
-# Kept in step with runner.EXIT_CODES (tests/test_runs.py checks); not imported from there,
+# Kept in step with run.verdict.EXIT_CODES (tests/test_runs.py checks); not imported from there,
 # so that --help stays fast.
 EXIT_HELP = """exit codes:
   0  every requested report is current and its data passed the quality checks
@@ -53,54 +53,28 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--quiet", action="store_true",
                    help="print only errors and warnings (for cron)")
     r.add_argument("--log-file", metavar="PATH", help="append every message, time-stamped")
-    s = sub.add_parser("sample", help="write the illustrative sample data set")
-    s.add_argument("--out", default="data/sample")
     k = sub.add_parser("peak", help="peak outlook of yearly CO2 series in a long CSV")
     k.add_argument("--series", required=True, help="CSV: region (code or name), year, CO2")
     k.add_argument("--year", type=int, required=True, help="reporting year")
     k.add_argument("--out", help="write the table to this CSV")
-    g = sub.add_parser("grading-doc", help="write the grading rules page (docs/grading.md)")
-    g.add_argument("--out", default="docs/grading.md")
-    d = sub.add_parser("datadoc", help="write the input-data reference (docs/data.md)")
-    d.add_argument("--out", default="docs/data.md")
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:  # argparse: 2 for bad arguments, 0 for --help
         return int(e.code or 0)
 
-    if args.command == "datadoc":
-        from carbonpeak import datadoc
-
-        Path(args.out).write_text(datadoc.render(), encoding="utf-8")
-        print(args.out)
-        return 0
-
-    if args.command == "grading-doc":
-        from carbonpeak import grading
-
-        Path(args.out).write_text(grading.doc_markdown(), encoding="utf-8")
-        print(args.out)
-        return 0
-
     if args.command == "peak":
-        from carbonpeak import peak_series
+        from carbonpeak.indicators import peak_series
 
         return peak_series.main(args.series, args.year, args.out)
 
-    if args.command == "sample":
-        from carbonpeak import sample
-
-        for p in sample.write(Path(args.out)):
-            print(p)
-        return 0
-    from carbonpeak import runlog, runner
+    from carbonpeak.run import runlog, runner
 
     log = runlog.Log(args.quiet, args.log_file)
     period = args.period or args.year or 2025
     if str(period).strip().lower() == "latest":
-        from carbonpeak import monitor
+        from carbonpeak.run import latest
 
-        return monitor.run_latest(args.data, args.regions, args.out, args.formats, args.jobs,
+        return latest.run_latest(args.data, args.regions, args.out, args.formats, args.jobs,
                                   args.force, log=log, wait=args.wait, notify=args.notify)
     return runner.run(args.data, period, args.regions, args.out, args.formats, args.jobs,
                       args.force, log=log, wait=args.wait, notify=args.notify)

@@ -40,7 +40,7 @@ class Finding:
         return asdict(self)
 
 
-class InputError(Exception):
+class UnreadableFile(Exception):
     """A file that cannot be read at all; carries the finding that explains why."""
 
     def __init__(self, finding: Finding):

@@ -72,6 +72,11 @@ def municipality_codes() -> list[str]:
     return [r["region_code"] for r in regions() if r["level"] == "municipality"]
 
 
+def level(code: str) -> str:
+    """The region's level in regions.csv (province, municipality)."""
+    return next(r["level"] for r in regions() if r["region_code"] == code)
+
+
 def region_name(code: str) -> str:
     return next(r["name"] for r in regions() if r["region_code"] == code)
 
@@ -226,3 +231,15 @@ def plan_targets() -> dict[tuple[str, str, str], dict]:
             "source_zh": r["source_zh"],
             "illustrative": r.get("illustrative", "0").strip() in ("1", "true", "True")}
     return out
+
+
+# Every reference file a run reads, by its path under data/reference/, and its loader: the
+# runner loads them all before any kernel starts, so a broken file is an exit 2 naming it.
+LOADERS = {
+    "regions.csv": regions, "indicators.yml": catalog, "grading.yml": grading,
+    "tables.yml": tables, "task_groups.yml": task_groups, "sectors.yml": sectors,
+    "emission_factors.yml": emission_factors, "industry_codes.csv": industry_names,
+    "city_targets.csv": city_targets, "plan_periods.yml": plan_periods,
+    "annual_targets.csv": annual_targets, "carbon_budgets.csv": carbon_budgets,
+    "plan_targets.csv": plan_targets,
+}

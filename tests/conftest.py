@@ -4,8 +4,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from carbonpeak import sample
 from carbonpeak.paths import SAMPLE_DIR
+from tools import sample
 
 
 @pytest.fixture

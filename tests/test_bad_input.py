@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from carbonpeak import reference, stages
+from carbonpeak import indicators, ingest, quality, reference
 from carbonpeak.paths import SAMPLE_DIR
 
 YEAR = 2025
@@ -582,9 +582,9 @@ CASES = {
 
 
 def run_stages(data: Path, run: Path) -> tuple[pd.DataFrame, dict]:
-    stages.run_ingest(data, run, YEAR)
-    stages.run_quality(run, YEAR)
-    stages.run_indicators(run, YEAR)
+    ingest.run_ingest(data, run, YEAR)
+    quality.run_quality(run, YEAR)
+    indicators.run_indicators(run, YEAR)
     ind = pd.read_csv(run / "indicators.csv", dtype={"region_code": str})
     results = json.loads((run / "quality" / "results.json").read_text(encoding="utf-8"))
     return ind, results
@@ -682,7 +682,7 @@ def test_planted_defect(tmp_path, clean, case):
 def test_broken_copy_through_the_runner(tmp_path):
     """A broken data set still renders: the clean city gets its grade, the broken one a
     report that says why its indicator is not rated."""
-    from carbonpeak import runner
+    from carbonpeak.run import runner
 
     data = tmp_path / "data"
     shutil.copytree(SAMPLE_DIR, data)

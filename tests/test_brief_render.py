@@ -11,8 +11,9 @@ from pathlib import Path
 import papermill as pm
 import pytest
 
-from carbonpeak import brief, reference, render
+from carbonpeak import brief, reference
 from carbonpeak.paths import NOTEBOOKS_DIR, ROOT
+from carbonpeak.run import render
 
 FIXTURE = Path(__file__).parent / "fixtures" / "monthly_run"
 NOTEBOOKS = {"330900": "07_brief", reference.PROVINCE: "08_province_brief"}

@@ -19,8 +19,9 @@ import pandas as pd
 import pytest
 from test_report_fixtures import MALICIOUS, enterprise_frame
 
-from carbonpeak import reference, runner
+from carbonpeak import pipeline, reference
 from carbonpeak.paths import SAMPLE_DIR
+from carbonpeak.run import chain, kernels, runner
 
 YEAR = 2025
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
@@ -52,11 +53,11 @@ def _rerender_with_planted_files(year_dir: Path, data_dir: Path) -> None:
     ent.mkdir(exist_ok=True)
     for code in reference.municipality_codes():
         enterprise_frame(code).to_parquet(ent / f"{code}.parquet", index=False)
-    stage = next(s for s in runner.load_pipeline()["stages"] if s["id"] == "report")
-    pool = runner.KernelPool(2, stage.get("warmup", ""))
+    stage = next(s for s in pipeline.load()["stages"] if s["id"] == "report")
+    pool = kernels.KernelPool(2, stage.get("warmup", ""))
     try:
         for code in reference.region_codes():
-            o = runner.render_region(stage, code, year_dir, YEAR, data_dir, ["html", "pdf"], pool)
+            o = chain.render_region(stage, code, year_dir, YEAR, data_dir, ["html", "pdf"], pool)
             assert o.ok, o.error
     finally:
         pool.shutdown()

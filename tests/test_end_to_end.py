@@ -8,8 +8,9 @@ import subprocess
 import pandas as pd
 import pytest
 
-from carbonpeak import reference, render, runner
+from carbonpeak import reference
 from carbonpeak.paths import SAMPLE_DIR
+from carbonpeak.run import kernels, render, runner
 
 REGIONS = ["330000", "330100", "330900"]
 CONTRACT = ["region_code", "indicator_id", "year", "value", "unit", "baseline_value",
@@ -93,7 +94,7 @@ def test_no_missing_glyphs_in_executed_notebooks(run_out):
     import nbformat
 
     for nb_path in (run_out[0] / "notebooks").glob("04_report-*.ipynb"):
-        assert runner.missing_glyphs(nbformat.read(nb_path, as_version=4)) == []
+        assert kernels.missing_glyphs(nbformat.read(nb_path, as_version=4)) == []
 
 
 def test_missing_glyph_warning_is_detected():
@@ -103,7 +104,7 @@ def test_missing_glyph_warning_is_detected():
     nb.cells[0].outputs = [nbformat.v4.new_output(
         "stream", name="stderr", text="UserWarning: Glyph 27809 (\\N{CJK}) missing from font(s) "
                                       "DejaVu Sans.")]
-    assert len(runner.missing_glyphs(nb)) == 1
+    assert len(kernels.missing_glyphs(nb)) == 1
 
 
 def test_manifest_traces_inputs_and_outcomes(run_out):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from carbonpeak import grading
+from carbonpeak.indicators import grading
 from carbonpeak.reference import grading as presets
 
 P = presets()["presets"]
@@ -153,6 +153,6 @@ def test_grading_page_states_the_rules_the_code_applies():
     from carbonpeak.paths import ROOT
 
     current = (ROOT / "docs" / "grading.md").read_text(encoding="utf-8")
-    assert current == grading.doc_markdown(), "run: python -m carbonpeak grading-doc"
+    assert current == grading.doc_markdown(), "run: python -m tools grading-doc"
     for name in presets()["presets"]:
         assert grading.rule_text(name) in current

@@ -5,8 +5,8 @@ import math
 import pandas as pd
 import pytest
 
-from carbonpeak import decomposition, enterprise, reference
-from carbonpeak.indicators import evaluate, series_for
+from carbonpeak import reference
+from carbonpeak.indicators import decomposition, enterprise, evaluate, series_for
 from carbonpeak.indicators.emissions import co2_series
 
 CAT = reference.catalog()
@@ -305,7 +305,7 @@ def test_every_indicator_runs_on_the_sample(tmp_path):
     from carbonpeak import ingest
     from carbonpeak.paths import SAMPLE_DIR
 
-    results = ingest.ingest(SAMPLE_DIR, tmp_path)
+    results = ingest.build_warehouse(SAMPLE_DIR, tmp_path)
     tables = {n: r.frame for n, r in results.items()}
     for ind, entry in CAT.items():
         s = series_for(entry, tables)

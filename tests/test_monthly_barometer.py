@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from carbonpeak import reference
-from carbonpeak.monthly import barometer, series, stage
+from carbonpeak.barometer import lights as barometer
+from carbonpeak.barometer import series, stage
 from carbonpeak.period import Period
 
 REGION = "330100"

@@ -4,10 +4,10 @@ import pandas as pd
 import pytest
 
 from carbonpeak import ingest, reference
-from carbonpeak import sample as annual_sample
-from carbonpeak.monthly import run_barometer
-from carbonpeak.monthly import sample as monthly_sample
+from carbonpeak.barometer import run_barometer
 from carbonpeak.paths import SAMPLE_DIR
+from tools import sample as annual_sample
+from tools import sample_monthly as monthly_sample
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def monthly(files) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def barometer(tmp_path_factory):
     run = tmp_path_factory.mktemp("run")
-    ingest.ingest(SAMPLE_DIR, run / "warehouse")
+    ingest.build_warehouse(SAMPLE_DIR, run / "warehouse")
     run_barometer(run, "2026-10")
     history = pd.read_csv(run / "barometer_history.csv", dtype={"region_code": str})
     energy = history[history["indicator_id"] == "energy_intensity"]

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from carbonpeak import __main__ as cli
-from carbonpeak import runlog
 from carbonpeak.period import Period
+from carbonpeak.run import runlog
 
 
 @pytest.mark.parametrize("text, key, label, previous", [

@@ -10,8 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from carbonpeak import grading, reference, stages
+from carbonpeak import indicators, ingest, quality, reference
 from carbonpeak.errors import ConfigError
+from carbonpeak.indicators import grading
 from carbonpeak.paths import SAMPLE_DIR
 from carbonpeak.report import front, narrative, overview
 from carbonpeak.report import load as load_context
@@ -77,9 +78,9 @@ def test_15th_pace_uses_baseline_2025():
 @pytest.fixture(scope="module")
 def run_2025(tmp_path_factory) -> Path:
     run = tmp_path_factory.mktemp("run2025")
-    stages.run_ingest(SAMPLE_DIR, run, 2025)
-    stages.run_quality(run, 2025)
-    stages.run_indicators(run, 2025)
+    ingest.run_ingest(SAMPLE_DIR, run, 2025)
+    quality.run_quality(run, 2025)
+    indicators.run_indicators(run, 2025)
     return run
 
 
@@ -192,9 +193,9 @@ def run_2026(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("data2026")
     data = _with_2026(SAMPLE_DIR, base / "data")
     run = tmp_path_factory.mktemp("run2026")
-    stages.run_ingest(data, run, 2026)
-    stages.run_quality(run, 2026)
-    stages.run_indicators(run, 2026)
+    ingest.run_ingest(data, run, 2026)
+    quality.run_quality(run, 2026)
+    indicators.run_indicators(run, 2026)
     return run
 
 

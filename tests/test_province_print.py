@@ -6,8 +6,8 @@ import subprocess
 
 import pytest
 
-from carbonpeak import render
 from carbonpeak.report import province, view
+from carbonpeak.run import render
 
 BANNER = "示例数据，非官方统计"
 

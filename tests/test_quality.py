@@ -6,7 +6,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from carbonpeak import stages
+from carbonpeak import indicators, ingest, quality
 from carbonpeak.paths import SAMPLE_DIR
 from tests.conftest import write_table
 
@@ -17,9 +17,9 @@ def run_chain(tmp_path, df: pd.DataFrame, year: int = 2025):
     shutil.copytree(SAMPLE_DIR, data)
     write_table(data, df)
     run = tmp_path / "run"
-    stages.run_ingest(data, run, year)
-    stages.run_quality(run, year)
-    stages.run_indicators(run, year)
+    ingest.run_ingest(data, run, year)
+    quality.run_quality(run, year)
+    indicators.run_indicators(run, year)
     ind = pd.read_csv(run / "indicators.csv", dtype={"region_code": str})
     # the headline indicator: it reads industry_annual only, the table these tests break
     ind = ind[ind["indicator_id"] == "energy_intensity_reduction"].set_index("region_code")

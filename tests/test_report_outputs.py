@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from carbonpeak import reference, runner
+from carbonpeak import reference
 from carbonpeak.paths import SAMPLE_DIR
+from carbonpeak.run import runner
 
 REGIONS = ["330000", "330100"]
 

@@ -17,8 +17,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from carbonpeak import reference, runlock, runner
+from carbonpeak import reference
 from carbonpeak.paths import ROOT, SAMPLE_DIR
+from carbonpeak.run import failures, runlock, runner
 
 PY = sys.executable
 
@@ -109,12 +110,12 @@ def test_run_error_inside_a_notebook_keeps_its_exit_code_and_message():
     class Fake(Exception):
         ename, evalue = "PeriodNotCovered", "industry_annual.csv: no rows for 2031\n"
 
-    err = runner._run_error(Fake())
+    err = failures.run_error(Fake())
     assert type(err).__name__ == "PeriodNotCovered" and err.exit_code == 2
     assert str(err) == "industry_annual.csv: no rows for 2031"
     Fake.ename = "KeyError"
-    assert runner._run_error(Fake()) is None
-    assert runner._short_error(Fake()) == "KeyError: industry_annual.csv: no rows for 2031"
+    assert failures.run_error(Fake()) is None
+    assert failures.short_error(Fake()) == "KeyError: industry_annual.csv: no rows for 2031"
 
 
 def test_lock_held_exits_3_and_notify_gets_the_status_path(tmp_path):

@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from carbonpeak import sample
 from carbonpeak.indicators.intensity import energy_intensity
 from carbonpeak.paths import SAMPLE_DIR
+from tools import sample
 
 
 def test_committed_sample_is_reproducible(tmp_path):

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from carbonpeak import reference, stages
+from carbonpeak import indicators, ingest, quality, reference
 from carbonpeak.indicators import evaluate
 from carbonpeak.paths import SAMPLE_DIR
 
@@ -81,9 +81,9 @@ def test_labels_for_every_reason():
 @pytest.fixture(scope="module")
 def sample_run(tmp_path_factory):
     run = tmp_path_factory.mktemp("run")
-    stages.run_ingest(SAMPLE_DIR, run, 2025)
-    stages.run_quality(run, 2025)
-    stages.run_indicators(run, 2025)
+    ingest.run_ingest(SAMPLE_DIR, run, 2025)
+    quality.run_quality(run, 2025)
+    indicators.run_indicators(run, 2025)
     return pd.read_csv(run / "indicators.csv", dtype={"region_code": str},
                        keep_default_na=False)
 

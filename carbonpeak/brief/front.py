@@ -3,11 +3,12 @@ the revision statement; the lagging-sectors paragraph and the notes on method.""
 
 from __future__ import annotations
 
-from carbonpeak import grading, reference
+from carbonpeak import reference
 from carbonpeak.brief.context import BriefContext
 from carbonpeak.brief.lights import region_lights
 from carbonpeak.brief.view import phrases, say, section
 from carbonpeak.brief.wording import amount
+from carbonpeak.indicators import grading
 from carbonpeak.numtext import isna
 from carbonpeak.period import Period
 from carbonpeak.report.front import VERDICT_ZH, banner

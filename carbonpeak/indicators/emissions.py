@@ -8,6 +8,7 @@ import pandas as pd
 
 from carbonpeak import reference
 from carbonpeak.indicators.intensity import comparable_value_added
+from carbonpeak.indicators.registry import indicator
 from carbonpeak.methods import peak
 from carbonpeak.methods.co2 import co2_by_row
 from carbonpeak.numtext import num, signed
@@ -55,6 +56,7 @@ def co2_series(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         ["region_code", "year", "co2_total", "co2_excl_state_listed"]]
 
 
+@indicator
 def co2_intensity_reduction(tables: dict[str, pd.DataFrame], entry: dict) -> pd.DataFrame:
     """CO2 per unit of comparable value added, without 国家单列项目, reduction vs baseline (%)."""
     base = entry["baseline_year"]
@@ -79,6 +81,7 @@ def co2_intensity_reduction(tables: dict[str, pd.DataFrame], entry: dict) -> pd.
     return df.assign(level_unit="吨二氧化碳/万元")
 
 
+@indicator
 def industrial_co2_total(tables: dict[str, pd.DataFrame], entry: dict) -> pd.DataFrame:
     """Industrial CO2 without 国家单列项目 (万吨) per region-year: what an annual carbon
     budget (碳排放预算) caps; the province is the sum of the cities, as in co2_series."""
@@ -244,6 +247,7 @@ def peak_note(a: dict, labels: dict) -> str:
     return f"仍在上升，{trend}，按近年趋势{a['deadline']}年前不能达峰；{need}"
 
 
+@indicator
 def industrial_co2_peak(tables: dict[str, pd.DataFrame], entry: dict) -> pd.DataFrame:
     """The peak milestone as an indicator for the last year of the data and the year before:
     value = (projected) peak year, status from the outlook."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from carbonpeak.indicators.registry import indicator
+
 
 def comparable_value_added(df: pd.DataFrame, base_year: int) -> pd.Series:
     """Value added at `base_year` prices, chained with the comparable-price growth rates.
@@ -46,6 +48,7 @@ def energy_intensity(df: pd.DataFrame, base_year: int) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
+@indicator
 def energy_intensity_reduction(tables: dict[str, pd.DataFrame], entry: dict) -> pd.DataFrame:
     """Cumulative reduction of energy intensity since the baseline year, in percent."""
     base = entry["baseline_year"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from carbonpeak import reference
+from carbonpeak.indicators.registry import indicator
 
 
 def _metric(tables: dict[str, pd.DataFrame], metric: str) -> pd.DataFrame:
@@ -15,11 +16,13 @@ def _metric(tables: dict[str, pd.DataFrame], metric: str) -> pd.DataFrame:
     return m.assign(year=m["year"].astype(int)).sort_values(["region_code", "year"])
 
 
+@indicator
 def metric_level(tables, entry) -> pd.DataFrame:
     """The metric's value in each year (a stock, a rate, an annual amount)."""
     return _metric(tables, entry["params"]["metric"])
 
 
+@indicator
 def metric_cumulative(tables, entry) -> pd.DataFrame:
     """Σ of an annual flow over the plan period (baseline year excluded)."""
     m = _metric(tables, entry["params"]["metric"])
@@ -28,6 +31,7 @@ def metric_cumulative(tables, entry) -> pd.DataFrame:
     return m
 
 
+@indicator
 def metric_reduction(tables, entry) -> pd.DataFrame:
     """Reduction of a per-unit metric vs the baseline year, in percent."""
     m = _metric(tables, entry["params"]["metric"])
@@ -38,6 +42,7 @@ def metric_reduction(tables, entry) -> pd.DataFrame:
     return m.dropna(subset=["value"]).assign(level_unit=entry["params"].get("level_unit", ""))
 
 
+@indicator
 def metric_ratio(tables, entry) -> pd.DataFrame:
     """numerator ÷ denominator × 100 (e.g. relocations done of those listed)."""
     p = entry["params"]
@@ -47,6 +52,7 @@ def metric_ratio(tables, entry) -> pd.DataFrame:
     return ratio.rename("value").reset_index()
 
 
+@indicator
 def metric_average_growth(tables, entry) -> pd.DataFrame:
     """Average annual growth since the baseline: geometric mean of the yearly rates (%)."""
     m = _metric(tables, entry["params"]["metric"])
@@ -57,6 +63,7 @@ def metric_average_growth(tables, entry) -> pd.DataFrame:
     return m
 
 
+@indicator
 def list_count(tables, entry) -> pd.DataFrame:
     """Rows of a list (green factories, retrofit projects …) with their year in the plan
     period, cumulative per region; `filter` selects rows by column values."""
@@ -81,6 +88,7 @@ def _last(df: pd.DataFrame, column: str) -> int:
     return int(years.max()) if len(years) else 0
 
 
+@indicator
 def benchmark_share(tables, entry) -> pd.DataFrame:
     """Capacity at or better than the 能效标杆水平 ÷ total capacity of the key segments, %.
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
-from carbonpeak import grading, reference
+from carbonpeak import reference
+from carbonpeak.indicators import grading
 from carbonpeak.report.context import ReportContext
 from carbonpeak.report.fmt import isna
 from carbonpeak.report.fmt import value as fmt_value

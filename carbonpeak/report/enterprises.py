@@ -4,9 +4,9 @@ municipality's firms: the province shows public aggregates only."""
 
 from __future__ import annotations
 
-from carbonpeak import charts, reference
-from carbonpeak.enterprise import CUTPOINTS
-from carbonpeak.report import fmt
+from carbonpeak import reference
+from carbonpeak.indicators.enterprise import CUTPOINTS
+from carbonpeak.report import charts, fmt
 from carbonpeak.report.context import ReportContext
 from carbonpeak.report.view import HTML, section
 

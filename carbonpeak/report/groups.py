@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from carbonpeak import charts, reference
-from carbonpeak.report import fmt, narrative
+from carbonpeak import reference
+from carbonpeak.report import charts, fmt, narrative
 from carbonpeak.report.context import ReportContext
 from carbonpeak.report.fmt import isna
 from carbonpeak.report.overview import mark, not_rated_notes

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from carbonpeak import grading, reference
+from carbonpeak import reference
+from carbonpeak.indicators import grading
 from carbonpeak.report import fmt
 from carbonpeak.report.context import ReportContext
 from carbonpeak.report.fmt import digits, isna

@@ -3,8 +3,8 @@ the province) every municipality's outlook."""
 
 from __future__ import annotations
 
-from carbonpeak import charts, reference
-from carbonpeak.report import fmt, narrative
+from carbonpeak import reference
+from carbonpeak.report import charts, fmt, narrative
 from carbonpeak.report.context import ReportContext, own
 from carbonpeak.report.fmt import isna
 from carbonpeak.report.view import HTML, phrases, say, section

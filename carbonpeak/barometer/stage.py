@@ -1,0 +1,115 @@
+"""Stage 06: the barometer of one cumulative period, written into the run folder:
+barometer.csv, barometer_history.csv, monthly_series.csv, revisions.csv."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from carbonpeak import ingest, reference
+from carbonpeak.barometer import lights as barometer
+from carbonpeak.barometer import series
+from carbonpeak.findings import ERROR
+from carbonpeak.paths import resolve
+from carbonpeak.period import Period
+
+TABLE = "industry_monthly"
+BAROMETER_COLUMNS = ["region_code", "region_name", "period", "indicator_id", "name_zh", "value",
+                     "unit", "required", "annual_target", "status", "status_reason",
+                     "estimated", "rest_required", "rest_change", "previous_period",
+                     "previous_status", "target_source_zh", "illustrative", "revised"]
+HISTORY_COLUMNS = ["region_code", "period", "indicator_id", "value", "status"]
+REVISIONS_COLUMNS = ["region_code", "period", "column", "old_value", "new_value", "old_file",
+                     "new_file"]
+
+
+def inputs(warehouse: Path, period: Period) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the 1–N月 series of this year and last year, the revisions) for `period`: no row or
+    annual figure dated after it is read; a later file's revision of a month up to it is."""
+    from carbonpeak.indicators.emissions import co2_series
+
+    versions = ingest.load_versions(warehouse, TABLE)
+    if versions is None:
+        versions = ingest.load_table(warehouse, TABLE)
+    rows, revised = series.monthly_rows(versions, period.key)
+    last = period.year - 1
+    annual = ingest.load_table(warehouse, "industry_annual")
+    if annual is not None:
+        annual = annual[pd.to_numeric(annual["year"], errors="coerce") == last]
+    fuel = ingest.load_table(warehouse, "energy_by_fuel")
+    co2 = None
+    if fuel is not None:
+        co2 = co2_series({"energy_by_fuel": fuel[pd.to_numeric(fuel["year"]) == last]})
+    return series.build(rows, period.year, period.key, co2, annual), revised
+
+
+def blocked_regions(run_dir: Path, versions: pd.DataFrame | None, period: Period
+                    ) -> set[str]:
+    """Regions whose monthly rows of this year (up to the period) failed the quality gate
+    with an error (their lights are not rated: failed_quality)."""
+    path = run_dir / "quality" / "results.json"
+    if not path.exists():
+        return set()
+    findings = json.loads(path.read_text(encoding="utf-8")).get("findings", [])
+    files = set()
+    if versions is not None and len(versions):
+        mine = versions[(versions["period"].str[:4] == str(period.year))
+                        & (versions["period"] <= period.key)]
+        files = set(mine[ingest.SOURCE_FILE])
+    out = set()
+    for f in findings:
+        if f["table"] != TABLE or f["severity"] != ERROR:
+            continue
+        if f.get("file") and f["file"] not in files:
+            continue
+        out.update([f["region_code"]] if f.get("region_code") else reference.region_codes())
+    return out
+
+
+def compute(data: pd.DataFrame, revised: pd.DataFrame, period: Period,
+            blocked: set[str] = frozenset()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(barometer rows of `period`, history of every monthly period of its year)."""
+    history, current = [], []
+    periods = period.months_of_year()
+    this_year = revised[revised["period"].str[:4] == str(period.year)] if len(revised) \
+        else revised
+    for region in reference.region_codes():
+        graded = {p.key: barometer.grade_period(data, p, region, region in blocked)
+                  for p in periods}
+        for p in periods:
+            history += [{"region_code": region, "period": p.key, **{k: r[k] for k in
+                         ("indicator_id", "value", "status")}} for r in graded[p.key]]
+        prev = period.previous()
+        before = {r["indicator_id"]: r["status"] for r in graded[prev.key]} if prev else {}
+        was_revised = bool(len(this_year) and (this_year["region_code"] == region).any())
+        for r in graded[period.key]:
+            meta = barometer.INDICATORS[r["indicator_id"]]
+            current.append({**r, "region_code": region,
+                            "region_name": reference.region_name(region),
+                            "period": period.key, "name_zh": meta["name_zh"],
+                            "unit": meta["unit"],
+                            "previous_period": prev.key if prev else "",
+                            "previous_status": before.get(r["indicator_id"], ""),
+                            "revised": was_revised})
+    return (pd.DataFrame(current, columns=BAROMETER_COLUMNS),
+            pd.DataFrame(history, columns=HISTORY_COLUMNS))
+
+
+def run_barometer(run_dir, period) -> pd.DataFrame:
+    """Write the period's barometer files into run_dir; return barometer.csv's rows."""
+    run_dir, period = resolve(run_dir), Period.parse(period)
+    if not period.is_monthly:
+        raise ValueError(f"the barometer is for a cumulative month (YYYY-MM), not {period}")
+    warehouse = run_dir / "warehouse"
+    data, revised = inputs(warehouse, period)
+    versions = ingest.load_versions(warehouse, TABLE)
+    blocked = blocked_regions(run_dir, versions, period)
+    table, history = compute(data, revised, period, blocked)
+    table.to_csv(run_dir / "barometer.csv", index=False, encoding="utf-8")
+    history.to_csv(run_dir / "barometer_history.csv", index=False, encoding="utf-8")
+    data.to_csv(run_dir / "monthly_series.csv", index=False, encoding="utf-8")
+    revised.reindex(columns=REVISIONS_COLUMNS).to_csv(run_dir / "revisions.csv", index=False,
+                                                      encoding="utf-8")
+    return table

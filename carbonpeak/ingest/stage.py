@@ -1,0 +1,42 @@
+"""Stage 01 as one call, so that notebook 01 stays a few lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+
+from carbonpeak.ingest import coverage, warehouse
+from carbonpeak.ingest.dataset_meta import load_dataset_meta
+from carbonpeak.paths import resolve
+
+
+def run_ingest(data_dir, run_dir, year: int, period: str | None = None,
+               pipeline: str = "year") -> pd.DataFrame:
+    """Read the tables the chain declares (pipelines/*.yml `tables`) into the warehouse, then
+    stop the run (a RunError, exit 2) when the headline table is unusable or the data do
+    not cover the period: nothing is checked or rendered from data that cannot serve."""
+    from carbonpeak.period import Period
+    from carbonpeak.pipeline import of_kind
+
+    spec = of_kind(pipeline)
+    data_dir, run_dir = resolve(data_dir), resolve(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    meta, meta_findings = load_dataset_meta(data_dir)
+    run = {"year": int(year), "data_dir": str(data_dir), "dataset": meta,
+           "generated": dt.date.today().isoformat()}
+    (run_dir / "run.json").write_text(json.dumps(run, ensure_ascii=False, indent=1),
+                                      encoding="utf-8")
+    results = warehouse.build_warehouse(data_dir, run_dir / "warehouse", meta_findings,
+                                        spec.table_names())
+    coverage.check_headline(results)
+    coverage.check_period(run_dir, Period.parse(period or year))
+    return pd.DataFrame([
+        {"表": name, "文件": r.source.name if r.source else "—",
+         "行数": 0 if r.frame is None else len(r.frame),
+         "错误": sum(f.severity == "error" for f in r.findings),
+         "提示": sum(f.severity == "warning" for f in r.findings)}
+        for name, r in results.items()
+    ])
+

@@ -1,0 +1,105 @@
+"""The run's warehouse: one Parquet file per table plus ingest.json (sources, headers as
+delivered, findings). Stage 01 writes it; every later stage reads it through this module."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from carbonpeak import confidential, reference
+from carbonpeak.findings import ERROR, INFO, Finding, UnreadableFile
+from carbonpeak.ingest import sources
+from carbonpeak.ingest.headers import match_header
+from carbonpeak.ingest.table import TableResult, read_files, read_table
+
+
+def build_warehouse(data_dir: Path, out_dir: Path, extra: list[Finding] | None = None,
+                    names: list[str] | None = None) -> dict[str, TableResult]:
+    """Read the tables `names` (default: every table of tables.yml) found in data_dir; write
+    Parquet and findings to out_dir. A file of another table is recognised (so it is not
+    reported as unknown) but not read. `extra` holds findings about the data folder itself
+    (dataset.yml)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results: dict[str, TableResult] = {}
+    specs = reference.tables()
+    found = sources.match(data_dir, specs, match_header)
+    for name, spec in specs.items():
+        if names is not None and name not in names:
+            continue
+        paths = found.files.get(name, [])
+        if spec.get("multi_file") and paths:
+            results[name] = read_files(paths, name, spec)
+            results[name].findings[:0] = found.notes.get(name, [])
+            continue
+        if len(paths) > 1:
+            names = "、".join(p.name for p in paths)
+            f = Finding(name, "two_files", ERROR,
+                        f"「{spec.get('title_zh', name)}」有{len(paths)}个文件：{names}；"
+                        "无法判断该用哪一个，请只保留一个", file=names)
+            results[name] = TableResult(name, None, None, [f])
+            continue
+        notes = found.notes.get(name, [])
+        if not paths and any(f.severity == ERROR for f in notes):  # refused: not a file
+            results[name] = TableResult(name, None, None, list(notes))
+            continue
+        if not paths:
+            files = "、".join(spec.get("files", [f"{name}.csv"]))
+            if spec.get("optional"):
+                f = Finding(name, "table_absent", INFO,
+                            f"未提供「{spec.get('title_zh', name)}」（{files}），"
+                            "依赖它的指标未评级（未提供）", file=data_dir.name)
+            else:
+                f = Finding(name, "missing_file", ERROR,
+                            f"未找到输入文件（应为 {files} 之一）", file=str(data_dir))
+            results[name] = TableResult(name, None, None, [f])
+            continue
+        try:
+            results[name] = read_table(paths[0], name, spec)
+        except UnreadableFile as e:
+            results[name] = TableResult(name, None, paths[0], [confidential.redact(e.finding)])
+        results[name].findings[:0] = notes
+    for name, res in results.items():
+        for stale, frame in ((out_dir / f"{name}.parquet", res.frame),
+                             (out_dir / f"{name}{VERSIONS}", res.versions)):
+            if frame is not None:
+                frame.to_parquet(stale, index=False)
+            elif stale.exists():  # never let a previous run's table stand in for an unread file
+                stale.unlink()
+    findings = [f.to_dict() for f in [*(extra or []), *found.unmatched]]
+    findings += [f.to_dict() for res in results.values() for f in res.findings]
+    sources_ = {n: "; ".join(str(p) for p in r.sources) if r.sources else str(r.source)
+                for n, r in results.items() if r.source}
+    headers = {n: r.headers for n, r in results.items()}
+    (out_dir / "ingest.json").write_text(
+        json.dumps({"sources": sources_, "headers": headers, "findings": findings},
+                   ensure_ascii=False, indent=1),
+        encoding="utf-8",
+    )
+    return results
+
+
+VERSIONS = ".versions.parquet"  # every row of every file of a multi-file table
+
+
+def load_versions(warehouse: Path, name: str) -> pd.DataFrame | None:
+    """Every row of every file of a multi-file table, before revisions are resolved."""
+    path = warehouse / f"{name}{VERSIONS}"
+    return pd.read_parquet(path) if path.exists() else None
+
+
+def load_table(warehouse: Path, name: str) -> pd.DataFrame | None:
+    path = warehouse / f"{name}.parquet"
+    return pd.read_parquet(path) if path.exists() else None
+
+
+def load_findings(warehouse: Path) -> list[Finding]:
+    data = json.loads((warehouse / "ingest.json").read_text(encoding="utf-8"))
+    return [Finding(**f) for f in data["findings"]]
+
+
+def load_headers(warehouse: Path) -> dict[str, dict[str, str]]:
+    """table -> canonical column -> the header as written in the delivered file."""
+    data = json.loads((warehouse / "ingest.json").read_text(encoding="utf-8"))
+    return data.get("headers", {})

@@ -1,0 +1,179 @@
+"""Quality checks of the monthly 1–N月 table that span rows, files and tables (the row
+rules are the GX suite expectations/industry_monthly.json; its `meta.monthly` holds the
+tolerances used here). Every finding names file, row, column and the expected value.
+
+- cumulative_not_falling (error): a 1–N月 value below the 1–(N−1)月 value of the same year;
+- december_equals_annual (warning): 1–12月 differs from the annual industry_annual row
+  (annual data are revised later, so a gap is a warning, not an error);
+- monthly_province_sum (error): the province row differs from the sum of the 11 cities;
+- revision (warning, reported at ingest): a later file changed an earlier month.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from carbonpeak import ingest, reference
+from carbonpeak.findings import ERROR, WARNING, Finding
+from carbonpeak.ingest import revisions
+
+TABLE = "industry_monthly"
+CHECKS = {  # id -> (what a reader sees, severity)
+    "cumulative_not_falling": ("1—N月累计值（能耗、原料用能、用电量）在一年内不下降", ERROR),
+    "december_equals_annual": ("1—12月数据与年度统计一致（年度数据修订导致的小差异为提示）",
+                               WARNING),
+    "monthly_province_sum": ("全省1—N月数据等于11个设区市之和", ERROR),
+}
+
+
+def _settings() -> dict:
+    from carbonpeak.quality import settings
+
+    return settings(TABLE).get("monthly", {})
+
+
+def _title(column: str) -> str:
+    return reference.tables()[TABLE]["columns"].get(column, {}).get("title_zh", column)
+
+
+def reach(tables: dict, year: int, period: str | None = None) -> tuple[str, int]:
+    """(the last monthly period the checks read, the last year the annual tables must
+    cover). A monthly period YYYY-MM reads up to itself and the annual tables up to the
+    year before; so does a year the annual table does not cover while the monthly table
+    does (the quality stage of a monthly run receives only the year): annual figures are
+    published after the year's 1–12月."""
+    from carbonpeak.period import Period
+
+    year = int(year)
+    if period is not None and Period.parse(period).is_monthly:
+        return Period.parse(period).key, Period.parse(period).year - 1
+    annual, monthly = tables.get("industry_annual"), tables.get(TABLE)
+    if monthly is not None and len(monthly) and (monthly["period"].str[:4] == str(year)).any():
+        years = set() if annual is None else set(pd.to_numeric(annual["year"],
+                                                               errors="coerce").dropna())
+        if year not in years:
+            return f"{year}-12", year - 1
+    return f"{year}-12", year
+
+
+def as_of(warehouse, tables: dict, findings: list[Finding], until: str
+          ) -> tuple[dict, list[Finding]]:
+    """The monthly table and its ingest findings for period `until`: rows dated after it are
+    not read, and a file holding nothing up to it (a later month's) is not reported on."""
+    versions = ingest.load_versions(warehouse, TABLE)
+    if versions is None or tables.get(TABLE) is None:
+        return tables, findings
+    present = [c for c in versions.columns if c not in (*revisions.KEY, "year")
+               and not c.startswith("_")]
+    frame, _ = revisions.resolve(versions, present, until=until)
+    earliest = versions.groupby(revisions.SOURCE_FILE)["period"].min()
+    later = set(earliest[earliest > until].index)
+    kept = [f for f in findings if not (f.table == TABLE and f.file in later)]
+    return {**tables, TABLE: frame}, kept
+
+
+def run(tables: dict, headers: dict[str, dict[str, str]]) -> tuple[list[Finding], list[dict]]:
+    """(findings, one summary row per check) for the monthly table, if present."""
+    df = tables.get(TABLE)
+    if df is None or df.empty:
+        return [], []
+    shown = headers.get(TABLE, {})
+    cfg = _settings()
+    found = {
+        "cumulative_not_falling": falling(df, cfg, shown),
+        "december_equals_annual": december_vs_annual(df, tables.get("industry_annual"), cfg,
+                                                      shown),
+        "monthly_province_sum": province_sum(df, cfg, shown),
+    }
+    summary = [{"table": TABLE, "check": c, "title_zh": t, "severity": s,
+                "verdict": "fail" if found[c] else "pass",
+                "failing_rows": len({(f.file, f.row) for f in found[c]}),
+                "regions": " ".join(sorted({f.region_code for f in found[c] if f.region_code}))}
+               for c, (t, s) in CHECKS.items()]
+    return [f for fs in found.values() for f in fs], summary
+
+
+def _finding(check: str, message: str, row: pd.Series, column: str, shown: dict) -> Finding:
+    return Finding(TABLE, check, CHECKS[check][1], message, file=row.get(revisions.SOURCE_FILE),
+                   row=int(row[revisions.SOURCE_ROW]), column=shown.get(column, column),
+                   region_code=str(row["region_code"]), field=column)
+
+
+def falling(df: pd.DataFrame, cfg: dict, shown: dict) -> list[Finding]:
+    cols = [c for c in cfg.get("cumulative_columns", ["energy_consumption", "electricity"])
+            if c in df]
+    d = df.assign(_year=df["period"].str[:4]).sort_values(["region_code", "period"])
+    out = []
+    for _, grp in d.groupby(["region_code", "_year"]):
+        rows = grp.to_dict("records")
+        for before, now in zip(rows, rows[1:], strict=False):
+            for c in cols:
+                a, b = before[c], now[c]
+                if pd.isna(a) or pd.isna(b) or b >= a:
+                    continue
+                out.append(_finding(
+                    "cumulative_not_falling",
+                    f"{now['period']}的{_title(c)}（{b:g}）低于{before['period']}的累计值（{a:g}，"
+                    f"{before[revisions.SOURCE_FILE]}第{before[revisions.SOURCE_ROW]}行）；"
+                    f"1—N月累计值在一年内不会下降，应不低于{a:g}", pd.Series(now), c, shown))
+    return out
+
+
+def december_vs_annual(df: pd.DataFrame, annual: pd.DataFrame | None, cfg: dict,
+                       shown: dict) -> list[Finding]:
+    if annual is None or annual.empty:
+        return []
+    tol, pp = cfg.get("annual_tolerance", 0.005), cfg.get("growth_tolerance_pp", 0.15)
+    ann = annual.assign(region_code=annual["region_code"].astype(str),
+                        year=pd.to_numeric(annual["year"], errors="coerce"))
+    ann = ann.drop_duplicates(["region_code", "year"]).set_index(["region_code", "year"])
+    out = []
+    for _, row in df[df["period"].str[5:] == "12"].iterrows():
+        key = (str(row["region_code"]), int(row["period"][:4]))
+        if key not in ann.index:
+            continue
+        a = ann.loc[key]
+        where = f"{a.get(revisions.SOURCE_FILE) or 'industry_annual'}第{a.get('_source_row')}行"
+        for c in cfg.get("annual_columns", ["energy_consumption"]):
+            if c not in df or c not in ann or pd.isna(row[c]) or pd.isna(a[c]):
+                continue
+            if c == "value_added_growth":
+                gap = row[c] - a[c]
+                if abs(gap) <= pp:
+                    continue
+                said = f"相差{gap:+.2f}个百分点，超过允许误差{pp:g}个百分点"
+            else:
+                gap = row[c] / a[c] - 1 if a[c] else float("inf")
+                if abs(gap) <= tol:
+                    continue
+                said = f"相差{gap:+.2%}，超过允许误差{tol:.1%}"
+            out.append(_finding(
+                "december_equals_annual",
+                f"{key[1]}年1—12月的{_title(c)}（{row[c]:g}）与年度统计（{where}：{a[c]:g}）{said}；"
+                f"年度数据在年后修订，小的差异属正常，请核实，应为{a[c]:g}", row, c, shown))
+    return out
+
+
+def province_sum(df: pd.DataFrame, cfg: dict, shown: dict) -> list[Finding]:
+    tol = cfg.get("province_tolerance", 0.005)
+    spec = reference.tables()[TABLE]["columns"]
+    additive = [c for c, s in spec.items() if s.get("additive") and c in df]
+    cities = df[df["region_code"].isin(reference.municipality_codes())]
+    counts = cities.groupby("period")["region_code"].nunique()
+    sums = cities.groupby("period")[additive].sum(min_count=1)
+    out = []
+    n_cities = len(reference.municipality_codes())
+    for _, row in df[df["region_code"] == reference.PROVINCE].iterrows():
+        p = row["period"]
+        if counts.get(p, 0) < n_cities:
+            continue  # an incomplete set of cities cannot be summed (reported as missing)
+        for c in additive:
+            want, got = sums.at[p, c], row[c]
+            if pd.isna(got) or pd.isna(want):
+                continue
+            if (abs(got / want - 1) > tol) if want else got != 0:
+                out.append(_finding(
+                    "monthly_province_sum",
+                    f"{p}全省的{_title(c)}（{got:g}）与11个设区市之和（{want:g}）不一致"
+                    f"（允许误差{tol:.1%}），应为{want:g}", row, c, shown))
+    return out

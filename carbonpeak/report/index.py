@@ -1,0 +1,114 @@
+"""outputs/<period>/index.html: every region with its headline lights, a tally of all its lights,
+its data-quality verdict and links to its HTML, PDF and downloads. Self-contained like the
+reports (same stylesheet, no scripts, no external reference), so it opens offline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from carbonpeak import pipeline, reference
+from carbonpeak.brief.downloads import download_files as brief_download_files
+from carbonpeak.period import Period
+from carbonpeak.report import VERDICT_ZH, download_files, fmt_value
+from carbonpeak.report.fmt import isna
+from carbonpeak.report.front import banner
+from carbonpeak.report.narrative import counts
+from carbonpeak.report.view import css
+from carbonpeak.report.view import render as render_template
+
+HEADLINE_GROUP = "main_targets"  # the plan's 二、主要目标 are the headline lights
+
+
+def headline_ids(ind: pd.DataFrame) -> list[str]:
+    """The 主要目标 indicators present in this run, in catalog order."""
+    present = set(ind["indicator_id"])
+    cat = reference.catalog()
+    ids = [i for i, e in cat.items() if e.get("task_group") == HEADLINE_GROUP and i in present]
+    return ids or [i for i in cat if i in present][:3]
+
+
+def headline_value(row, year: int) -> str:
+    """The value under a headline light; a peak milestone says its judgement, and a peak
+    year that comes from the trend is marked as expected (预计), not reported."""
+    if row.get("unit") != "年":
+        return fmt_value(row["value"], row["unit"])
+    note = row.get("note")
+    first = str(note).split("，")[0].split("（")[0] if isinstance(note, str) and note else ""
+    if isna(row["value"]):
+        return first or "—"
+    y = int(float(row["value"]))
+    if "达峰" in first:
+        return first
+    return f"{first}，预计{y}年达峰" if first else f"预计{y}年达峰"
+
+
+def _json(path: Path, key: str) -> dict:
+    return json.loads(path.read_text(encoding="utf-8")).get(key, {}) if path.exists() else {}
+
+
+def _monthly_cells(year_dir: Path, period: Period) -> tuple[list[str], dict]:
+    """Heads and per-region cells of a monthly period, worded as the province brief words
+    them (the same light_row: value, which side of the budget, 估算)."""
+    from carbonpeak.brief import load
+    from carbonpeak.brief.context import INDICATORS
+    from carbonpeak.brief.lights import light_row
+    from carbonpeak.brief.view import phrases
+
+    ctx = load(year_dir, reference.PROVINCE, period)
+    cells = {}
+    for code in reference.region_codes():
+        own = {r["indicator_id"]: r for r in ctx.rows(code).to_dict("records")}
+        cells[code] = [light_row(ctx, own[i]) if i in own else None for i in INDICATORS]
+    return [phrases()["names"][i] for i in INDICATORS], cells
+
+
+def view(year_dir: Path, period: Period | int) -> dict:
+    period = Period.parse(period)
+    year = period.year
+    ind_path = year_dir / "indicators.csv"
+    ind = (pd.read_csv(ind_path, dtype={"region_code": str}) if ind_path.exists()
+           else pd.DataFrame(columns=["region_code", "indicator_id", "status", "value", "unit"]))
+    verdicts = _json(year_dir / "quality" / "results.json", "verdicts")
+    dataset = _json(year_dir / "run.json", "dataset")
+    # the runner's record of which reports are current
+    states = _json(year_dir / "status.json", "regions")
+    catalog = reference.catalog()
+    ids = headline_ids(ind) if period.annual else []
+    heads = [catalog[i]["short_zh"] for i in ids]
+    if period.is_monthly:
+        heads, monthly = _monthly_cells(year_dir, period)
+    rows = []
+    for r in reference.regions():
+        code = r["region_code"]
+        mine = ind[ind["region_code"] == code]
+        cells = []
+        for ind_id in ids:
+            row = mine[mine["indicator_id"] == ind_id]
+            cells.append(None if row.empty else {"status": row.iloc[0]["status"],
+                                                 "value": headline_value(row.iloc[0], year)})
+        if period.is_monthly:
+            cells = monthly.get(code, [None] * len(heads))
+            n = {s: sum(c is not None and c["status"] == s for c in cells)
+                 for s in ("green", "yellow", "red", "not_rated")}
+        else:
+            n = counts(mine) if len(mine) else {}
+        extra = brief_download_files(code) if period.is_monthly else download_files(code)
+        files = [("report.html", "网页版"), ("report.pdf", "PDF"), *extra]
+        rows.append({"name": r["name"], "code": code, "cells": cells,
+                     "tally": [{"status": s, "n": n.get(s, 0)}
+                               for s in ("green", "yellow", "red", "not_rated")],
+                     "verdict": VERDICT_ZH.get(verdicts.get(code, {}).get("verdict"), "—"),
+                     "links": [{"href": f"{code}/{f}", "label": label} for f, label in files
+                               if (year_dir / code / f).exists()],
+                     "stale": states.get(code, {}).get("state") in ("stale", "failed")})
+    title = pipeline.for_period(period).chain_title(period)
+    return {"title": f"{title}（{period.label_zh}）", "banner": banner(dataset),
+            "vintage": dataset.get("vintage_zh", "—"), "css": css(),
+            "monthly": period.is_monthly, "heads": heads, "rows": rows}
+
+
+def render(year_dir: Path, period: Period | int) -> str:
+    return render_template("index_page.html.j2", **view(year_dir, period))

@@ -1,0 +1,282 @@
+"""One run of a chain under the lock: decide what is stale, run the once-stages, render the
+regions, publish, write the manifest, status and index. Split in steps so that each says
+what it decides; `runner.run` wraps it with arguments, the lock, signals and the run log."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from carbonpeak import errors, pipeline, reference
+from carbonpeak.paths import resolve
+from carbonpeak.period import Period
+from carbonpeak.run import freshness, manifest, publish, runlock, verdict
+from carbonpeak.run.failures import run_error, short_error
+from carbonpeak.run.kernels import KernelPool, execute
+from carbonpeak.run.preflight import FORMATS
+from carbonpeak.run.renderers import render_files, render_job, render_pool
+from carbonpeak.run.signals import Interrupted
+
+STAGE_WARMUP = "import pandas\nimport carbonpeak.ingest"
+
+
+@dataclass
+class RegionOutcome:
+    region_code: str
+    ok: bool = False
+    seconds: float = 0.0
+    error: str = ""
+    files: list[str] = field(default_factory=list)
+
+
+def stage_params(data_dir: Path, run_dir: Path, period: Period, spec: pipeline.Pipeline,
+                 code: str | None = None) -> dict:
+    """What a notebook of the chain receives (its parameters cell names the same): a
+    once-stage the chain it serves (which tables to read), a per-region one its region."""
+    params = {"data_dir": str(data_dir), "run_dir": str(run_dir), "year": period.year}
+    if not period.annual:
+        params["period"] = period.key
+    if code is None:
+        params["pipeline"] = spec.period_kind
+    else:
+        params["region_code"] = code
+    return params
+
+
+def render_region(stage: pipeline.Stage, code: str, staging: Path, period: Period,
+                  data_dir: Path, formats: list[str], pool: KernelPool, renderers,
+                  spec: pipeline.Pipeline) -> RegionOutcome:
+    t0 = time.perf_counter()
+    outcome = RegionOutcome(code)
+    nb_out = staging / "notebooks" / f"{Path(stage.notebook).stem}-{code}.ipynb"
+    km = pool.acquire()
+    broken = False
+    try:
+        notebook = stage.notebook
+        if reference.level(code) == "province" and stage.province_notebook:
+            notebook = stage.province_notebook  # the province report compares the cities
+        nb = execute(resolve(notebook), nb_out,
+                     stage_params(data_dir, staging, period, spec, code), km)
+    except Exception as e:  # noqa: BLE001 - one region's failure is reported, others go on
+        broken = True
+        outcome.error = short_error(e)
+        outcome.seconds = time.perf_counter() - t0
+        return outcome
+    finally:
+        pool.release(km, broken)
+    try:
+        titles = spec.report_titles(reference.region_name(code), period)
+        if renderers is None:
+            outcome.files = render_files(nb, titles, code, staging / code, formats)
+        else:
+            import nbformat
+
+            outcome.files = renderers.submit(render_job, nbformat.writes(nb), titles, code,
+                                             str(staging / code), formats).result()
+        outcome.ok = True
+    except Exception as e:  # noqa: BLE001
+        outcome.error = short_error(e)
+    outcome.seconds = time.perf_counter() - t0
+    return outcome
+
+
+@dataclass
+class Request:
+    """What was asked for, after the preflight checks."""
+    data_dir: Path
+    period: Period
+    wanted: list[str]
+    out_root: Path
+    formats: list[str]
+    jobs: int
+    force: bool
+    spec: pipeline.Pipeline
+
+    @property
+    def year_dir(self) -> Path:
+        return self.out_root / self.period.key
+
+
+@dataclass
+class Plan:
+    """What the run must (re)build, from the published records and today's inputs."""
+    inputs: dict[str, str]
+    code: dict[str, str]
+    records: dict[str, dict]
+    published: list[str]
+    stale: list[str]
+    todo: list[str]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def plan(req: Request) -> Plan:
+    codes = reference.region_codes()
+    inputs = freshness.period_inputs(req.data_dir, req.period, req.spec)
+    code = freshness.code_hashes()
+    previous = manifest.read(req.year_dir)
+    records = {c: {**r, "region_code": c} for c, r in previous.get("regions", {}).items()}
+    now = built_from(req, inputs, code, req.year_dir)
+    published = [c for c in codes if freshness.published_formats(req.year_dir, c)]
+    stale = [c for c in published
+             if not freshness.is_current(records.get(c), now, req.year_dir)]
+    todo = [c for c in req.wanted
+            if not freshness.is_current(records.get(c), now, req.year_dir, req.formats)]
+    return Plan(inputs, code, records, published, stale, todo)
+
+
+def built_from(req: Request, inputs: dict, code: dict, run_dir: Path) -> dict:
+    return freshness.built_from(inputs, freshness.digest(code),
+                                freshness.table_hashes(run_dir, req.spec.run_wide_tables))
+
+
+def up_to_date(req: Request, p: Plan) -> bool:
+    return (not req.force and not p.stale and not p.todo
+            and (req.year_dir / "index.html").exists())
+
+
+def run_once_stages(req: Request, staging: Path, stage_pool: KernelPool, timings: dict,
+                    log) -> None:
+    """Ingest, quality, indicators (or barometer): each may stop the run with a RunError
+    raised in its notebook (no headline table, a period the data do not cover)."""
+    params = stage_params(req.data_dir, staging, req.period, req.spec)
+    for stage in req.spec.once():
+        t0 = time.perf_counter()
+        log(f"[{stage.id}] {stage.title_zh} …")
+        km = stage_pool.acquire()
+        nb_out = staging / "notebooks" / Path(stage.notebook).name
+        try:
+            execute(resolve(stage.notebook), nb_out, params, km)
+        except Exception as e:  # noqa: BLE001
+            kept = publish.keep_failed_notebook(nb_out, req.year_dir)
+            where = f"; executed notebook: {kept}" if kept else ""
+            if err := run_error(e):
+                raise type(err)(f"{err}{where}") from None
+            raise errors.RunError(f"stage {stage.id} ({stage.notebook}) failed, no report was "
+                                  f"changed: {short_error(e)}{where}") from None
+        finally:
+            stage_pool.release(km)  # the run stops on failure; no replacement needed
+        timings[stage.id] = round(time.perf_counter() - t0, 3)
+
+
+def render_all(req: Request, targets: list[str], staging: Path, pool: KernelPool, renderers,
+               timings: dict, log) -> list:
+    outcomes = []
+    for stage in req.spec.per_region():
+        t0 = time.perf_counter()
+        ex = ThreadPoolExecutor(max_workers=max(1, 2 * req.jobs))
+        try:
+            futures = {ex.submit(render_region, stage, c, staging, req.period, req.data_dir,
+                                 _formats(req, c), pool, renderers, req.spec): c
+                       for c in targets}
+            for i, fut in enumerate(as_completed(futures), 1):
+                o = fut.result()
+                outcomes.append(o)
+                status = "ok" if o.ok else f"FAILED – {o.error}"
+                log(f"[{i}/{len(targets)}] {o.region_code} "
+                    f"{reference.region_name(o.region_code)} {status} ({o.seconds:.1f}s)")
+        finally:
+            ex.shutdown(wait=False, cancel_futures=True)
+        timings[stage.id] = round(time.perf_counter() - t0, 3)
+    return outcomes
+
+
+def _formats(req: Request, code: str) -> list[str]:
+    """The requested formats and those already published for the region (kept in step)."""
+    have = freshness.published_formats(req.year_dir, code)
+    return sorted(set(req.formats) | set(have), key=FORMATS.index)
+
+
+def record_outcomes(state, records: dict, outcomes: list, now: dict) -> None:
+    for o in outcomes:
+        state.outcomes[o.region_code] = "rendered" if o.ok else "failed"
+        if o.ok:
+            records[o.region_code] = {"region_code": o.region_code, "ok": True,
+                                      "seconds": round(o.seconds, 3), "error": "",
+                                      "files": o.files, "built_from": now}
+        else:
+            state.errors[o.region_code] = o.error
+            records[o.region_code] = {**records.get(o.region_code, {}),
+                                      "region_code": o.region_code, "ok": False,
+                                      "error": o.error}
+
+
+def execute_run(req: Request, state, log) -> int:
+    """The whole locked run; returns the exit code."""
+    t_start = time.perf_counter()
+    for line in runlock.clean_leftovers(req.out_root):
+        log(f"warning: a previous run died: {line}")
+    year_dir, codes = req.year_dir, reference.region_codes()
+    p = plan(req)
+    state.inputs = p.inputs
+    now = built_from(req, p.inputs, p.code, year_dir)
+    if up_to_date(req, p):
+        state.outcomes = dict.fromkeys(req.wanted, "current")
+        code, why = verdict.verdict(year_dir, req.wanted, [])
+        state.quality = verdict.quality_verdicts(year_dir)
+        log(f"up to date: {year_dir} (inputs, code and reference data unchanged; --force to "
+            "redo)" + (f"; {why}" if why else ""))
+        state.message = why or "up to date"
+        verdict.write_status(year_dir, state, p.records, now, codes, code)
+        return code
+    if p.stale:
+        log(f"re-rendering {len(p.stale)} report(s) built from older inputs: "
+            f"{', '.join(p.stale)}")
+
+    once, per_region = req.spec.once(), req.spec.per_region()
+    staging = runlock.new_staging(req.out_root, req.period.key)
+    record = lambda pids: runlock.record_pids(staging, pids)  # noqa: E731
+    candidates = sorted(set(req.wanted) | set(p.published), key=codes.index)
+    size = max(1, min(req.jobs, len(candidates)))
+    stage_pool = KernelPool(1, STAGE_WARMUP, record) if once else None
+    warmup = "\n".join(s.warmup for s in per_region)
+    pool = KernelPool(size, warmup, record) if per_region else None
+    renderers = render_pool(size, staging) if per_region else None
+    timings: dict[str, float] = {}
+    outcomes: list = []
+    interrupted = False
+    code = 0
+    try:
+        run_once_stages(req, staging, stage_pool, timings, log)
+        now = built_from(req, p.inputs, p.code, staging)
+        targets = [c for c in candidates
+                   if c in p.stale or not freshness.is_current(p.records.get(c), now, year_dir)
+                   or (c in req.wanted and (req.force or c in p.todo))]
+        outcomes = render_all(req, targets, staging, pool, renderers, timings, log)
+        record_outcomes(state, p.records, outcomes, now)
+        for c in req.wanted:
+            state.outcomes.setdefault(c, "current")
+        if outcomes and not any(o.ok for o in outcomes):
+            publish.publish_notebooks(staging, year_dir, outcomes)
+            raise errors.RunError(f"no report could be rendered ({len(outcomes)} failed, "
+                                  f"first: {outcomes[0].region_code} {outcomes[0].error}); "
+                                  f"executed notebooks in {year_dir / 'notebooks'}")
+        publish.publish_all(staging, year_dir, outcomes, once)
+        timings["total"] = round(time.perf_counter() - t_start, 3)
+        manifest.write(year_dir, req.data_dir, p.inputs, p.code, req.period, req.formats,
+                       timings, p.records)
+        code, why = verdict.verdict(year_dir, sorted({*req.wanted, *targets}),
+                                    [o for o in outcomes if not o.ok])
+        state.message = why or f"{sum(o.ok for o in outcomes)} reports written"
+        state.quality = verdict.quality_verdicts(year_dir)
+        verdict.write_status(year_dir, state, p.records, now, codes, code)
+        publish.write_index(year_dir, req.period)
+    except Interrupted:
+        interrupted = True  # stop kernels and workers now rather than wait for them
+        raise
+    finally:
+        for pl in (stage_pool, pool):
+            if pl:
+                pl.shutdown(wait=not interrupted)
+        if renderers:
+            if interrupted:
+                renderers.kill()
+            renderers.shutdown(wait=not interrupted, cancel_futures=True)
+        shutil.rmtree(staging, ignore_errors=True)
+    failed = [o for o in outcomes if not o.ok]
+    log(f"done in {timings.get('total', 0):.1f}s: {len(outcomes) - len(failed)} reports written"
+        + (f", {len(failed)} failed: {', '.join(o.region_code for o in failed)}" if failed else "")
+        + f" -> {year_dir}" + (f"; {state.message}" if code else ""))
+    return code

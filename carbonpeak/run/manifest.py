@@ -1,0 +1,55 @@
+"""manifest.json: inputs with their hashes, package versions, timings and, per region,
+what its report was built from."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+from carbonpeak.period import Period
+from carbonpeak.run import freshness, runlog
+
+PACKAGES = ["carbonpeak", "papermill", "nbconvert", "nbclient", "great-expectations", "pandas",
+            "numpy", "matplotlib", "seaborn", "pyarrow", "openpyxl", "weasyprint", "ipykernel"]
+
+
+def read(year_dir: Path) -> dict:
+    path = year_dir / "manifest.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    except json.JSONDecodeError:
+        return {}
+
+
+def write(year_dir: Path, data_dir: Path, inputs: dict[str, str], code: dict[str, str],
+                   period: Period, formats: list[str], timings: dict, records: dict) -> None:
+    """Inputs, versions, timings and, per region, what its report was built from. `inputs`
+    and `code` are the hashes the run took at its start, not taken again."""
+    versions = {}
+    for p in PACKAGES:
+        try:
+            versions[p] = metadata.version(p)
+        except metadata.PackageNotFoundError:
+            versions[p] = None
+    manifest = {
+        "year": period.year,
+        "period": period.key,
+        "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "code_version": freshness.digest(code),
+        "formats": formats,
+        "python": sys.version.split()[0],
+        "inputs": [{"path": str(data_dir / name), "sha256": sha,
+                    "bytes": (data_dir / name).stat().st_size} if (data_dir / name).is_file()
+                   else {"rows": name, "sha256": sha}  # a table's rows up to the period
+                   for name, sha in sorted(inputs.items())],
+        "reference": [{"path": path, "sha256": sha} for path, sha in code.items()
+                      if path.startswith(("data/reference/", "expectations/"))],
+        "packages": versions,
+        "timings_s": timings,
+        "regions": {c: {k: v for k, v in r.items() if k != "region_code"}
+                    for c, r in sorted(records.items())},
+    }
+    runlog.write_json(year_dir / "manifest.json", manifest)

@@ -1,0 +1,63 @@
+"""What the scheduler needs to know of the monthly files before any kernel starts: which
+periods they hold, and a fingerprint of the rows a period's barometer reads (its year and
+the year before, dated up to it, revisions from later files applied), so that a new month's
+file leaves earlier months' reports current and a revision makes its month's reports stale
+(freshness.period_inputs)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+
+from carbonpeak import ingest, reference
+from carbonpeak.barometer import series
+from carbonpeak.ingest import revisions, sources
+from carbonpeak.period import Period
+
+TABLE = "industry_monthly"
+
+_READ: dict[tuple, pd.DataFrame | None] = {}  # one parse per set of unchanged files
+
+
+def files(data_dir: Path) -> list[Path]:
+    """The monthly table's files in data_dir, matched as ingest matches them."""
+    found = sources.match(Path(data_dir), reference.tables(), ingest.match_header)
+    return found.files.get(TABLE, [])
+
+
+def versions(paths: list[Path]) -> pd.DataFrame | None:
+    """Every row of every file, read as ingest reads them (kept while the files are
+    unchanged: run_latest fingerprints several periods of the same files)."""
+    if not paths:
+        return None
+    key = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(paths))
+    if key not in _READ:
+        _READ.clear()
+        res = ingest.read_files(paths, TABLE, reference.tables()[TABLE])
+        _READ[key] = res.versions if res.versions is not None else res.frame
+    return _READ[key]
+
+
+def periods(data_dir: Path) -> list[Period]:
+    """Every cumulative month the monthly files hold, oldest first."""
+    frame = versions(files(data_dir))
+    if frame is None or frame.empty:
+        return []
+    out = set()
+    for key in frame["period"].dropna().astype(str).unique():
+        try:
+            out.add(Period.parse(key))
+        except ValueError:
+            continue  # ingest reports a bad period cell; it is no period to run
+    return sorted(out)
+
+
+def period_digest(paths: list[Path], period) -> str:
+    """sha256 of the rows the period's barometer reads (series.monthly_rows, window)."""
+    period = Period.parse(period)
+    rows, _ = series.monthly_rows(versions(paths), period.key)
+    rows = series.window(rows, period.year, period.key)
+    text = rows.sort_values(revisions.KEY).to_csv(index=False, float_format="%.10g")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

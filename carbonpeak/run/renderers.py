@@ -1,0 +1,95 @@
+"""Render workers: executed notebook -> report.html and report.pdf, in processes of their
+own (nbconvert and WeasyPrint hold the GIL for seconds), started and warmed while the first
+stages run."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from carbonpeak.run import runlock
+
+
+def render_files(nb, titles: tuple[str, str, str], code: str, region_dir: Path,
+                 formats: list[str]) -> list[str]:
+    """Executed notebook -> report.html and/or report.pdf in region_dir (CPU-bound)."""
+    from carbonpeak.run import render
+
+    region_dir.mkdir(parents=True, exist_ok=True)
+    html = render.notebook_to_html(nb, *titles)
+    files = []
+    if "html" in formats:
+        (region_dir / "report.html").write_text(html, encoding="utf-8")
+        files.append(f"{code}/report.html")
+    if "pdf" in formats:
+        render.html_to_pdf(html, region_dir / "report.pdf")
+        files.append(f"{code}/report.pdf")
+    return files
+
+
+def render_job(nb_json: str, titles: tuple[str, str, str], code: str, region_dir: str,
+               formats: list[str]):
+    """Runs in a render process: nbconvert and WeasyPrint hold the GIL for seconds."""
+    import nbformat
+
+    return render_files(nbformat.reads(nb_json, as_version=4), titles, code, Path(region_dir),
+                        formats)
+
+
+class RenderPool(ProcessPoolExecutor):
+    """The render processes; each reports its pid at start, so that an interrupted run can
+    stop them at once (kill) instead of waiting for the report they are laying out."""
+
+    def __init__(self, jobs: int, staging: Path | None):
+        ctx = multiprocessing.get_context("spawn")  # no fork of a process that runs threads
+        self._pids = ctx.SimpleQueue()
+        pids = str(staging / runlock.PIDS_NAME) if staging else None
+        super().__init__(max_workers=jobs, mp_context=ctx, initializer=_warm_renderer,
+                         initargs=(pids, self._pids))
+
+    def kill(self) -> None:
+        while not self._pids.empty():
+            try:
+                os.kill(self._pids.get(), signal.SIGKILL)
+            except OSError:
+                pass
+
+
+def _warm_renderer(pids_file: str | None = None, pids=None) -> None:
+    """Render-process start-up: exit with the driver (even after kill -9), note this
+    process for the next run's clean-up, import and exercise nbconvert and WeasyPrint."""
+    import nbformat
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+    if pids_file:
+        runlock.record_pids(Path(pids_file).parent, [os.getpid()])
+    if pids is not None:
+        pids.put(os.getpid())
+
+    from carbonpeak.run import render
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("预热")])
+    render.html_to_pdf(render.notebook_to_html(nb, "预热", "预热"), Path(os.devnull))
+
+
+def render_pool(jobs: int, staging: Path | None = None):
+    """Processes for HTML/PDF, started (and warmed) while the first stages run; none when
+    jobs is 1, so a single-job run renders in this process."""
+    if jobs <= 1:
+        return None
+    ex = RenderPool(jobs, staging)
+    for _ in range(jobs):
+        ex.submit(int)  # start the workers now rather than at the first report
+    return ex

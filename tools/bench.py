@@ -1,0 +1,102 @@
+"""`make bench`: a full sample run of carbonpeak against the naive chain, same machine,
+same invocation. The naive chain is what one writes first: every notebook run per region
+in its own `papermill` process, then `jupyter nbconvert` and `weasyprint` CLIs.
+
+It also times the monthly barometer for the newest month in the sample (all 12 briefs) and a
+re-run of it. The last line is machine-readable: naive_s=<s> carbonpeak_s=<s> speedup=<x>.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from carbonpeak import reference
+from carbonpeak.paths import NOTEBOOKS_DIR, ROOT, SAMPLE_DIR, TEMPLATES_DIR
+from carbonpeak.run import runner
+from carbonpeak.run.render import FILTERS
+
+CHAIN = ["01_ingest", "02_quality", "03_indicators", "04_report"]
+
+
+def _bin(name: str) -> str:
+    return str(Path(sys.executable).with_name(name))
+
+
+def nbconvert_cli(notebook: Path) -> list[str]:
+    """The naive chain's HTML step: the report template through the nbconvert CLI."""
+    filters = {n: f"carbonpeak.run.render.{f.__name__}" for n, f in FILTERS.items()}
+    return [_bin("jupyter"), "nbconvert", "--to", "html", "--no-input", "--template", "report",
+            f"--TemplateExporter.extra_template_basedirs={TEMPLATES_DIR}",
+            f"--TemplateExporter.filters={filters!r}", str(notebook)]
+
+
+def naive(work: Path, regions: list[str], year: int) -> float:
+    t0 = time.perf_counter()
+    for code in regions:
+        run_dir = work / "naive" / code
+        run_dir.mkdir(parents=True)
+        for nb in CHAIN:
+            out = run_dir / f"{nb}.ipynb"
+            subprocess.run(
+                [_bin("papermill"), str(NOTEBOOKS_DIR / f"{nb}.ipynb"), str(out),
+                 "-r", "data_dir", str(SAMPLE_DIR), "-r", "run_dir", str(run_dir),
+                 "-p", "year", str(year), "-r", "region_code", code, "--no-progress-bar",
+                 "--cwd", str(ROOT)],
+                check=True, capture_output=True)
+        subprocess.run(nbconvert_cli(run_dir / "04_report.ipynb"), check=True,
+                       capture_output=True)
+        subprocess.run([_bin("weasyprint"), str(run_dir / "04_report.html"),
+                        str(run_dir / "report.pdf")], check=True, capture_output=True)
+    return time.perf_counter() - t0
+
+
+def fast(work: Path, regions: list[str], year, jobs: int, force: bool) -> float:
+    t0 = time.perf_counter()
+    rc = runner.run(SAMPLE_DIR, year, ",".join(regions), work / "fast", "html,pdf", jobs,
+                    force=force, log=lambda m: None)
+    if rc != 0:
+        raise SystemExit(f"carbonpeak run failed with exit code {rc}")
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--year", type=int, default=2025)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--skip-naive", action="store_true", help="time carbonpeak only")
+    args = ap.parse_args()
+    regions = reference.region_codes()
+    work = Path(tempfile.mkdtemp(prefix="carbonpeak-bench-"))
+    try:
+        print(f"regions={len(regions)} jobs={args.jobs} cpus={os.cpu_count()}", flush=True)
+        fast_s = fast(work, regions, args.year, args.jobs, force=True)
+        print(f"carbonpeak full run: {fast_s:.1f}s", flush=True)
+        rerun_s = fast(work, regions, args.year, args.jobs, force=False)
+        print(f"carbonpeak re-run, inputs unchanged: {rerun_s:.1f}s", flush=True)
+        from carbonpeak.run import latest as monitor
+
+        months = monitor.periods_in_data(SAMPLE_DIR)
+        if months:
+            month_s = fast(work, regions, months[-1], args.jobs, force=True)
+            print(f"carbonpeak monthly barometer {months[-1]}: {month_s:.1f}s", flush=True)
+            again_s = fast(work, regions, months[-1], args.jobs, force=False)
+            print(f"carbonpeak monthly re-run, inputs unchanged: {again_s:.1f}s", flush=True)
+        naive_s = float("nan")
+        if not args.skip_naive:
+            naive_s = naive(work, regions, args.year)
+            print(f"naive chain: {naive_s:.1f}s", flush=True)
+        print(f"naive_s={naive_s:.1f} carbonpeak_s={fast_s:.1f} "
+              f"speedup={naive_s / fast_s:.1f}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
