@@ -80,7 +80,7 @@ def test_completed_saving_by_hand():
     assert got["330000", 2022] == 0.5 + 0.2
 '''
 
-COPY = ["carbonpeak", "data", "docs", "expectations", "notebooks", "pipelines", "tests",
+COPY = ["carbonpeak", "data", "docs", "expectations", "notebooks", "pipelines", "tests", "tools",
         "pyproject.toml", "README.md"]
 
 

@@ -30,7 +30,7 @@ def broken_data(tmp_path_factory):
 
 
 def _annual_verdicts(data, run):
-    ingest.run_ingest(data, run, 2025, None, "year")
+    ingest.run_ingest(data, run, 2025, "year")
     return quality.run_quality(run, 2025, None, "year").set_index("代码")
 
 
@@ -47,7 +47,7 @@ def test_a_negative_monthly_value_leaves_the_annual_verdicts_untouched(broken_da
 
 def test_the_monthly_chain_does_check_it(broken_data, tmp_path):
     run = tmp_path / "m"
-    ingest.run_ingest(broken_data, run, 2026, "2026-10", "month")
+    ingest.run_ingest(broken_data, run, 2026, "month")
     results = quality.run_quality(run, 2026, "2026-10", "month").set_index("代码")
     assert results.loc["330100", "verdict"] == "fail"
     found = json.loads((run / "quality/results.json").read_text("utf-8"))["findings"]

@@ -13,16 +13,13 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from tools import sample_detail as d
+from tools import sample_monthly
+from tools.sample_cities import OUTPUT_2020
+
 SEED = 20230221  # the plan's issue date
 YEARS = range(2016, 2026)
 
-# 2020 value added (亿元, current prices): a fifth of 2020 gross output (city statistical yearbooks),
-# scaled so the cities add up to the province's ≈16,700.
-OUTPUT_2020 = {
-    "330100": 14309, "330200": 17609, "330300": 5288, "330400": 10158, "330500": 4831,
-    "330600": 6742, "330700": 4382, "330800": 1867, "330900": 1532, "331000": 5188,
-    "331100": 1430,
-}
 # 2020 energy intensity, tce per 万元 (= 万tce per 亿元): 舟山/衢州 2-4x the average.
 INTENSITY_2020 = {
     "330100": 0.36, "330200": 0.78, "330300": 0.36, "330400": 0.60, "330500": 0.72,
@@ -126,8 +123,6 @@ def _province(cities: pd.DataFrame) -> pd.DataFrame:
 
 def detail_tables(headline: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The tables behind the plan's other targets, consistent with the headline table."""
-    from tools import sample_detail as d
-
     rng = np.random.default_rng(SEED + 1)
     # its own stream, so that the tables drawn after it do not shift when it changes
     sector_va, energy = d.sector_tables(headline, np.random.default_rng(SEED + 2))
@@ -151,7 +146,7 @@ def write(out_dir: Path) -> list[Path]:
         path = out_dir / f"{name}.csv"
         df.to_csv(path, index=False, encoding="utf-8")
         written.append(path)
-    written += __import__("tools.sample_monthly").monthly.sample.write(out_dir, headline)
+    written += sample_monthly.write(out_dir, headline)
     meta = out_dir / "dataset.yml"
     meta.write_text(
         yaml.safe_dump(

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from carbonpeak.methods.credit_code import credit_code_check_char
+from tools.sample_cities import OUTPUT_2020
 
 CITIES = ["330100", "330200", "330300", "330400", "330500", "330600", "330700", "330800",
           "330900", "331000", "331100"]
@@ -255,8 +256,6 @@ def enterprises(rng: np.random.Generator, years=(2024, 2025)) -> pd.DataFrame:
 
 
 def _size(code: str) -> float:
-    from tools.sample import OUTPUT_2020
-
     return OUTPUT_2020[code] / sum(OUTPUT_2020.values())
 
 

@@ -8,7 +8,7 @@ Notebook 01 calls `run_ingest`; later stages read the warehouse through `load_*`
 from carbonpeak.ingest.checks import INGEST_CHECKS, MONTHLY_CHECKS, ingest_check
 from carbonpeak.ingest.coverage import check_period
 from carbonpeak.ingest.headers import match_header
-from carbonpeak.ingest.stage import run_ingest
+from carbonpeak.ingest.stage import check_ready, run_ingest
 from carbonpeak.ingest.table import SOURCE_FILE, SOURCE_ROW, TableResult, read_files, read_table
 from carbonpeak.ingest.warehouse import (
     build_warehouse,
@@ -19,6 +19,6 @@ from carbonpeak.ingest.warehouse import (
 )
 
 __all__ = ["INGEST_CHECKS", "MONTHLY_CHECKS", "SOURCE_FILE", "SOURCE_ROW", "TableResult",
-           "build_warehouse", "check_period", "ingest_check", "load_findings", "load_headers",
+           "build_warehouse", "check_period", "check_ready", "ingest_check", "load_findings", "load_headers",
            "load_table", "load_versions", "match_header", "read_files", "read_table",
            "run_ingest"]

@@ -7,7 +7,7 @@ import pandas as pd
 
 from carbonpeak import reference
 from carbonpeak.errors import InputError, PeriodNotCovered
-from carbonpeak.ingest.warehouse import load_table
+from carbonpeak.ingest.warehouse import load_findings, load_table
 from carbonpeak.paths import resolve
 from carbonpeak.period import Period
 
@@ -56,13 +56,11 @@ def check_covered(headline: pd.DataFrame | None, year: int) -> None:
 
 
 
-def check_headline(results: dict) -> None:
+def check_headline(warehouse) -> None:
     """No headline table after ingest: nothing can be rendered; say why, naming the file."""
-    res = results.get(HEADLINE)
-    if res is not None and res.frame is not None:
+    if load_table(warehouse, HEADLINE) is not None:
         return
-    found = res.findings if res is not None else []
-    why = [f"{f.file or (res.source.name if res and res.source else '')}: {f.message}"
-           for f in found]
+    why = [f"{f.file or ''}: {f.message}" for f in load_findings(warehouse)
+           if f.table == HEADLINE]
     raise InputError(f"the headline table {HEADLINE} could not be read: "
                      + ("; ".join(why[:3]) or "no usable file"))

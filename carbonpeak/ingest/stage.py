@@ -10,16 +10,13 @@ import pandas as pd
 from carbonpeak.ingest import coverage, warehouse
 from carbonpeak.ingest.dataset_meta import load_dataset_meta
 from carbonpeak.paths import resolve
+from carbonpeak.period import Period
+from carbonpeak.pipeline import of_kind
 
 
-def run_ingest(data_dir, run_dir, year: int, period: str | None = None,
-               pipeline: str = "year") -> pd.DataFrame:
-    """Read the tables the chain declares (pipelines/*.yml `tables`) into the warehouse, then
-    stop the run (a RunError, exit 2) when the headline table is unusable or the data do
-    not cover the period: nothing is checked or rendered from data that cannot serve."""
-    from carbonpeak.period import Period
-    from carbonpeak.pipeline import of_kind
-
+def run_ingest(data_dir, run_dir, year: int, pipeline: str = "year") -> pd.DataFrame:
+    """Read the tables the chain declares (pipelines/*.yml `tables`) into the warehouse;
+    a table of another chain is neither read nor checked."""
     spec = of_kind(pipeline)
     data_dir, run_dir = resolve(data_dir), resolve(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -30,8 +27,6 @@ def run_ingest(data_dir, run_dir, year: int, period: str | None = None,
                                       encoding="utf-8")
     results = warehouse.build_warehouse(data_dir, run_dir / "warehouse", meta_findings,
                                         spec.table_names())
-    coverage.check_headline(results)
-    coverage.check_period(run_dir, Period.parse(period or year))
     return pd.DataFrame([
         {"表": name, "文件": r.source.name if r.source else "—",
          "行数": 0 if r.frame is None else len(r.frame),
@@ -40,3 +35,11 @@ def run_ingest(data_dir, run_dir, year: int, period: str | None = None,
         for name, r in results.items()
     ])
 
+
+
+def check_ready(run_dir, period) -> None:
+    """Stop the run here (a RunError: exit 2, one line) when the headline table could not
+    be read or the data do not cover the period: nothing is checked or rendered from data
+    that cannot serve."""
+    coverage.check_headline(resolve(run_dir) / "warehouse")
+    coverage.check_period(run_dir, Period.parse(period))

@@ -34,14 +34,14 @@ class RegionOutcome:
 
 def stage_params(data_dir: Path, run_dir: Path, period: Period, spec: pipeline.Pipeline,
                  code: str | None = None) -> dict:
-    """What a notebook of the chain receives (its parameters cell names the same): a
-    once-stage the chain it serves (which tables to read), a per-region one its region."""
-    params = {"data_dir": str(data_dir), "run_dir": str(run_dir), "year": period.year}
+    """What a notebook of the chain is offered; it takes those its parameters cell names
+    (kernels.execute): the data, the run folder, the period, the chain it serves (which
+    tables to read) and, for a per-region stage, its region."""
+    params = {"data_dir": str(data_dir), "run_dir": str(run_dir), "year": period.year,
+              "pipeline": spec.period_kind}
     if not period.annual:
         params["period"] = period.key
-    if code is None:
-        params["pipeline"] = spec.period_kind
-    else:
+    if code is not None:
         params["region_code"] = code
     return params
 

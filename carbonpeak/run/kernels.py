@@ -91,14 +91,17 @@ def execute(notebook: Path, out: Path, params: dict, km=None):
     import papermill as pm
 
     nb = nbformat.read(notebook, as_version=4)
+    params = _declared(nb, params)
     if km is not None:  # a reused kernel starts from an empty namespace
         reset = nbformat.v4.new_code_cell("%reset -f", metadata={"tags": ["carbonpeak-reset"]})
         nb.cells.insert(0, reset)
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
-        # with an output path papermill saves the notebook with its error when a cell fails
+        # with an output path papermill saves the notebook with its error when a cell fails;
+        # not after every cell (each save rewrites the whole notebook, outputs included)
         result = pm.execute_notebook(nb, str(out), parameters=params, progress_bar=False,
-                                     km=km, cwd=str(ROOT), kernel_name="python3")
+                                     km=km, cwd=str(ROOT), kernel_name="python3",
+                                     request_save_on_cell_execute=False)
     except pm.PapermillExecutionError:
         if out.exists():
             nbformat.write(_tidy(nbformat.read(out, as_version=4)), out)
@@ -109,6 +112,20 @@ def execute(notebook: Path, out: Path, params: dict, km=None):
     if problems:
         raise RuntimeError(f"{notebook.name}: missing glyphs in a chart: {problems[0]}")
     return result
+
+
+def _declared(nb, params: dict) -> dict:
+    """The run's parameters that the notebook's parameters cell names: every stage is offered
+    the same set (data, run folder, period, chain, region) and takes what it uses."""
+    cell = next((c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])),
+                None)
+    if cell is None:
+        return params
+    import ast
+
+    names = {t.id for node in ast.parse(cell.source).body if isinstance(node, ast.Assign)
+             for t in node.targets if isinstance(t, ast.Name)}
+    return {k: v for k, v in params.items() if k in names}
 
 
 def _tidy(result):

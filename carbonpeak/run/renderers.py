@@ -50,7 +50,7 @@ class RenderPool(ProcessPoolExecutor):
         self._pids = ctx.SimpleQueue()
         pids = str(staging / runlock.PIDS_NAME) if staging else None
         super().__init__(max_workers=jobs, mp_context=ctx, initializer=_warm_renderer,
-                         initargs=(pids, self._pids))
+                         initargs=(os.getpid(), pids, self._pids))
 
     def kill(self) -> None:
         while not self._pids.empty():
@@ -60,19 +60,29 @@ class RenderPool(ProcessPoolExecutor):
                 pass
 
 
-def _warm_renderer(pids_file: str | None = None, pids=None) -> None:
-    """Render-process start-up: exit with the driver (even after kill -9), note this
-    process for the next run's clean-up, import and exercise nbconvert and WeasyPrint."""
-    import nbformat
-
-    parent = os.getppid()
+def _die_with(driver: int) -> None:
+    """Exit when the driver does, even after its kill -9: a watcher checks the parent twice
+    a second. The driver's pid is passed in, not read here: a driver killed while this
+    process was still starting is already gone, and the parent read now would be its
+    adopter, which a watcher comparing against it would wait for forever."""
+    if os.getppid() != driver:
+        os._exit(1)
 
     def watch() -> None:
-        while os.getppid() == parent:
+        while os.getppid() == driver:
             time.sleep(0.5)
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
+
+
+def _warm_renderer(driver: int, pids_file: str | None = None, pids=None) -> None:
+    """Render-process start-up: exit with the driver, note this process for the next run's
+    clean-up, import and exercise nbconvert and WeasyPrint."""
+    import nbformat
+
+    _die_with(driver)
+
     if pids_file:
         runlock.record_pids(Path(pids_file).parent, [os.getpid()])
     if pids is not None:
