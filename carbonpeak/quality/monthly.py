@@ -16,6 +16,7 @@ import pandas as pd
 from carbonpeak import ingest, reference
 from carbonpeak.findings import ERROR, WARNING, Finding
 from carbonpeak.ingest import revisions
+from carbonpeak.quality.suites import settings
 
 TABLE = "industry_monthly"
 CHECKS = {  # id -> (what a reader sees, severity)
@@ -27,8 +28,6 @@ CHECKS = {  # id -> (what a reader sees, severity)
 
 
 def _settings() -> dict:
-    from carbonpeak.quality import settings
-
     return settings(TABLE).get("monthly", {})
 
 
