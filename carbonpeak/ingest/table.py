@@ -18,7 +18,8 @@ from carbonpeak import confidential, reference
 from carbonpeak.findings import ERROR, WARNING, Finding, UnreadableFile
 from carbonpeak.ingest import coerce, glyphs, regionnames
 from carbonpeak.ingest.headers import known_headers, match_header
-from carbonpeak.ingest.readers import TOTAL_LABELS, NonFinite, header_key, read_raw
+from carbonpeak.ingest.layout import TOTAL_LABELS, header_key
+from carbonpeak.ingest.readers import NonFinite, read_raw
 
 SOURCE_ROW = "_source_row"
 SOURCE_FILE = "_source_file"
