@@ -43,6 +43,9 @@ class TableResult:
     # every file before revisions are resolved (a later file may revise an earlier month)
     sources: list[Path] = field(default_factory=list)
     versions: pd.DataFrame | None = None
+    # the cells a later file revised (revisions.REVISION_COLUMNS), resolved here once for
+    # the whole run: a period's rows and revisions are these filtered to it
+    revisions: pd.DataFrame | None = None
 
 
 def read_table(path: Path, name: str, spec: dict) -> TableResult:
@@ -379,7 +382,7 @@ def read_files(paths: list[Path], name: str, spec: dict) -> TableResult:
             r.new_file, int(r.new_row), headers.get(r.column, r.column), r.region_code,
             r.column))
     return TableResult(name, frame.reset_index(drop=True), paths[0], findings, headers,
-                       sources=list(paths), versions=versions)
+                       sources=list(paths), versions=versions, revisions=revised)
 
 
 def _g(value) -> str:
