@@ -92,3 +92,27 @@ def test_hooked_into_the_quality_stage(data_dir, tmp_path):
     assert verdicts.at["330100", "verdict"] == "pass"
     assert not [f for f in results["findings"] if f["table"] == "industry_annual"
                 and f["severity"] == "error"]
+
+
+def test_a_period_is_checked_on_its_rows_as_revised_later(tmp_path):
+    """The 1–2月 check reads 1–2月 as the 1–3月 file revised it, and nothing dated after
+    1–2月: a fall in 1–3月 fails the 1–3月 check only; the revision is reported to both."""
+    head = "地区,统计期,规上工业增加值增速(%),综合能源消费量(万吨标准煤),原料用能(万吨标准煤),工业用电量(亿千瓦时)\n"
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "industry_monthly_2026-02.csv").write_text(
+        head + "杭州市,2026-02,5.0,153,0,31\n", encoding="utf-8")
+    (data / "industry_monthly_2026-03.csv").write_text(  # re-delivers 1–2月: 153 -> 170
+        head + "杭州市,2026-03,5.0,160,0,47\n杭州市,2026-02,5.0,170,0,31\n", encoding="utf-8")
+    wh = tmp_path / "wh"
+    found = ingest.build_warehouse(data, wh)["industry_monthly"].findings
+    tables = {"industry_monthly": ingest.load_table(wh, "industry_monthly")}
+    feb, feb_findings = checks.as_of(wh, tables, found, "2026-02")
+    assert feb["industry_monthly"][["period", "energy_consumption"]].values.tolist() == \
+        [["2026-02", 170.0]]
+    assert [f.check for f in feb_findings] == ["revision"]
+    assert not checks.run(feb, {})[0]  # 160 after 170 is 1–3月's problem
+    mar, _ = checks.as_of(wh, tables, found, "2026-03")
+    [fall] = checks.run(mar, {})[0]
+    assert (fall.check, fall.file, fall.row) == \
+        ("cumulative_not_falling", "industry_monthly_2026-03.csv", 2)

@@ -129,3 +129,51 @@ def test_confidential_cells_stay_out_of_public_text():
     assert not confidential.columns("industry_annual")
     assert {"name", "credit_code"} <= confidential.columns("enterprises")
     assert reference.tables()["enterprises"]["columns"]["name"]["confidential"]
+
+
+def test_data_docs_index_lists_each_table_with_counts_and_links(tmp_path, monkeypatch):
+    """The Data Docs index: one row per input table with its checks and failures, links to
+    the newest validation page and to the suite, 未运行 where no page was built; a table
+    title is shown as text, never as markup; nothing is fetched from the network."""
+    from html.parser import HTMLParser
+
+    from carbonpeak import reference
+    from carbonpeak.quality import datadocs
+
+    docs = tmp_path / "docs"
+    for page in ("validations/industry_annual/a/1.html", "validations/industry_annual/b/2.html",
+                 "expectations/industry_annual.html"):
+        (docs / page).parent.mkdir(parents=True, exist_ok=True)
+        (docs / page).write_text("", encoding="utf-8")
+    monkeypatch.setattr(reference, "tables", lambda: {
+        "industry_annual": {"title_zh": "年度<script>alert(1)</script>"},
+        "enterprises": {"title_zh": "企业名单"}})
+    summary = [{"table": "industry_annual", "severity": s, "verdict": v}
+               for s, v in (("error", "fail"), ("warning", "fail"), ("error", "pass"))]
+
+    class Rows(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.rows = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "tr":
+                self.rows.append([])
+            elif tag == "td":
+                self.rows[-1].append("")
+            elif tag == "a":
+                self.rows[-1][-1] += f"[{dict(attrs)['href']}]"
+            assert tag not in ("script", "link", "img")
+
+        def handle_data(self, data):
+            if self.rows and self.rows[-1]:
+                self.rows[-1][-1] += data
+
+    page = datadocs.docs_index(docs, summary)
+    parser = Rows()
+    parser.feed(page)
+    assert [[c.strip() for c in row] for row in parser.rows[1:]] == [
+        ["年度<script>alert(1)</script>", "industry_annual", "3", "1", "1",
+         "[validations/industry_annual/b/2.html]检查结果 [expectations/industry_annual.html]检查规则"],
+        ["企业名单", "enterprises", "0", "0", "0", "未运行（文件未能读取）"]]
+    assert "http" not in page and "font-family" in page  # the offline stylesheet, inline

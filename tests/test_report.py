@@ -132,6 +132,19 @@ def test_contents_lists_sections_with_page_targets():
     assert "目录" not in short  # short reports have no contents
 
 
+def test_contents_entry_reads_as_its_heading():
+    """An entry shows the heading's text as the reader sees it: an escaped & once, not
+    &amp;amp;, and without nbconvert's ¶ link; the page-1 heading is not listed."""
+    html = ('<nav class="toc" aria-label="目录"><p class="toc-title">目录</p>\n</nav>'
+            '<h2 class="page1">摘要</h2>'
+            '<h2 class="keep">能源 &amp; 排放<a class="anchor-link" href="#a">¶</a></h2>'
+            + "".join(f"<h2>第{i}节</h2>" for i in range(5)))
+    out = render.add_contents(html)
+    assert '<li><a href="#sec-1">能源 &amp; 排放</a></li>' in out
+    assert '<h2 id="sec-1" class="keep">能源 &amp; 排放</h2>' in out
+    assert '<h2 class="page1">摘要</h2>' in out and "¶" not in out
+
+
 def test_one_h1_and_headings_in_order(ctx):
     html = "".join(_text(f(ctx)) for f in (report.cover, report.summary,
                                            report.headline_table, report.task_groups))

@@ -42,22 +42,27 @@ def conventions() -> tuple[float, float]:
     return grid_factor(), float(conv[conv["selected"]]["value"])
 
 
-def monthly_rows(versions: pd.DataFrame | None, until: str) -> tuple[pd.DataFrame,
-                                                                     pd.DataFrame]:
+def monthly_rows(table: pd.DataFrame | None, revised: pd.DataFrame | None, until: str
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(one row per region and period dated up to `until`, revisions from later files
-    applied; the revised cells)."""
-    if versions is None or versions.empty:
+    applied; the revised cells of these periods and columns), from the monthly table and
+    its revised cells as ingest resolved them over every file (revisions.as_of says why
+    that equals resolving the rows up to `until`)."""
+    changed = revisions.as_of(revised, until)
+    if changed is None or changed.empty:
+        changed = pd.DataFrame(columns=revisions.REVISION_COLUMNS)
+    else:
+        changed = changed[changed["column"].isin(VALUE_COLUMNS)].reset_index(drop=True)
+    if table is None or table.empty:
         empty = pd.DataFrame(columns=["region_code", "period", *VALUE_COLUMNS, "energy"])
-        return empty, pd.DataFrame(columns=revisions.REVISION_COLUMNS)
-    present = [c for c in VALUE_COLUMNS if c in versions]
-    rows, revised = revisions.resolve(versions, present, until=until)
-    rows = rows.drop_duplicates(revisions.KEY, keep="last").copy()
+        return empty, changed
+    rows = revisions.as_of(table, until).drop_duplicates(revisions.KEY, keep="last").copy()
     for c in VALUE_COLUMNS:
         if c not in rows:
             rows[c] = np.nan
     rows["region_code"] = rows["region_code"].astype(str)
     rows["energy"] = rows["energy_consumption"] - rows["feedstock_energy"].fillna(0.0)
-    return rows.reset_index(drop=True), revised
+    return rows.reset_index(drop=True), changed
 
 
 def fuel_factors(co2_annual: pd.DataFrame | None, annual: pd.DataFrame | None,

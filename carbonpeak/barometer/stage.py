@@ -30,10 +30,8 @@ def inputs(warehouse: Path, period: Period) -> tuple[pd.DataFrame, pd.DataFrame]
     annual figure dated after it is read; a later file's revision of a month up to it is."""
     from carbonpeak.indicators.emissions import co2_series
 
-    versions = ingest.load_versions(warehouse, TABLE)
-    if versions is None:
-        versions = ingest.load_table(warehouse, TABLE)
-    rows, revised = series.monthly_rows(versions, period.key)
+    rows, revised = series.monthly_rows(ingest.load_table(warehouse, TABLE),
+                                        ingest.load_revisions(warehouse, TABLE), period.key)
     last = period.year - 1
     annual = ingest.load_table(warehouse, "industry_annual")
     if annual is not None:

@@ -13,7 +13,8 @@ import pandas as pd
 
 from carbonpeak import reference
 from carbonpeak.errors import InputError
-from carbonpeak.ingest.readers import header_key, parse_number
+from carbonpeak.ingest.layout import header_key
+from carbonpeak.ingest.readers import parse_number
 
 REGION = ("region_code", "adcode", "code", "地区代码", "行政区划代码", "区划代码", "代码")
 REGION_NAME = ("region", "region_name", "city", "city_name", "name", "地区", "城市", "地区名称",

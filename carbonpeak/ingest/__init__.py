@@ -14,11 +14,12 @@ from carbonpeak.ingest.warehouse import (
     build_warehouse,
     load_findings,
     load_headers,
+    load_revisions,
     load_table,
     load_versions,
 )
 
 __all__ = ["INGEST_CHECKS", "MONTHLY_CHECKS", "SOURCE_FILE", "SOURCE_ROW", "TableResult",
-           "build_warehouse", "check_period", "check_ready", "ingest_check", "load_findings", "load_headers",
-           "load_table", "load_versions", "match_header", "read_files", "read_table",
-           "run_ingest"]
+           "build_warehouse", "check_period", "check_ready", "ingest_check", "load_findings",
+           "load_headers", "load_revisions", "load_table", "load_versions", "match_header", "read_files",
+           "read_table", "run_ingest"]

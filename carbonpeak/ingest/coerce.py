@@ -5,7 +5,8 @@ Raises ValueError with the message an analyst reads; ingest turns it into a find
 
 from __future__ import annotations
 
-from carbonpeak.ingest.readers import header_key, parse_number
+from carbonpeak.ingest.layout import header_key
+from carbonpeak.ingest.readers import parse_number
 
 TRUE = {"1", "true", "yes", "y", "是", "√", "✓", "t"}
 FALSE = {"0", "false", "no", "n", "否", "", "f", "×"}

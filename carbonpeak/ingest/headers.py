@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from carbonpeak.ingest.readers import header_key
+from carbonpeak.ingest.layout import header_key
 
 _norm = header_key
 

@@ -27,7 +27,12 @@ def file_order(versions: pd.DataFrame) -> pd.Series:
 
 
 def as_of(versions: pd.DataFrame, until: str | None) -> pd.DataFrame:
-    """The rows dated up to period `until` (None: every row), from whichever file."""
+    """The rows dated up to period `until` (None: every row), from whichever file.
+
+    Also what a period reads of the table `resolve` made from every file, and of its
+    revised cells: a key's winner and its revisions depend only on the files that hold
+    that key, so resolving every file once and keeping the keys up to `until` equals
+    resolving the rows up to `until` (files are ranked on all they hold either way)."""
     if until is None or versions is None or versions.empty:
         return versions
     return versions[versions["period"] <= until].reset_index(drop=True)

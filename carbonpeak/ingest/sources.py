@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from carbonpeak.findings import ERROR, INFO, Finding
-from carbonpeak.ingest.readers import EXCEL_SUFFIXES, TEXT_SUFFIXES, sniff_rows
+from carbonpeak.ingest.rawfile import EXCEL_SUFFIXES, TEXT_SUFFIXES, sniff_rows
 
 # Files that belong in a data folder but are no table.
 NOT_TABLES = {"dataset.yml", "dataset.yaml", "readme.md", "readme.txt", "说明.txt"}

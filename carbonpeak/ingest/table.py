@@ -18,7 +18,8 @@ from carbonpeak import confidential, reference
 from carbonpeak.findings import ERROR, WARNING, Finding, UnreadableFile
 from carbonpeak.ingest import coerce, glyphs, regionnames
 from carbonpeak.ingest.headers import known_headers, match_header
-from carbonpeak.ingest.readers import TOTAL_LABELS, NonFinite, header_key, read_raw
+from carbonpeak.ingest.layout import TOTAL_LABELS, header_key
+from carbonpeak.ingest.readers import NonFinite, read_raw
 
 SOURCE_ROW = "_source_row"
 SOURCE_FILE = "_source_file"
@@ -42,6 +43,9 @@ class TableResult:
     # every file before revisions are resolved (a later file may revise an earlier month)
     sources: list[Path] = field(default_factory=list)
     versions: pd.DataFrame | None = None
+    # the cells a later file revised (revisions.REVISION_COLUMNS), resolved here once for
+    # the whole run: a period's rows and revisions are these filtered to it
+    revisions: pd.DataFrame | None = None
 
 
 def read_table(path: Path, name: str, spec: dict) -> TableResult:
@@ -378,7 +382,7 @@ def read_files(paths: list[Path], name: str, spec: dict) -> TableResult:
             r.new_file, int(r.new_row), headers.get(r.column, r.column), r.region_code,
             r.column))
     return TableResult(name, frame.reset_index(drop=True), paths[0], findings, headers,
-                       sources=list(paths), versions=versions)
+                       sources=list(paths), versions=versions, revisions=revised)
 
 
 def _g(value) -> str:

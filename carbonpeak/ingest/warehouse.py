@@ -62,7 +62,8 @@ def build_warehouse(data_dir: Path, out_dir: Path, extra: list[Finding] | None =
         results[name].findings[:0] = notes
     for name, res in results.items():
         for stale, frame in ((out_dir / f"{name}.parquet", res.frame),
-                             (out_dir / f"{name}{VERSIONS}", res.versions)):
+                             (out_dir / f"{name}{VERSIONS}", res.versions),
+                             (out_dir / f"{name}{REVISIONS}", res.revisions)):
             if frame is not None:
                 frame.to_parquet(stale, index=False)
             elif stale.exists():  # never let a previous run's table stand in for an unread file
@@ -81,11 +82,19 @@ def build_warehouse(data_dir: Path, out_dir: Path, extra: list[Finding] | None =
 
 
 VERSIONS = ".versions.parquet"  # every row of every file of a multi-file table
+REVISIONS = ".revisions.parquet"  # the cells a later file revised (multi-file tables)
 
 
 def load_versions(warehouse: Path, name: str) -> pd.DataFrame | None:
     """Every row of every file of a multi-file table, before revisions are resolved."""
     path = warehouse / f"{name}{VERSIONS}"
+    return pd.read_parquet(path) if path.exists() else None
+
+
+def load_revisions(warehouse: Path, name: str) -> pd.DataFrame | None:
+    """The cells of a multi-file table that a later file revised, as ingest resolved them
+    over every file (revisions.REVISION_COLUMNS); None for a table of one file."""
+    path = warehouse / f"{name}{REVISIONS}"
     return pd.read_parquet(path) if path.exists() else None
 
 

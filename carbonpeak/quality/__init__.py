@@ -5,7 +5,8 @@ verdict per region; findings at error level leave the indicators they feed æœªè¯
 Notebook 02 calls `run_quality`; stage 03 reads the results through `load_results`.
 """
 
-from carbonpeak.quality.check import blocked_by, check, load_results, region_verdicts, settings
+from carbonpeak.quality.check import blocked_by, check, load_results, region_verdicts
 from carbonpeak.quality.stage import run_quality
+from carbonpeak.quality.suites import settings
 
 __all__ = ["blocked_by", "check", "load_results", "region_verdicts", "run_quality", "settings"]

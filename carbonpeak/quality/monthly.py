@@ -16,6 +16,7 @@ import pandas as pd
 from carbonpeak import ingest, reference
 from carbonpeak.findings import ERROR, WARNING, Finding
 from carbonpeak.ingest import revisions
+from carbonpeak.quality.suites import settings
 
 TABLE = "industry_monthly"
 CHECKS = {  # id -> (what a reader sees, severity)
@@ -27,8 +28,6 @@ CHECKS = {  # id -> (what a reader sees, severity)
 
 
 def _settings() -> dict:
-    from carbonpeak.quality import settings
-
     return settings(TABLE).get("monthly", {})
 
 
@@ -40,8 +39,8 @@ def reach(tables: dict, year: int, period: str | None = None) -> tuple[str, int]
     """(the last monthly period the checks read, the last year the annual tables must
     cover). A monthly period YYYY-MM reads up to itself and the annual tables up to the
     year before; so does a year the annual table does not cover while the monthly table
-    does (the quality stage of a monthly run receives only the year): annual figures are
-    published after the year's 1–12月."""
+    does, for a caller that passes only the year (`run_quality(run, 2026)`; the monthly
+    chain passes the period): annual figures are published after the year's 1–12月."""
     from carbonpeak.period import Period
 
     year = int(year)
@@ -59,13 +58,13 @@ def reach(tables: dict, year: int, period: str | None = None) -> tuple[str, int]
 def as_of(warehouse, tables: dict, findings: list[Finding], until: str
           ) -> tuple[dict, list[Finding]]:
     """The monthly table and its ingest findings for period `until`: rows dated after it are
-    not read, and a file holding nothing up to it (a later month's) is not reported on."""
+    not read (a later file's revision of a month up to it is: ingest resolved revisions
+    over every file), and a file holding nothing up to it (a later month's) is not
+    reported on."""
     versions = ingest.load_versions(warehouse, TABLE)
     if versions is None or tables.get(TABLE) is None:
         return tables, findings
-    present = [c for c in versions.columns if c not in (*revisions.KEY, "year")
-               and not c.startswith("_")]
-    frame, _ = revisions.resolve(versions, present, until=until)
+    frame = revisions.as_of(tables[TABLE], until)
     earliest = versions.groupby(revisions.SOURCE_FILE)["period"].min()
     later = set(earliest[earliest > until].index)
     kept = [f for f in findings if not (f.table == TABLE and f.file in later)]

@@ -9,7 +9,7 @@ it does not, so a report never fails for a table that was not produced.
 """
 
 from carbonpeak.report.appendix import VERDICT_ZH, methodology, quality_section
-from carbonpeak.report.charts import COLORS, FONT, Chart, setup_matplotlib
+from carbonpeak.report.chart_base import COLORS, FONT, Chart, setup_matplotlib
 from carbonpeak.report.context import ReportContext, load
 from carbonpeak.report.downloads import download_files, downloads
 from carbonpeak.report.enterprises import enterprises

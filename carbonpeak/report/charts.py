@@ -1,178 +1,30 @@
-"""Report charts: matplotlib figures as SVG (vector: sharp on paper at any size) with alt text.
-
-One palette for every chart (the same as report.css). Status is never carried by colour
-alone: bars also carry a hatch per status and a text label (绿/黄/红/未评级), so a chart
-printed in greyscale still reads. Labels are Chinese in "Noto Sans CJK SC"; a glyph the font
-lacks makes matplotlib warn, and the runner fails the region on that warning.
-
-Cheap by design (a report draws about ten of these): plain matplotlib `Figure`s (no pyplot
-state), fixed margins in inches instead of `tight_layout` (which draws the figure an extra
-time). Text stays text in the SVG, set in the report's CJK font. Every figure is 7.0 in wide,
-the A4 text width (178 mm), and is printed at its own size, so 7.5 pt in a chart is 7.5 pt
-on paper. Numbers use the true minus sign (U+2212) like the report text.
-
-Matplotlib is imported inside the functions: the report kernels import it once while warming
-up, and importing this module stays cheap for everything else.
-"""
+"""The report's charts, one function each: trajectories against the required paths,
+the municipalities compared, the LMDI waterfall, sector energy, carbon-efficiency grades.
+Palette, style and the figure itself: chart_base.py; the CO2 outlook: peak_chart.py."""
 
 from __future__ import annotations
 
-import base64
-import io
 import math
 
 import pandas as pd
 
-FONT = "Noto Sans CJK SC"
-COLORS = {"green": "#1a7f37", "yellow": "#b58100", "red": "#c62828", "not_rated": "#9ca3af",
-          "actual": "#1f2328", "required": "#57606a", "stretch": "#0969da",
-          "highlight": "#1f2328", "neutral": "#8c959f"}
-HATCH = {"green": "", "yellow": "///", "red": "xxx", "not_rated": "..."}
-STATUS_ZH = {"green": "绿", "yellow": "黄", "red": "红", "not_rated": "未评级"}
-DPI = 100  # only for on-screen sizing: the SVG is vector
-WIDTH = 7.0  # inches: the A4 text width (178 mm)
-MIN_FONT_PT = 7.5  # the smallest text in any chart, at print size
-FORMAT = "svg"  # or "png" (at PRINT_DPI)
-PRINT_DPI = 300
-_ready = False
-
-
-class Chart:
-    """A chart image (SVG, or PNG at print resolution) with alt text. `view()` is what a
-    report template needs to show it; in a notebook it displays inline."""
-
-    def __init__(self, image: tuple[str, bytes], alt: str, caption: str = "",
-                 half: bool = False, width_in: float = WIDTH):
-        (self.mime, self.data), self.alt, self.caption, self.half = image, alt, caption, half
-        self.width_in = width_in
-
-    @property
-    def src(self) -> str:
-        return f"data:{self.mime};base64," + base64.b64encode(self.data).decode()
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        data = (self.data.decode() if self.mime == "image/svg+xml"
-                else base64.b64encode(self.data).decode())
-        return {self.mime: data, "text/plain": self.alt}, {"alt": self.alt}
-
-    def view(self, cls: str | None = None) -> dict:
-        """src, alt, caption, class and the printed width (its own size: fonts stay true)."""
-        return {"src": self.src, "alt": self.alt, "caption": self.caption,
-                "cls": cls or ("chart half" if self.half else "chart"),
-                "width_mm": round(self.width_in * 25.4, 1)}
-
-
-RC = {
-    "font.family": FONT, "font.size": 8, "axes.titlesize": 9, "axes.titleweight": "bold",
-    "axes.titlelocation": "left", "axes.titlepad": 4, "axes.labelsize": 7.5,
-    "axes.labelcolor": "#57606a", "xtick.labelsize": 7.5, "ytick.labelsize": 7.5,
-    "legend.fontsize": 7.5, "legend.frameon": False, "axes.unicode_minus": True,
-    "axes.grid": True, "grid.color": "#e5e7eb", "grid.linewidth": 0.6, "axes.axisbelow": True,
-    "axes.edgecolor": "#afb8c1", "axes.linewidth": 0.6, "axes.spines.top": False,
-    "axes.spines.right": False, "xtick.major.size": 2, "ytick.major.size": 0,
-    "xtick.color": "#57606a", "ytick.color": "#1f2328", "hatch.linewidth": 0.6,
-    "lines.markersize": 4, "figure.dpi": DPI, "savefig.dpi": DPI, "figure.autolayout": False,
-    "figure.facecolor": "white", "axes.facecolor": "white",
-    "svg.fonttype": "none", "svg.hashsalt": "carbonpeak",
-}
-
-
-def setup_matplotlib() -> None:
-    """Agg backend, the report style (light grid, no top/right spines), the CJK font, the
-    true minus sign, text kept as text in the SVG. Plain rcParams: no theme to apply."""
-    global _ready
-    import matplotlib
-
-    matplotlib.use("Agg")
-    matplotlib.rcParams.update(RC)
-    _ready = True
-
-
-def _figure(height: float, width: float = WIDTH):
-    """A bare Figure on an Agg canvas (no pyplot: nothing to close, no global registry)."""
-    if not _ready:
-        setup_matplotlib()
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width, height), dpi=DPI)
-    FigureCanvasAgg(fig)
-    return fig
-
-
-def _axes(fig, rows: int = 1, cols: int = 1, grid: str = "both"):
-    """Axes with the grid on `grid` ("x", "y" or "both") set at creation: turning a grid off
-    afterwards walks every tick again."""
-    import matplotlib
-
-    with matplotlib.rc_context({"axes.grid.axis": grid}):
-        return fig.subplots(rows, cols, squeeze=False)
-
-
-def _zero_line(ax) -> None:
-    """A horizontal rule at 0 without axhline's autoscale round trip."""
-    from matplotlib.lines import Line2D
-
-    ax.add_line(Line2D([0, 1], [0, 0], transform=ax.get_yaxis_transform(), color="#999",
-                       linewidth=0.6, zorder=1))
-
-
-def _frame(fig, left: float, right: float, top: float, bottom: float, **kw) -> None:
-    """Fixed margins in inches (instead of tight_layout, which costs a draw)."""
-    w, h = fig.get_size_inches()
-    fig.subplots_adjust(left=left / w, right=1 - right / w, top=1 - top / h,
-                        bottom=bottom / h, **kw)
-
-
-def _image(fig) -> tuple[str, bytes]:
-    """One draw. SVG (vector, no date stamp) or, with FORMAT "png", an RGB PNG at PRINT_DPI:
-    WeasyPrint lays out a PNG several times faster than it renders an SVG's text."""
-    buf = io.BytesIO()
-    if FORMAT == "svg":
-        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-        return "image/svg+xml", buf.getvalue()
-    from PIL import Image
-
-    fig.set_dpi(PRINT_DPI)
-    canvas = fig.canvas
-    canvas.draw()
-    w, h = canvas.get_width_height()
-    img = Image.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-    img.convert("RGB").save(buf, format="PNG", compress_level=3, dpi=(PRINT_DPI, PRINT_DPI))
-    return "image/png", buf.getvalue()
-
-
-def _num(v, digits: int = 1) -> str:
-    """The report's number format (true minus, no '−0.0')."""
-    from carbonpeak.report.fmt import num
-
-    return num(v, digits)
-
-
-def _signed(v, digits: int = 3) -> str:
-    from carbonpeak.report.fmt import signed
-
-    return signed(v, digits)
-
-
-def _status_handles(statuses):
-    from matplotlib.patches import Patch
-
-    return [Patch(facecolor=COLORS[s], hatch=HATCH[s], edgecolor="white",
-                  label=f"{STATUS_ZH[s]}灯" if s != "not_rated" else "未评级")
-            for s in statuses]
-
-
-def _locator(n: int = 4):
-    from matplotlib.ticker import MaxNLocator
-
-    return MaxNLocator(n, steps=[1, 2, 2.5, 5, 10])
-
-
-def _year_labels(years: list[int]) -> list[str]:
-    """2020, 21, 22 … : every year ticked, short labels so six fit a small panel."""
-    return [str(y) if i == 0 else f"{y % 100:02d}" for i, y in enumerate(years)]
-
+from carbonpeak.report.chart_base import (
+    COLORS,
+    HATCH,
+    MIN_FONT_PT,
+    STATUS_ZH,
+    WIDTH,
+    Chart,
+    _axes,
+    _figure,
+    _frame,
+    _image,
+    _locator,
+    _num,
+    _signed,
+    _status_handles,
+    _zero_line,
+)
 
 # The three paths of every trajectory panel (seaborn style mapping).
 TRAJ = {
@@ -439,66 +291,4 @@ def grade_distribution(counts: dict[int, int], title: str) -> Chart:
     alt = (f"柱状图：{title}，共{sum(vals)}家；"
            + "、".join(f"{g}级{v}家（{v / total * 100:.0f}%）"
                       for g, v in zip(grades, vals, strict=True)))
-    return Chart(_image(fig), alt)
-
-
-def co2_outlook(co2: pd.DataFrame, region_name: str, peak: dict | None,
-                deadline: int = 2030, projection: pd.DataFrame | None = None) -> Chart:
-    """Industrial CO2 by year, the maximum marked, and the outlook: with a projection
-    (scenario trend, trend_low, trend_high, required) the trend with its range and the path
-    the deadline requires; without one, the line to the projected peak when there is one."""
-    s = co2.sort_values("year")
-    fig = _figure(2.4)
-    ax = _axes(fig)[0, 0]
-    _frame(fig, 0.7, 0.12, 0.3, 0.3)
-    ax.plot(s["year"], s["co2_total"], color=COLORS["actual"], marker="o", linewidth=1.8,
-            label="工业二氧化碳排放")
-    if "co2_excl_state_listed" in s and s["co2_excl_state_listed"].notna().any():
-        ax.plot(s["year"], s["co2_excl_state_listed"], color=COLORS["required"], marker="s",
-                markersize=3, linestyle="--", linewidth=1.1, label="不含国家单列项目")
-    i = s["co2_total"].idxmax()
-    ax.annotate(f"最高 {s.at[i, 'co2_total']:.0f}（{int(s.at[i, 'year'])}年）",
-                (s.at[i, "year"], s.at[i, "co2_total"]), textcoords="offset points",
-                xytext=(0, 6), ha="center", fontsize=MIN_FONT_PT)
-    ax.axvline(deadline, color=COLORS["red"], linestyle=":", linewidth=1)
-    proj = None
-    if projection is not None and len(projection):
-        proj = projection.pivot_table(index="year", columns="scenario", values="co2")
-    if proj is not None and {"trend_low", "trend_high"} <= set(proj.columns):
-        band = proj[["trend_low", "trend_high"]].dropna()
-        ax.fill_between(band.index, band["trend_low"], band["trend_high"], color=COLORS["stretch"],
-                        alpha=0.15, linewidth=0, label="趋势区间（预测）")
-    if proj is not None and "trend" in proj:
-        t = proj["trend"].dropna()
-        ax.plot(t.index, t.values, color=COLORS["stretch"], linestyle="--", linewidth=1.2,
-                label="趋势推算（预测）")
-    if proj is not None and "required" in proj:
-        r = proj["required"].dropna()
-        ax.plot(r.index, r.values, color=COLORS["green"], linestyle="-.", linewidth=1.2,
-                label=f"{deadline}年前达峰所需路径")
-    if proj is None and peak and peak.get("projected_peak_year") and not pd.isna(
-            peak.get("projected_peak_year")):
-        py, pl = int(peak["projected_peak_year"]), peak.get("projected_peak_level")
-        if pl is not None and not pd.isna(pl):
-            ly, lv = int(s["year"].iloc[-1]), float(s["co2_total"].iloc[-1])
-            ax.plot([ly, py], [lv, pl], color=COLORS["stretch"], linestyle="--", marker="^",
-                    markersize=3, linewidth=1.1, label="趋势推算（预测）")
-    lo, hi = ax.get_ylim()
-    ax.set_ylim(lo, hi + (hi - lo) * 0.18)
-    ax.text(deadline - 0.15, lo, f"{deadline}年达峰期限", fontsize=MIN_FONT_PT, color=COLORS["red"],
-            va="bottom", ha="right")
-    last = max(deadline, int(s["year"].max()),
-               int(proj.index.max()) if proj is not None else deadline)
-    years = list(range(int(s["year"].min()), last + 1))
-    ax.set_xticks(years)
-    ax.set_xticklabels(_year_labels(years))
-    ax.set_xlim(years[0] - 0.5, last + 0.8)
-    ax.set_ylabel("万吨二氧化碳")
-    ax.legend(loc="upper left", ncol=3, fontsize=MIN_FONT_PT)
-    ax.set_title(f"{region_name}：工业二氧化碳排放与达峰展望")
-    alt = (f"折线图：{region_name}工业二氧化碳排放，{int(s['year'].iloc[0])}年至"
-           f"{int(s['year'].iloc[-1])}年，{int(s['year'].iloc[-1])}年为"
-           f"{s['co2_total'].iloc[-1]:.0f}万吨，最高值出现在{int(s.at[i, 'year'])}年")
-    if peak and peak.get("label_zh"):
-        alt += f"；判断：{peak['label_zh']}"
     return Chart(_image(fig), alt)

@@ -4,9 +4,10 @@ the province) every municipality's outlook."""
 from __future__ import annotations
 
 from carbonpeak import reference
-from carbonpeak.report import charts, fmt, narrative
+from carbonpeak.report import fmt, narrative
 from carbonpeak.report.context import ReportContext, own
 from carbonpeak.report.fmt import isna
+from carbonpeak.report.peak_chart import co2_outlook
 from carbonpeak.report.view import HTML, phrases, say, section
 
 LISTED_BASE_YEAR = 2020  # carbonpeak.indicators.emissions.peak_outlook measures the change from here
@@ -67,7 +68,7 @@ def peak_view(ctx: ReportContext) -> dict:
     view["basis"] = basis(p)
     view["listed"] = state_listed(ctx, p)
     if ctx.co2 is not None and len(ctx.co2.dropna(subset=["co2_total"])) >= 2:
-        view["chart"] = charts.co2_outlook(
+        view["chart"] = co2_outlook(
             ctx.co2.dropna(subset=["co2_total"]), ctx.region_name,
             p.to_dict() if p is not None else None, narrative.PEAK_DEADLINE,
             projection=ctx.projection).view()

@@ -18,7 +18,7 @@ from carbonpeak.period import Period
 
 TABLE = "industry_monthly"
 
-_READ: dict[tuple, pd.DataFrame | None] = {}  # one parse per set of unchanged files
+_READ: dict[tuple, ingest.TableResult] = {}  # one parse per set of unchanged files
 
 
 def files(data_dir: Path) -> list[Path]:
@@ -27,17 +27,24 @@ def files(data_dir: Path) -> list[Path]:
     return found.files.get(TABLE, [])
 
 
-def versions(paths: list[Path]) -> pd.DataFrame | None:
-    """Every row of every file, read as ingest reads them (kept while the files are
-    unchanged: run_latest fingerprints several periods of the same files)."""
+def _read(paths: list[Path]) -> ingest.TableResult | None:
+    """The files read and their revisions resolved as ingest does, once while the files
+    are unchanged: run_latest fingerprints several periods of the same files."""
     if not paths:
         return None
     key = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(paths))
     if key not in _READ:
         _READ.clear()
-        res = ingest.read_files(paths, TABLE, reference.tables()[TABLE])
-        _READ[key] = res.versions if res.versions is not None else res.frame
+        _READ[key] = ingest.read_files(paths, TABLE, reference.tables()[TABLE])
     return _READ[key]
+
+
+def versions(paths: list[Path]) -> pd.DataFrame | None:
+    """Every row of every file, read as ingest reads them."""
+    res = _read(paths)
+    if res is None:
+        return None
+    return res.versions if res.versions is not None else res.frame
 
 
 def periods(data_dir: Path) -> list[Period]:
@@ -57,7 +64,9 @@ def periods(data_dir: Path) -> list[Period]:
 def period_digest(paths: list[Path], period) -> str:
     """sha256 of the rows the period's barometer reads (series.monthly_rows, window)."""
     period = Period.parse(period)
-    rows, _ = series.monthly_rows(versions(paths), period.key)
+    res = _read(paths)
+    table, revised = (res.frame, res.revisions) if res is not None else (None, None)
+    rows, _ = series.monthly_rows(table, revised, period.key)
     rows = series.window(rows, period.year, period.key)
     text = rows.sort_values(revisions.KEY).to_csv(index=False, float_format="%.10g")
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

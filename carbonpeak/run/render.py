@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlparse
 
 from carbonpeak.paths import TEMPLATES_DIR
 from carbonpeak.report.view import NOTEBOOK_STYLE_MARK, css
+from carbonpeak.run.contents import add_contents
 
 __all__ = ["add_contents", "css", "html_to_pdf", "notebook_to_html"]
 
@@ -80,34 +81,6 @@ def notebook_to_html(nb, title: str, running_header: str, running_title: str = "
     html = add_contents(html)
     check_loads_nothing(html)
     return html
-
-
-_H2 = re.compile(r"<h2(?P<attrs>[^>]*)>(?P<body>.*?)</h2>", re.S)
-_TOC = re.compile(r'<nav[^>]*class="toc"[^>]*>\s*<p class="toc-title">目录</p>\s*</nav>')
-_TAG = re.compile(r"<[^>]+>")
-_ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
-
-
-def add_contents(html: str, min_sections: int = 5) -> str:
-    """Give every h2 an id (sec-N) and, when the report has a contents placeholder
-    (report.contents()) and at least `min_sections` sections, list them there (the
-    contents template). On paper each entry carries its page number. The page-1 heading
-    (class page1) is not listed."""
-    from carbonpeak.report.front import contents_html
-
-    entries = []
-
-    def number(m: re.Match) -> str:
-        if "page1" in m.group("attrs"):
-            return m.group(0)
-        heading = _ANCHOR.sub("", re.sub(r'^<h2([^>]*?)\sid="[^"]*"', r"<h2\1", m.group(0)))
-        entries.append((f"sec-{len(entries) + 1}", _TAG.sub("", m.group("body")).strip()))
-        return heading.replace("<h2", f'<h2 id="{entries[-1][0]}"', 1)  # an id, nothing else
-
-    html = _H2.sub(number, html)
-    if len(entries) < min_sections:
-        return _TOC.sub("", html)
-    return _TOC.sub(lambda _: contents_html(entries), html, count=1)
 
 
 def _relative(target: str, folder: Path) -> str:
