@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import pandas as pd
 
 from carbonpeak.ingest import coverage, warehouse
 from carbonpeak.ingest.dataset_meta import load_dataset_meta
 from carbonpeak.paths import resolve
+from carbonpeak.runfolder import RunFolder
 
 
 def run_ingest(data_dir, run_dir, year: int, period: str | None = None,
@@ -22,13 +22,12 @@ def run_ingest(data_dir, run_dir, year: int, period: str | None = None,
 
     spec = of_kind(pipeline)
     data_dir, run_dir = resolve(data_dir), resolve(run_dir)
-    run_dir.mkdir(parents=True, exist_ok=True)
+    folder = RunFolder(run_dir)
     meta, meta_findings = load_dataset_meta(data_dir)
     run = {"year": int(year), "data_dir": str(data_dir), "dataset": meta,
            "generated": dt.date.today().isoformat()}
-    (run_dir / "run.json").write_text(json.dumps(run, ensure_ascii=False, indent=1),
-                                      encoding="utf-8")
-    results = warehouse.build_warehouse(data_dir, run_dir / "warehouse", meta_findings,
+    folder.write_run(run)
+    results = warehouse.build_warehouse(data_dir, folder.warehouse.path, meta_findings,
                                         spec.table_names())
     coverage.check_headline(results)
     coverage.check_period(run_dir, Period.parse(period or year))

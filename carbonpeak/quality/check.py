@@ -33,6 +33,7 @@ from carbonpeak.findings import ERROR, INFO, WARNING, Finding
 from carbonpeak.ingest import INGEST_CHECKS, MONTHLY_CHECKS, SOURCE_FILE, SOURCE_ROW, ingest_check
 from carbonpeak.methods.credit_code import credit_code_problem
 from carbonpeak.paths import EXPECTATIONS_DIR
+from carbonpeak.runfolder import QualityFolder
 
 MAX_ROWS_PER_CHECK = 200  # findings listed per failed check; the count is always complete
 DEFAULT_JUMP_FACTOR = 1.5  # year-over-year change that deserves a second look (warning)
@@ -435,7 +436,7 @@ def check(warehouse: Path, out_dir: Path, year: int, ingest_findings: list[Findi
     summary += monthly_summary
     verdicts = region_verdicts(findings, summary, scope)
     _write(out_dir, gx_results, findings, summary, verdicts)
-    build_data_docs(ctx, out_dir / "docs", summary)
+    build_data_docs(ctx, QualityFolder(out_dir).docs, summary)
     return {code: {k: v[k] for k in ("verdict", "errors", "warnings")}
             for code, v in verdicts.items()}  # the per-check list is in results.json
 
@@ -518,10 +519,11 @@ def _write(out_dir: Path, gx_results: dict, findings: list[Finding], summary: li
     findings = [confidential.redact(f) for f in findings]
     payload = {"verdicts": verdicts, "findings": [f.to_dict() for f in findings],
                "great_expectations": gx_results}
-    (out_dir / "results.json").write_text(
+    files = QualityFolder(out_dir)
+    files.results.write_text(
         json.dumps(payload, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     fields = ["table", "check", "title_zh", "severity", "verdict", "failing_rows", "regions"]
-    with (out_dir / "summary.csv").open("w", encoding="utf-8-sig", newline="") as f:
+    with files.summary.open("w", encoding="utf-8-sig", newline="") as f:
         w = csv.DictWriter(f, fieldnames=fields)
         w.writeheader()
         w.writerows(summary)
@@ -620,7 +622,7 @@ def docs_index(docs_dir: Path, summary: list[dict]) -> str:
 
 
 def load_results(quality_dir: Path) -> dict:
-    return json.loads((quality_dir / "results.json").read_text(encoding="utf-8"))
+    return QualityFolder(quality_dir).load_results()
 
 
 def blocked_by(findings: list[dict], catalog: dict) -> dict[str, dict[str, str]]:
