@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from carbonpeak import errors, reference
 from carbonpeak.paths import PIPELINES_DIR, resolve
 from carbonpeak.period import Period
+from carbonpeak.runfolder import RUN_WIDE
 
 KINDS = {"year": "annual.yml", "month": "monthly.yml"}  # period kind -> its chain
 
@@ -65,6 +66,15 @@ class Pipeline(_Strict):
     final_titles: Titles | None = None
     final_title_zh: str | None = None
     stages: list[Stage]
+
+    @field_validator("run_wide_tables")
+    @classmethod
+    def _run_files(cls, v: list[str]) -> list[str]:
+        """A misspelt name would be hashed as absent, and its changes never re-render."""
+        if unknown := [n for n in v if n not in RUN_WIDE]:
+            raise ValueError(f"{', '.join(unknown)}: not a run-wide file "
+                             f"(carbonpeak/runfolder.py RUN_WIDE: {', '.join(RUN_WIDE)})")
+        return v
 
     def table_names(self) -> list[str]:
         """The declared tables in the order of tables.yml (the order findings are listed)."""

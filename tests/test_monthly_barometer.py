@@ -190,20 +190,29 @@ class TestQualityGate:
     def test_errors_in_this_years_files_block_the_region(self, tmp_path):
         import json
 
+        from carbonpeak.findings import Finding
+
         (tmp_path / "quality").mkdir()
-        findings = [
-            {"table": "industry_monthly", "severity": "error", "file": "m_2026-09.csv",
-             "region_code": "330500"},
-            {"table": "industry_monthly", "severity": "error", "file": "m_2025-09.csv",
-             "region_code": "330600"},  # last year's file: not this year's lights
-            {"table": "industry_monthly", "severity": "warning", "file": "m_2026-09.csv",
-             "region_code": "330700"},  # a warning never blocks
-        ]
+        findings = [Finding("industry_monthly", check, severity, "…", file, 3, None, region,
+                            "energy_consumption").to_dict() for check, severity, file, region in [
+            ("cumulative_not_falling", "error", "m_2026-09.csv", "330500"),
+            # last year's file: not this year's lights
+            ("cumulative_not_falling", "error", "m_2025-09.csv", "330600"),
+            ("december_equals_annual", "warning", "m_2026-09.csv", "330700"),  # never blocks
+        ]]
         (tmp_path / "quality" / "results.json").write_text(json.dumps({"findings": findings}))
         versions = pd.DataFrame({"period": ["2025-09", "2026-09"],
                                  "_source_file": ["m_2025-09.csv", "m_2026-09.csv"]})
         assert stage.blocked_regions(tmp_path, versions, Period.parse("2026-10")) == {"330500"}
         assert stage.blocked_regions(tmp_path, versions, Period.parse("2026-08")) == set()
+        # a whole-table error of this year's file (no region) leaves every region unrated
+        findings.append(Finding("industry_monthly", "missing_column", "error", "…",
+                                "m_2026-09.csv", field="value_added_growth").to_dict())
+        (tmp_path / "quality" / "results.json").write_text(json.dumps({"findings": findings}))
+        assert stage.blocked_regions(tmp_path, versions, Period.parse("2026-10")) == set(
+            reference.region_codes())
+        assert stage.blocked_regions(tmp_path / "absent", versions,
+                                     Period.parse("2026-10")) == set()  # not checked yet
         data = fixture({**LAST_YEAR, "2026-02": (5.0, 153.0, 306.0)})
         rows = barometer.grade_period(data, Period.parse("2026-02"), REGION, blocked=True)
         assert {(r["status"], r["status_reason"]) for r in rows} == {("not_rated",

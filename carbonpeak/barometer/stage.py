@@ -3,17 +3,16 @@ barometer.csv, barometer_history.csv, monthly_series.csv, revisions.csv."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
-from carbonpeak import ingest, reference
+from carbonpeak import ingest, reference, runfolder
 from carbonpeak.barometer import lights as barometer
 from carbonpeak.barometer import series
-from carbonpeak.findings import ERROR
 from carbonpeak.paths import resolve
 from carbonpeak.period import Period
+from carbonpeak.quality import blocked_by
 
 TABLE = "industry_monthly"
 BAROMETER_COLUMNS = ["region_code", "region_name", "period", "indicator_id", "name_zh", "value",
@@ -46,24 +45,19 @@ def inputs(warehouse: Path, period: Period) -> tuple[pd.DataFrame, pd.DataFrame]
 def blocked_regions(run_dir: Path, versions: pd.DataFrame | None, period: Period
                     ) -> set[str]:
     """Regions whose monthly rows of this year (up to the period) failed the quality gate
-    with an error (their lights are not rated: failed_quality)."""
-    path = run_dir / "quality" / "results.json"
-    if not path.exists():
-        return set()
-    findings = json.loads(path.read_text(encoding="utf-8")).get("findings", [])
+    with an error (their lights are not rated: failed_quality). The gate's own rule decides
+    (quality.blocked_by, as for the annual indicators): the lights read the whole monthly
+    row, and a finding without a region blocks every region."""
+    results = runfolder.RunFolder(run_dir).load_quality_results(missing_ok=True)
     files = set()
     if versions is not None and len(versions):
         mine = versions[(versions["period"].str[:4] == str(period.year))
                         & (versions["period"] <= period.key)]
         files = set(mine[ingest.SOURCE_FILE])
-    out = set()
-    for f in findings:
-        if f["table"] != TABLE or f["severity"] != ERROR:
-            continue
-        if f.get("file") and f["file"] not in files:
-            continue
-        out.update([f["region_code"]] if f.get("region_code") else reference.region_codes())
-    return out
+    findings = [f for f in results.get("findings", []) if f["table"] == TABLE
+                and not (f.get("file") and f["file"] not in files)]
+    lights = {"lights": {"inputs": {TABLE: list(reference.tables()[TABLE]["columns"])}}}
+    return set(blocked_by(findings, lights).get("lights", {}))
 
 
 def compute(data: pd.DataFrame, revised: pd.DataFrame, period: Period,
@@ -100,14 +94,15 @@ def run_barometer(run_dir, period) -> pd.DataFrame:
     run_dir, period = resolve(run_dir), Period.parse(period)
     if not period.is_monthly:
         raise ValueError(f"the barometer is for a cumulative month (YYYY-MM), not {period}")
-    warehouse = run_dir / "warehouse"
+    folder = runfolder.RunFolder(run_dir)
+    warehouse = folder.warehouse.path
     data, revised = inputs(warehouse, period)
     versions = ingest.load_versions(warehouse, TABLE)
     blocked = blocked_regions(run_dir, versions, period)
     table, history = compute(data, revised, period, blocked)
-    table.to_csv(run_dir / "barometer.csv", index=False, encoding="utf-8")
-    history.to_csv(run_dir / "barometer_history.csv", index=False, encoding="utf-8")
-    data.to_csv(run_dir / "monthly_series.csv", index=False, encoding="utf-8")
-    revised.reindex(columns=REVISIONS_COLUMNS).to_csv(run_dir / "revisions.csv", index=False,
-                                                      encoding="utf-8")
+    table.to_csv(folder.file(runfolder.BAROMETER), index=False, encoding="utf-8")
+    history.to_csv(folder.file(runfolder.BAROMETER_HISTORY), index=False, encoding="utf-8")
+    data.to_csv(folder.file(runfolder.MONTHLY_SERIES), index=False, encoding="utf-8")
+    revised.reindex(columns=REVISIONS_COLUMNS).to_csv(folder.file(runfolder.REVISIONS),
+                                                      index=False, encoding="utf-8")
     return table

@@ -10,19 +10,18 @@ keeps every region (the province brief compares the 11 cities).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from carbonpeak import reference
+from carbonpeak import reference, runfolder
 from carbonpeak.paths import resolve
 from carbonpeak.period import Period
 
 INDICATORS = ("energy_intensity", "co2_intensity", "co2_total")  # report order
-FILES = {"barometer": "barometer.csv", "history": "barometer_history.csv",
-         "series": "monthly_series.csv", "revisions": "revisions.csv"}
+FILES = {"barometer": runfolder.BAROMETER, "history": runfolder.BAROMETER_HISTORY,
+         "series": runfolder.MONTHLY_SERIES, "revisions": runfolder.REVISIONS}
 BOOLS = ("estimated", "illustrative", "revised", "co2_estimated")
 
 
@@ -58,12 +57,14 @@ def _bool(v) -> bool:
     return str(v).strip().lower() in ("true", "1", "yes")
 
 
-def _read(path: Path, keep: set[str] | None) -> pd.DataFrame | None:
+def _read(folder: runfolder.RunFolder, name: str, keep: set[str] | None
+          ) -> pd.DataFrame | None:
     """A contract file, region codes as text, filtered to `keep` (None: every region)."""
-    if not path.exists():
+    df = folder.load_csv(name, missing_ok=True,
+                         dtype={"region_code": str, "period": str, "previous_period": str,
+                                "status": str, "previous_status": str, "status_reason": str})
+    if df is None:
         return None
-    df = pd.read_csv(path, dtype={"region_code": str, "period": str, "previous_period": str,
-                                  "status": str, "previous_status": str, "status_reason": str})
     if keep is not None:
         df = df[df["region_code"].isin(keep)]
     for col in BOOLS:
@@ -80,12 +81,13 @@ EMPTY = {"barometer": ["region_code", "indicator_id", "status"],
 
 def load(run_dir: Path | str, region_code: str, period: str | Period) -> BriefContext:
     run_dir, code = resolve(run_dir), str(region_code)
+    folder = runfolder.RunFolder(run_dir)
     period = Period.parse(period)
     province = reference.PROVINCE
     keep = None if code == province else {code, province}
     tables, missing = {}, []
     for attr, name in FILES.items():
-        df = _read(run_dir / name, keep)
+        df = _read(folder, name, keep)
         if df is None:
             missing.append(name)
             df = pd.DataFrame(columns=EMPTY[attr])
@@ -96,8 +98,8 @@ def load(run_dir: Path | str, region_code: str, period: str | Period) -> BriefCo
     bar = tables["barometer"]
     if "period" in bar:
         bar = bar[bar["period"] == period.key].reset_index(drop=True)
-    run = _json(run_dir / "run.json")
-    quality = _json(run_dir / "quality" / "results.json")
+    run = folder.load_run(missing_ok=True)
+    quality = folder.load_quality_results(missing_ok=True)
     return BriefContext(
         region_code=code, region_name=reference.region_name(code), period=period,
         barometer=bar, history=tables["history"], series=tables["series"],
@@ -107,10 +109,3 @@ def load(run_dir: Path | str, region_code: str, period: str | Period) -> BriefCo
         generated=run.get("generated", dt.date.today().isoformat()),
         verdict=(quality.get("verdicts", {}).get(code) or {}).get("verdict", ""),
         run_dir=run_dir, missing=missing)
-
-
-def _json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from carbonpeak import runfolder
 from carbonpeak.brief.context import BriefContext
 from carbonpeak.brief.front import title
 from carbonpeak.brief.view import phrases, say, section
@@ -32,9 +33,8 @@ HISTORY_ZH = {"region_code": "地区代码", "region_name": "地区", "period": 
 
 
 def download_files(region_code: str) -> list[tuple[str, str]]:
-    return [(f"barometer-{region_code}.xlsx", "Excel工作簿"),
-            (f"barometer-{region_code}.csv", "CSV"),
-            (f"barometer-{region_code}-zh.csv", "CSV（中文表头）")]
+    return list(zip(runfolder.downloads(region_code, "barometer"),
+                    ("Excel工作簿", "CSV", "CSV（中文表头）"), strict=True))
 
 
 def _rows(ctx: BriefContext) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from carbonpeak import reference
+from carbonpeak import reference, runfolder
 from carbonpeak.indicators.emissions import grid_factor
 from carbonpeak.methods.carbon_efficiency import carbon_efficiency, energy_budget_tier
 
@@ -60,15 +60,16 @@ COLUMNS = ["credit_code", "name", "county", "industry_code", "industry_zh", "sec
 
 def write(graded: pd.DataFrame, out_dir: Path) -> pd.DataFrame:
     """One confidential file per municipality; returns the public counts."""
-    (out_dir / "enterprise").mkdir(parents=True, exist_ok=True)
+    folder = runfolder.RunFolder(out_dir)
+    folder.file(runfolder.ENTERPRISE).mkdir(parents=True, exist_ok=True)
     summary = []
     for region, grp in graded.groupby("region_code"):
         grp[COLUMNS].sort_values(["grade", "K"], ascending=[False, False]).to_parquet(
-            out_dir / "enterprise" / f"{region}.parquet", index=False)
+            folder.enterprise(region), index=False)
         summary.append(_counts(grp, region))
     summary.append(_counts(graded, reference.PROVINCE))
     out = pd.concat(summary, ignore_index=True)
-    out.to_csv(out_dir / "enterprise_summary.csv", index=False, encoding="utf-8")
+    out.to_csv(folder.file(runfolder.ENTERPRISE_SUMMARY), index=False, encoding="utf-8")
     return out
 
 
@@ -88,5 +89,4 @@ def _counts(df: pd.DataFrame, region: str) -> pd.DataFrame:
 
 def load(run_dir: Path, region_code: str) -> pd.DataFrame | None:
     """This municipality's enterprises only; there is no call that returns another's."""
-    path = Path(run_dir) / "enterprise" / f"{region_code}.parquet"
-    return pd.read_parquet(path) if path.exists() else None
+    return runfolder.RunFolder(run_dir).load_enterprises(region_code)

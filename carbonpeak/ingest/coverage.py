@@ -10,6 +10,7 @@ from carbonpeak.errors import InputError, PeriodNotCovered
 from carbonpeak.ingest.warehouse import load_findings, load_table
 from carbonpeak.paths import resolve
 from carbonpeak.period import Period
+from carbonpeak.runfolder import RunFolder
 
 HEADLINE = "industry_annual"
 
@@ -21,7 +22,7 @@ def check_period(run_dir, period) -> None:
     table has its rows; a month: the monthly table has rows for that 1–N月): for the runner
     the ingest stage raises it before anything is checked or rendered (exit code 2)."""
     period = Period.parse(period)
-    warehouse = resolve(run_dir) / "warehouse"
+    warehouse = RunFolder(resolve(run_dir)).warehouse.path
     if period.annual:
         check_covered(load_table(warehouse, HEADLINE), period.year)
     else:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import pandas as pd
 
@@ -12,6 +11,7 @@ from carbonpeak.ingest.dataset_meta import load_dataset_meta
 from carbonpeak.paths import resolve
 from carbonpeak.period import Period
 from carbonpeak.pipeline import of_kind
+from carbonpeak.runfolder import RunFolder
 
 
 def run_ingest(data_dir, run_dir, year: int, pipeline: str = "year") -> pd.DataFrame:
@@ -19,13 +19,12 @@ def run_ingest(data_dir, run_dir, year: int, pipeline: str = "year") -> pd.DataF
     a table of another chain is neither read nor checked."""
     spec = of_kind(pipeline)
     data_dir, run_dir = resolve(data_dir), resolve(run_dir)
-    run_dir.mkdir(parents=True, exist_ok=True)
+    folder = RunFolder(run_dir)
     meta, meta_findings = load_dataset_meta(data_dir)
     run = {"year": int(year), "data_dir": str(data_dir), "dataset": meta,
            "generated": dt.date.today().isoformat()}
-    (run_dir / "run.json").write_text(json.dumps(run, ensure_ascii=False, indent=1),
-                                      encoding="utf-8")
-    results = warehouse.build_warehouse(data_dir, run_dir / "warehouse", meta_findings,
+    folder.write_run(run)
+    results = warehouse.build_warehouse(data_dir, folder.warehouse.path, meta_findings,
                                         spec.table_names())
     return pd.DataFrame([
         {"表": name, "文件": r.source.name if r.source else "—",
@@ -34,7 +33,6 @@ def run_ingest(data_dir, run_dir, year: int, pipeline: str = "year") -> pd.DataF
          "提示": sum(f.severity == "warning" for f in r.findings)}
         for name, r in results.items()
     ])
-
 
 
 def check_ready(run_dir, period) -> None:

@@ -13,6 +13,7 @@ from carbonpeak.findings import ERROR, INFO, Finding, UnreadableFile
 from carbonpeak.ingest import sources
 from carbonpeak.ingest.headers import match_header
 from carbonpeak.ingest.table import TableResult, read_files, read_table
+from carbonpeak.runfolder import Warehouse
 
 
 def build_warehouse(data_dir: Path, out_dir: Path, extra: list[Finding] | None = None,
@@ -60,10 +61,11 @@ def build_warehouse(data_dir: Path, out_dir: Path, extra: list[Finding] | None =
         except UnreadableFile as e:
             results[name] = TableResult(name, None, paths[0], [confidential.redact(e.finding)])
         results[name].findings[:0] = notes
+    store = Warehouse(out_dir)
     for name, res in results.items():
-        for stale, frame in ((out_dir / f"{name}.parquet", res.frame),
-                             (out_dir / f"{name}{VERSIONS}", res.versions),
-                             (out_dir / f"{name}{REVISIONS}", res.revisions)):
+        for stale, frame in ((store.table(name), res.frame),
+                             (store.versions(name), res.versions),
+                             (store.revisions(name), res.revisions)):
             if frame is not None:
                 frame.to_parquet(stale, index=False)
             elif stale.exists():  # never let a previous run's table stand in for an unread file
@@ -73,7 +75,7 @@ def build_warehouse(data_dir: Path, out_dir: Path, extra: list[Finding] | None =
     sources_ = {n: "; ".join(str(p) for p in r.sources) if r.sources else str(r.source)
                 for n, r in results.items() if r.source}
     headers = {n: r.headers for n, r in results.items()}
-    (out_dir / "ingest.json").write_text(
+    store.ingest_log.write_text(
         json.dumps({"sources": sources_, "headers": headers, "findings": findings},
                    ensure_ascii=False, indent=1),
         encoding="utf-8",
@@ -81,34 +83,26 @@ def build_warehouse(data_dir: Path, out_dir: Path, extra: list[Finding] | None =
     return results
 
 
-VERSIONS = ".versions.parquet"  # every row of every file of a multi-file table
-REVISIONS = ".revisions.parquet"  # the cells a later file revised (multi-file tables)
-
-
 def load_versions(warehouse: Path, name: str) -> pd.DataFrame | None:
     """Every row of every file of a multi-file table, before revisions are resolved."""
-    path = warehouse / f"{name}{VERSIONS}"
-    return pd.read_parquet(path) if path.exists() else None
+    return Warehouse(warehouse).load_versions(name)
 
 
 def load_revisions(warehouse: Path, name: str) -> pd.DataFrame | None:
     """The cells of a multi-file table that a later file revised, as ingest resolved them
     over every file (revisions.REVISION_COLUMNS); None for a table of one file."""
-    path = warehouse / f"{name}{REVISIONS}"
-    return pd.read_parquet(path) if path.exists() else None
+    return Warehouse(warehouse).load_revisions(name)
 
 
 def load_table(warehouse: Path, name: str) -> pd.DataFrame | None:
-    path = warehouse / f"{name}.parquet"
-    return pd.read_parquet(path) if path.exists() else None
+    return Warehouse(warehouse).load_table(name)
 
 
 def load_findings(warehouse: Path) -> list[Finding]:
-    data = json.loads((warehouse / "ingest.json").read_text(encoding="utf-8"))
+    data = Warehouse(warehouse).load_ingest_log()
     return [Finding(**f) for f in data["findings"]]
 
 
 def load_headers(warehouse: Path) -> dict[str, dict[str, str]]:
     """table -> canonical column -> the header as written in the delivered file."""
-    data = json.loads((warehouse / "ingest.json").read_text(encoding="utf-8"))
-    return data.get("headers", {})
+    return Warehouse(warehouse).load_ingest_log().get("headers", {})

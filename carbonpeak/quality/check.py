@@ -24,6 +24,7 @@ from carbonpeak.quality.augment import augment
 from carbonpeak.quality.datadocs import build_data_docs
 from carbonpeak.quality.gx import _gx_context, _gx_summary, escaped, findings_from_result, run_suite
 from carbonpeak.quality.suites import suite_file
+from carbonpeak.runfolder import QualityFolder
 
 # --- the stage -------------------------------------------------------------------------
 
@@ -75,7 +76,7 @@ def check(warehouse: Path, out_dir: Path, year: int, ingest_findings: list[Findi
     summary += monthly_summary
     verdicts = region_verdicts(findings, summary, scope)
     _write(out_dir, gx_results, findings, summary, verdicts)
-    build_data_docs(ctx, out_dir / "docs", summary)
+    build_data_docs(ctx, QualityFolder(out_dir).docs, summary)
     return {code: {k: v[k] for k in ("verdict", "errors", "warnings")}
             for code, v in verdicts.items()}  # the per-check list is in results.json
 
@@ -132,10 +133,11 @@ def _write(out_dir: Path, gx_results: dict, findings: list[Finding], summary: li
     findings = [confidential.redact(f) for f in findings]
     payload = {"verdicts": verdicts, "findings": [f.to_dict() for f in findings],
                "great_expectations": gx_results}
-    (out_dir / "results.json").write_text(
+    files = QualityFolder(out_dir)
+    files.results.write_text(
         json.dumps(payload, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     fields = ["table", "check", "title_zh", "severity", "verdict", "failing_rows", "regions"]
-    with (out_dir / "summary.csv").open("w", encoding="utf-8-sig", newline="") as f:
+    with files.summary.open("w", encoding="utf-8-sig", newline="") as f:
         w = csv.DictWriter(f, fieldnames=fields)
         w.writeheader()
         w.writerows(summary)
@@ -145,7 +147,7 @@ def _write(out_dir: Path, gx_results: dict, findings: list[Finding], summary: li
 
 
 def load_results(quality_dir: Path) -> dict:
-    return json.loads((quality_dir / "results.json").read_text(encoding="utf-8"))
+    return QualityFolder(quality_dir).load_results()
 
 
 def blocked_by(findings: list[dict], catalog: dict) -> dict[str, dict[str, str]]:

@@ -7,6 +7,7 @@ import pandas as pd
 from carbonpeak import reference
 from carbonpeak.ingest.warehouse import load_findings
 from carbonpeak.paths import resolve
+from carbonpeak.runfolder import RunFolder
 
 
 def run_quality(run_dir, year: int, period: str | None = None,
@@ -17,9 +18,9 @@ def run_quality(run_dir, year: int, period: str | None = None,
     from carbonpeak.pipeline import of_kind
     from carbonpeak.quality.check import check
 
-    run_dir = resolve(run_dir)
-    wh = run_dir / "warehouse"
-    verdicts = check(wh, run_dir / "quality", int(year), load_findings(wh), period=period,
+    folder = RunFolder(resolve(run_dir))
+    wh = folder.warehouse.path
+    verdicts = check(wh, folder.quality.path, int(year), load_findings(wh), period=period,
                      tables=of_kind(pipeline).table_names())
     return pd.DataFrame([
         {"地区": reference.region_name(code), "代码": code, **v} for code, v in verdicts.items()

@@ -10,13 +10,12 @@ aggregates in `enterprise_summary.csv`. A table a run did not produce is recorde
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from carbonpeak import reference
+from carbonpeak import reference, runfolder
 from carbonpeak.paths import resolve
 
 
@@ -47,10 +46,6 @@ class ReportContext:
         return self.region_code == reference.PROVINCE
 
 
-def _read(path: Path, reader, **kw):
-    return reader(path, **kw) if path.exists() else None
-
-
 def own(df: pd.DataFrame | None, code: str) -> pd.DataFrame | None:
     if df is None:
         return None
@@ -59,12 +54,11 @@ def own(df: pd.DataFrame | None, code: str) -> pd.DataFrame | None:
 
 def load(run_dir: Path | str, region_code: str, year: int) -> ReportContext:
     run_dir, region_code = resolve(run_dir), str(region_code)  # 330100 as a number works too
-    codes = {"region_code": str}
-    ind = pd.read_csv(run_dir / "indicators.csv", dtype=codes)
-    series = pd.read_parquet(run_dir / "indicator_series.parquet")
-    series["region_code"] = series["region_code"].astype(str)
-    quality = json.loads((run_dir / "quality" / "results.json").read_text(encoding="utf-8"))
-    run = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+    folder = runfolder.RunFolder(run_dir)
+    ind = folder.load_indicators()
+    series = folder.load_indicator_series()
+    quality = folder.load_quality_results()
+    run = folder.load_run()
     findings = [f for f in quality.get("findings", [])
                 if f.get("region_code") in (None, region_code)]
     ctx = ReportContext(
@@ -81,21 +75,20 @@ def load(run_dir: Path | str, region_code: str, year: int) -> ReportContext:
         generated=run.get("generated", dt.date.today().isoformat()),
         run_dir=run_dir,
     )
-    files = {"decomposition": "decomposition.csv", "peak": "peak_outlook.csv",
-             "co2": "co2_series.csv", "sectors": "sector_energy.csv",
-             "enterprise_summary": "enterprise_summary.csv"}
+    files = {"decomposition": runfolder.DECOMPOSITION, "peak": runfolder.PEAK_OUTLOOK,
+             "co2": runfolder.CO2_SERIES, "sectors": runfolder.SECTOR_ENERGY,
+             "enterprise_summary": runfolder.ENTERPRISE_SUMMARY}
     for attr, name in files.items():
-        df = _read(run_dir / name, pd.read_csv, dtype=codes)
+        df = folder.load_csv(name, missing_ok=True)
         if df is None:
             ctx.missing[attr] = name
         elif attr in ("decomposition", "co2", "sectors"):
             df = own(df, region_code)
         setattr(ctx, attr, df)
-    proj = _read(run_dir / "peak_projection.csv", pd.read_csv, dtype=codes)
+    proj = folder.load_csv(runfolder.PEAK_PROJECTION, missing_ok=True)
     ctx.projection = own(proj, region_code) if proj is not None else None
     if not ctx.is_province:  # the province report shows aggregates only, never firms
-        path = run_dir / "enterprise" / f"{region_code}.parquet"
-        ctx.enterprises = _read(path, pd.read_parquet)
+        ctx.enterprises = folder.load_enterprises(region_code)
         if ctx.enterprises is None:
             ctx.missing["enterprises"] = "enterprises"
     return ctx

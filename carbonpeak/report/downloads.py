@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from carbonpeak import reference
+from carbonpeak import reference, runfolder
 from carbonpeak.report.context import ReportContext
 from carbonpeak.report.front import banner, title
 from carbonpeak.report.rows import entry, ordered
@@ -37,9 +37,8 @@ TARGET_TYPE_ZH = {"binding": "约束性", "stretch": "力争"}
 
 def download_files(region_code: str) -> list[tuple[str, str]]:
     """(file name, label) of the downloads beside a region's report."""
-    return [(f"indicators-{region_code}.xlsx", "Excel工作簿"),
-            (f"indicators-{region_code}.csv", "CSV"),
-            (f"indicators-{region_code}-zh.csv", "CSV（中文表头）")]
+    return list(zip(runfolder.downloads(region_code, "indicators"),
+                    ("Excel工作簿", "CSV", "CSV（中文表头）"), strict=True))
 
 
 def _in_order(ctx: ReportContext) -> pd.DataFrame:

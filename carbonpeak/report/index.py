@@ -4,12 +4,11 @@ reports (same stylesheet, no scripts, no external reference), so it opens offlin
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
-from carbonpeak import pipeline, reference
+from carbonpeak import pipeline, reference, runfolder
 from carbonpeak.brief.downloads import download_files as brief_download_files
 from carbonpeak.period import Period
 from carbonpeak.report import VERDICT_ZH, download_files, fmt_value
@@ -45,10 +44,6 @@ def headline_value(row, year: int) -> str:
     return f"{first}，预计{y}年达峰" if first else f"预计{y}年达峰"
 
 
-def _json(path: Path, key: str) -> dict:
-    return json.loads(path.read_text(encoding="utf-8")).get(key, {}) if path.exists() else {}
-
-
 def _monthly_cells(year_dir: Path, period: Period) -> tuple[list[str], dict]:
     """Heads and per-region cells of a monthly period, worded as the province brief words
     them (the same light_row: value, which side of the budget, 估算)."""
@@ -68,13 +63,14 @@ def _monthly_cells(year_dir: Path, period: Period) -> tuple[list[str], dict]:
 def view(year_dir: Path, period: Period | int) -> dict:
     period = Period.parse(period)
     year = period.year
-    ind_path = year_dir / "indicators.csv"
-    ind = (pd.read_csv(ind_path, dtype={"region_code": str}) if ind_path.exists()
-           else pd.DataFrame(columns=["region_code", "indicator_id", "status", "value", "unit"]))
-    verdicts = _json(year_dir / "quality" / "results.json", "verdicts")
-    dataset = _json(year_dir / "run.json", "dataset")
+    folder = runfolder.RunFolder(year_dir)
+    ind = folder.load_indicators(missing_ok=True)
+    if ind is None:  # a monthly run
+        ind = pd.DataFrame(columns=["region_code", "indicator_id", "status", "value", "unit"])
+    verdicts = folder.load_quality_results(missing_ok=True).get("verdicts", {})
+    dataset = folder.load_run(missing_ok=True).get("dataset", {})
     # the runner's record of which reports are current
-    states = _json(year_dir / "status.json", "regions")
+    states = folder.load_status().get("regions", {})
     catalog = reference.catalog()
     ids = headline_ids(ind) if period.annual else []
     heads = [catalog[i]["short_zh"] for i in ids]
@@ -96,13 +92,13 @@ def view(year_dir: Path, period: Period | int) -> dict:
         else:
             n = counts(mine) if len(mine) else {}
         extra = brief_download_files(code) if period.is_monthly else download_files(code)
-        files = [("report.html", "网页版"), ("report.pdf", "PDF"), *extra]
+        files = [(runfolder.REPORT["html"], "网页版"), (runfolder.REPORT["pdf"], "PDF"), *extra]
         rows.append({"name": r["name"], "code": code, "cells": cells,
                      "tally": [{"status": s, "n": n.get(s, 0)}
                                for s in ("green", "yellow", "red", "not_rated")],
                      "verdict": VERDICT_ZH.get(verdicts.get(code, {}).get("verdict"), "—"),
                      "links": [{"href": f"{code}/{f}", "label": label} for f, label in files
-                               if (year_dir / code / f).exists()],
+                               if (folder.region(code) / f).exists()],
                      "stale": states.get(code, {}).get("state") in ("stale", "failed")})
     title = pipeline.for_period(period).chain_title(period)
     return {"title": f"{title}（{period.label_zh}）", "banner": banner(dataset),

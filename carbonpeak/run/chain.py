@@ -19,6 +19,7 @@ from carbonpeak.run.kernels import KernelPool, execute
 from carbonpeak.run.preflight import FORMATS
 from carbonpeak.run.renderers import render_files, render_job, render_pool
 from carbonpeak.run.signals import Interrupted
+from carbonpeak.runfolder import RunFolder
 
 STAGE_WARMUP = "import pandas\nimport carbonpeak.ingest"
 
@@ -51,7 +52,7 @@ def render_region(stage: pipeline.Stage, code: str, staging: Path, period: Perio
                   spec: pipeline.Pipeline) -> RegionOutcome:
     t0 = time.perf_counter()
     outcome = RegionOutcome(code)
-    nb_out = staging / "notebooks" / f"{Path(stage.notebook).stem}-{code}.ipynb"
+    nb_out = RunFolder(staging).notebook(stage.notebook, code)
     km = pool.acquire()
     broken = False
     try:
@@ -134,7 +135,7 @@ def built_from(req: Request, inputs: dict, code: dict, run_dir: Path) -> dict:
 
 def up_to_date(req: Request, p: Plan) -> bool:
     return (not req.force and not p.stale and not p.todo
-            and (req.year_dir / "index.html").exists())
+            and RunFolder(req.year_dir).index.exists())
 
 
 def run_once_stages(req: Request, staging: Path, stage_pool: KernelPool, timings: dict,
@@ -146,7 +147,7 @@ def run_once_stages(req: Request, staging: Path, stage_pool: KernelPool, timings
         t0 = time.perf_counter()
         log(f"[{stage.id}] {stage.title_zh} …")
         km = stage_pool.acquire()
-        nb_out = staging / "notebooks" / Path(stage.notebook).name
+        nb_out = RunFolder(staging).notebook(stage.notebook)
         try:
             execute(resolve(stage.notebook), nb_out, params, km)
         except Exception as e:  # noqa: BLE001
@@ -252,7 +253,7 @@ def execute_run(req: Request, state, log) -> int:
             publish.publish_notebooks(staging, year_dir, outcomes)
             raise errors.RunError(f"no report could be rendered ({len(outcomes)} failed, "
                                   f"first: {outcomes[0].region_code} {outcomes[0].error}); "
-                                  f"executed notebooks in {year_dir / 'notebooks'}")
+                                  f"executed notebooks in {RunFolder(year_dir).notebooks}")
         publish.publish_all(staging, year_dir, outcomes, once)
         timings["total"] = round(time.perf_counter() - t_start, 3)
         manifest.write(year_dir, req.data_dir, p.inputs, p.code, req.period, req.formats,

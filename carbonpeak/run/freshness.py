@@ -13,9 +13,7 @@ from pathlib import Path
 
 from carbonpeak.errors import ConfigError
 from carbonpeak.paths import ROOT
-
-# Run-wide tables every report reads; their hashes go into each report's record.
-REPORT_FILES = {"html": "report.html", "pdf": "report.pdf"}
+from carbonpeak.runfolder import REPORT, RunFolder
 
 
 def sha256(path: Path) -> str:
@@ -89,7 +87,8 @@ def code_hashes() -> dict[str, str]:
 
 
 def table_hashes(run_dir: Path, names) -> dict[str, str]:
-    return {name: sha256(run_dir / name) for name in names if (run_dir / name).exists()}
+    folder = RunFolder(run_dir)
+    return {name: sha256(folder.file(name)) for name in names if folder.file(name).exists()}
 
 
 def built_from(inputs: dict[str, str], code: str, tables: dict[str, str]) -> dict:
@@ -104,12 +103,13 @@ def is_current(record: dict | None, now: dict, year_dir: Path,
         return False
     if not record.get("ok", True) or record["built_from"] != now:
         return False
-    files = [year_dir / f for f in record.get("files", [])]
+    folder = RunFolder(year_dir)
+    files = [folder.file(f) for f in record.get("files", [])]
     code = record.get("region_code", "")
-    files += [year_dir / code / REPORT_FILES[f] for f in formats or [] if code]
+    files += [folder.report(code, f) for f in formats or [] if code]
     return bool(files) and all(f.exists() for f in files)
 
 
 def published_formats(year_dir: Path, code: str) -> list[str]:
     """Formats of the report that exist for a region (a run keeps them all current)."""
-    return [f for f, name in REPORT_FILES.items() if (year_dir / code / name).exists()]
+    return [f for f in REPORT if RunFolder(year_dir).report(code, f).exists()]

@@ -3,7 +3,6 @@ what its report was built from."""
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from importlib import metadata
@@ -11,17 +10,14 @@ from pathlib import Path
 
 from carbonpeak.period import Period
 from carbonpeak.run import freshness, runlog
+from carbonpeak.runfolder import RunFolder
 
 PACKAGES = ["carbonpeak", "papermill", "nbconvert", "nbclient", "great-expectations", "pandas",
             "numpy", "matplotlib", "seaborn", "pyarrow", "openpyxl", "weasyprint", "ipykernel"]
 
 
 def read(year_dir: Path) -> dict:
-    path = year_dir / "manifest.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    except json.JSONDecodeError:
-        return {}
+    return RunFolder(year_dir).load_manifest()
 
 
 def write(year_dir: Path, data_dir: Path, inputs: dict[str, str], code: dict[str, str],
@@ -52,4 +48,4 @@ def write(year_dir: Path, data_dir: Path, inputs: dict[str, str], code: dict[str
         "regions": {c: {k: v for k, v in r.items() if k != "region_code"}
                     for c, r in sorted(records.items())},
     }
-    runlog.write_json(year_dir / "manifest.json", manifest)
+    runlog.write_json(RunFolder(year_dir).manifest, manifest)

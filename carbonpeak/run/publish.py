@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from carbonpeak import reference
+from carbonpeak.runfolder import NOTEBOOKS, RunFolder
 
 if TYPE_CHECKING:  # annotations only: these modules import this one
     from carbonpeak.period import Period
@@ -31,7 +32,7 @@ def keep_failed_notebook(nb: Path, year_dir: Path) -> Path | None:
     """A failed whole-province stage publishes nothing but its executed notebook."""
     if not nb.exists():
         return None
-    dst = year_dir / "notebooks" / f"failed-{nb.name}"
+    dst = RunFolder(year_dir).failed_notebook(nb)
     dst.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(nb, dst)
     return dst
@@ -39,8 +40,8 @@ def keep_failed_notebook(nb: Path, year_dir: Path) -> Path | None:
 
 def publish_notebooks(staging: Path, year_dir: Path, outcomes: list[RegionOutcome]) -> None:
     for o in outcomes:
-        for nb in (staging / "notebooks").glob(f"*-{o.region_code}.ipynb"):
-            publish(nb, year_dir / "notebooks" / nb.name)  # the audit trail, failed ones too
+        for nb in RunFolder(staging).region_notebooks(o.region_code):
+            publish(nb, RunFolder(year_dir).notebooks / nb.name)  # the audit trail, failed too
 
 
 def publish_all(staging: Path, year_dir: Path, outcomes: list[RegionOutcome],
@@ -49,12 +50,12 @@ def publish_all(staging: Path, year_dir: Path, outcomes: list[RegionOutcome],
     year_dir.mkdir(parents=True, exist_ok=True)
     regions = {o.region_code for o in outcomes} | set(reference.region_codes())
     for item in sorted(staging.iterdir()):
-        if item.name not in regions and item.name != "notebooks" \
+        if item.name not in regions and item.name != NOTEBOOKS \
                 and not item.name.startswith("."):  # the run's own bookkeeping stays
             publish(item, year_dir / item.name)
     for stage in once:
-        name = Path(stage.notebook).name
-        publish(staging / "notebooks" / name, year_dir / "notebooks" / name)
+        publish(RunFolder(staging).notebook(stage.notebook),
+                RunFolder(year_dir).notebook(stage.notebook))
     publish_notebooks(staging, year_dir, outcomes)
     for o in outcomes:
         if o.ok:
@@ -65,6 +66,7 @@ def write_index(year_dir: Path, period: Period) -> None:
     from carbonpeak.report import index
 
     html = index.render(year_dir, period)
-    tmp = year_dir / ".index.html.tmp"
+    index = RunFolder(year_dir).index
+    tmp = index.with_name(f".{index.name}.tmp")
     tmp.write_text(html, encoding="utf-8")
-    tmp.replace(year_dir / "index.html")
+    tmp.replace(index)

@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from carbonpeak.run import runlock
+from carbonpeak.runfolder import REPORT
 
 
 def render_files(nb, titles: tuple[str, str, str], code: str, region_dir: Path,
@@ -24,11 +25,11 @@ def render_files(nb, titles: tuple[str, str, str], code: str, region_dir: Path,
     html = render.notebook_to_html(nb, *titles)
     files = []
     if "html" in formats:
-        (region_dir / "report.html").write_text(html, encoding="utf-8")
-        files.append(f"{code}/report.html")
+        (region_dir / REPORT["html"]).write_text(html, encoding="utf-8")
+        files.append(f"{code}/{REPORT['html']}")
     if "pdf" in formats:
-        render.html_to_pdf(html, region_dir / "report.pdf")
-        files.append(f"{code}/report.pdf")
+        render.html_to_pdf(html, region_dir / REPORT["pdf"])
+        files.append(f"{code}/{REPORT['pdf']}")
     return files
 
 

@@ -18,7 +18,8 @@ import sys
 import time
 from pathlib import Path
 
-STATUS_NAME = "status.json"
+from carbonpeak.runfolder import RunFolder
+
 RUNS_NAME = "runs.jsonl"
 LATEST_NAME = "latest"
 
@@ -45,10 +46,7 @@ def append_run(out_root: Path, record: dict) -> None:
 
 
 def read_status(year_dir: Path) -> dict:
-    try:
-        return json.loads((year_dir / STATUS_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+    return RunFolder(year_dir).load_status()
 
 
 def complete(year_dir: Path) -> bool:

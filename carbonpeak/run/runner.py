@@ -22,6 +22,7 @@ from carbonpeak import errors
 from carbonpeak.period import Period
 from carbonpeak.run import chain, runlock, runlog, signals, verdict
 from carbonpeak.run.preflight import preflight
+from carbonpeak.runfolder import RunFolder
 
 EXIT_CODES = verdict.EXIT_CODES
 
@@ -86,7 +87,7 @@ def run(data_dir: str | Path, period: int | str | Period, regions: str = "all",
 
 def _record(state: RunState, out_root: Path, year_dir: Path, notify: str | None, log) -> None:
     """runs.jsonl line, status.json on an early stop, latest pointer, notify."""
-    status_path = year_dir / runlog.STATUS_NAME
+    status_path = RunFolder(year_dir).status
     entry = {"run_id": state.run_id, "start": state.started, "end": runlog.now(),
              "pid": os.getpid(), "args": state.args, "exit_code": state.exit_code,
              "message": state.message, "regions": state.outcomes, "errors": state.errors,

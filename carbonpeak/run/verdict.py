@@ -4,11 +4,11 @@ left something unrated."""
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from carbonpeak.run import freshness, runlog
+from carbonpeak.runfolder import RunFolder, UnreadableRunFile
 
 # What each exit code means (README, --help and docs/operations.md say the same).
 EXIT_CODES = {
@@ -28,11 +28,12 @@ def verdict(year_dir: Path, wanted: list[str], failed: list[RegionOutcome]) -> t
     why = []
     if failed:
         why.append(f"{len(failed)} region(s) failed: {', '.join(o.region_code for o in failed)}")
-    unrated = _unrated_by_quality(year_dir / "indicators.csv", set(wanted))
+    folder = RunFolder(year_dir)
+    unrated = _unrated_by_quality(folder.indicators, set(wanted))
     if unrated:
         listed = ", ".join(f"{c} ({n})" for c, n in sorted(unrated.items()))
         why.append(f"quality errors left indicators 未评级 in {listed}; see "
-                   f"{year_dir / 'quality' / 'summary.csv'}")
+                   f"{folder.quality.summary}")
     return (1 if why else 0), "; ".join(why)
 
 
@@ -53,8 +54,8 @@ def _unrated_by_quality(path: Path, regions: set[str]) -> dict[str, int]:
 
 def quality_verdicts(year_dir: Path) -> dict:
     try:
-        results = json.loads((year_dir / "quality" / "results.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        results = RunFolder(year_dir).load_quality_results(missing_ok=True)
+    except (OSError, UnreadableRunFile):
         return {}
     return {c: v.get("verdict") for c, v in results.get("verdicts", {}).items()}
 
@@ -77,7 +78,7 @@ def write_status(year_dir: Path, state: RunState, records: dict, now: dict,
         if s == "failed" and freshness.published_formats(year_dir, c):
             regions[c]["note"] = "the previous report is kept; it was built from older inputs"
     year_dir.mkdir(parents=True, exist_ok=True)
-    runlog.write_json(year_dir / runlog.STATUS_NAME, {
+    runlog.write_json(RunFolder(year_dir).status, {
         "year": int(year_dir.name[:4]) if year_dir.name[:4].isdigit() else year_dir.name,
         "period": year_dir.name,
         "run_id": state.run_id, "started": state.started, "finished": runlog.now(),
