@@ -66,6 +66,10 @@ def run_latest(data_dir, regions: str = "all", out="outputs", formats="html,pdf"
         return e.exit_code
     log(f"periods due: {', '.join(p.key for p in todo)} (earlier months are re-rendered only "
         "when their data were revised)")
-    codes = [runner.run(data_dir, p, regions, out_root, formats, jobs, force,
-                        log=log, wait=wait, notify=notify) for p in todo]
-    return max(codes)
+    codes = {p: runner.run(data_dir, p, regions, out_root, formats, jobs, force,
+                           log=log, wait=wait, notify=notify) for p in todo}
+    worst = max(codes.values())
+    if worst and len(codes) > 1:
+        bad = ", ".join(f"{p.key} ({c})" for p, c in codes.items() if c)
+        log(f"--period latest exits {worst}: the worst of the periods run; non-zero: {bad}")
+    return worst

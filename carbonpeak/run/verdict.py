@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from carbonpeak.run import freshness, runlog
-from carbonpeak.runfolder import RunFolder, UnreadableRunFile
+from carbonpeak.runfolder import BAROMETER, INDICATORS, RunFolder, UnreadableRunFile
 
 # What each exit code means (README, --help and docs/operations.md say the same).
 EXIT_CODES = {
@@ -29,16 +29,25 @@ def verdict(year_dir: Path, wanted: list[str], failed: list[RegionOutcome]) -> t
     if failed:
         why.append(f"{len(failed)} region(s) failed: {', '.join(o.region_code for o in failed)}")
     folder = RunFolder(year_dir)
-    unrated = _unrated_by_quality(folder.indicators, set(wanted))
-    if unrated:
-        listed = ", ".join(f"{c} ({n})" for c, n in sorted(unrated.items()))
-        why.append(f"quality errors left indicators 未评级 in {listed}; see "
-                   f"{folder.quality.summary}")
+    for name, what in GRADED.items():
+        unrated = _unrated(folder.file(name), set(wanted), UNRATED_REASONS[name])
+        if unrated:
+            listed = ", ".join(f"{c} ({n})" for c, n in sorted(unrated.items()))
+            why.append(f"quality errors left {what} 未评级 in {listed}; see "
+                       f"{folder.quality.summary}")
     return (1 if why else 0), "; ".join(why)
 
 
-def _unrated_by_quality(path: Path, regions: set[str]) -> dict[str, int]:
-    """Per region, indicators 未评级 because their data failed a quality check."""
+# The graded tables a chain writes (annual: indicators, monthly: the barometer's lights),
+# and the reasons a not_rated row makes the run's exit code 1: its data failed a check, or
+# (a light) the month's delivery lacks the region's row. An optional table not delivered
+# (未提供) or an indicator that does not apply is no fault of the data.
+GRADED = {INDICATORS: "indicators", BAROMETER: "lights"}
+UNRATED_REASONS = {INDICATORS: {"failed_quality"}, BAROMETER: {"failed_quality", "no_data"}}
+
+
+def _unrated(path: Path, regions: set[str], reasons: set[str]) -> dict[str, int]:
+    """Per region, the graded rows left 未评级 for one of `reasons`."""
     counts: dict[str, int] = {}
     if not path.exists():
         return counts
@@ -47,7 +56,7 @@ def _unrated_by_quality(path: Path, regions: set[str]) -> dict[str, int]:
             if row.get("region_code") not in regions or row.get("status") != "not_rated":
                 continue
             reason = row.get("status_reason")
-            if reason == "failed_quality" or (not reason and row.get("quality_verdict") == "fail"):
+            if reason in reasons or (not reason and row.get("quality_verdict") == "fail"):
                 counts[row["region_code"]] = counts.get(row["region_code"], 0) + 1
     return counts
 
