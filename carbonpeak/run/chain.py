@@ -232,14 +232,17 @@ def execute_run(req: Request, state, log) -> int:
     candidates = sorted(set(req.wanted) | set(p.published), key=codes.index)
     size = max(1, min(req.jobs, len(candidates)))
     stage_pool = KernelPool(1, STAGE_WARMUP, record) if once else None
-    warmup = "\n".join(s.warmup for s in per_region)
-    pool = KernelPool(size, warmup, record) if per_region else None
-    renderers = render_pool(size, staging) if per_region else None
+    pool = renderers = None
     timings: dict[str, float] = {}
     outcomes: list = []
     interrupted = False
     code = 0
     try:
+        if stage_pool:  # the critical path starts first and alone: the once-stages' kernel;
+            stage_pool.release(stage_pool.acquire())  # the rest warm up while ingest runs
+        warmup = "\n".join(s.warmup for s in per_region)
+        pool = KernelPool(size, warmup, record) if per_region else None
+        renderers = render_pool(size, staging) if per_region else None
         run_once_stages(req, staging, stage_pool, timings, log)
         now = built_from(req, p.inputs, p.code, staging)
         targets = [c for c in candidates
