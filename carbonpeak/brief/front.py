@@ -11,9 +11,10 @@ from carbonpeak.brief.wording import amount
 from carbonpeak.indicators import grading
 from carbonpeak.numtext import isna
 from carbonpeak.period import Period
-from carbonpeak.report.front import VERDICT_ZH, banner
+from carbonpeak.report.appendix import verdict_word
+from carbonpeak.report.front import banner
 from carbonpeak.report.view import HTML
-from carbonpeak.report.view import phrases as report_phrases
+from carbonpeak.status import WORDS as STATUS_ZH
 
 MONTHLY_TABLE = "industry_monthly"  # the monthly input table (tables.yml)
 
@@ -40,7 +41,7 @@ def plan_period_text(period: Period) -> str:
 
 
 def cover_view(ctx: BriefContext) -> dict:
-    st = report_phrases()["status_zh"]
+    st = STATUS_ZH
     parts = [say("cover_part", name=it["name"], light=st[it["status"]])
              for it in region_lights(ctx)]
     return {"banner": banner(ctx.dataset), "kicker": phrases()["kicker"],
@@ -49,7 +50,7 @@ def cover_view(ctx: BriefContext) -> dict:
             "code": ctx.region_code, "period": ctx.period.label_zh,
             "plan": plan_period_text(ctx.period),
             "vintage": ctx.dataset.get("vintage_zh", "—"),
-            "verdict": VERDICT_ZH.get(ctx.verdict, ""), "generated": ctx.generated,
+            "verdict": verdict_word(ctx.verdict, ""), "generated": ctx.generated,
             "line": say("cover", period=ctx.period.label_zh, region=ctx.region_name,
                         parts="、".join(parts)) if parts else ""}
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 import math
 
 from carbonpeak import reference
-
-GREEN, YELLOW, RED, NOT_RATED = "green", "yellow", "red", "not_rated"
+from carbonpeak.status import GREEN, NOT_RATED, RED, WORDS, YELLOW
 
 
 def elapsed_share(year: int, baseline_year: int, target_year: int) -> float:
@@ -58,7 +57,7 @@ def rule_text(preset_name: str, target_type: str = "binding") -> str:
     text = _squeeze(cfg["rule_templates_zh"][method].format(**params))
     if target_type == "stretch":
         worst = cfg.get("stretch_worst_status", YELLOW)
-        text += cfg["rule_templates_zh"]["stretch"].format(worst_zh=cfg["status_zh"][worst])
+        text += cfg["rule_templates_zh"]["stretch"].format(worst_zh=WORDS[worst])
     return text
 
 
@@ -234,7 +233,7 @@ def doc_markdown() -> str:
         scope = "、".join(used + named) or "按指标目录指定"
         lines += [f"### {preset['title_zh']}（`{name}`）", "",
                   f"适用：{scope}。", "", rule_text(name), ""]
-    worst = cfg["status_zh"][cfg.get("stretch_worst_status", YELLOW)]
+    worst = WORDS[cfg.get("stretch_worst_status", YELLOW)]
     stretch = [e["short_zh"] for e in cat.values() if e.get("target_type") == "stretch"]
     lines += [
         "## 约束性目标与力争目标",

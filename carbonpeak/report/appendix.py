@@ -13,9 +13,8 @@ from carbonpeak.report.context import ReportContext
 from carbonpeak.report.fmt import isna
 from carbonpeak.report.fmt import value as fmt_value
 from carbonpeak.report.rows import entry, ordered
-from carbonpeak.report.view import HTML, say, section
+from carbonpeak.report.view import HTML, phrases, say, section
 
-VERDICT_ZH = {"pass": "通过", "warning": "通过（有提示）", "fail": "未通过"}
 # A clause that points at a file of the package is for analysts, not for the reader.
 _FILE = re.compile(r"[（(]?[^，。；（(]*?[\w./-]+\.(?:ya?ml|csv|parquet|py|md|json)\b[^，。；）)]*[）)]?")
 _PENDING = re.compile(r"[（(][^）)]*待核[实对][^）)]*[）)]|，?[^，。；]*尚待[^，。；]*")
@@ -34,6 +33,12 @@ def plain(text) -> str:
 # optional table not delivered): it passed, and its findings read as 说明, not as problems.
 PASSED = ("pass", "note", None)
 LEVEL_ZH = {"error": "错误", "warning": "提示", "info": "说明"}
+
+
+def verdict_word(verdict, default: str = "—") -> str:
+    """A region's data-quality verdict in words (phrases.yml `quality_verdict`), the same on
+    the cover, in the annex, in a brief and on the index page."""
+    return phrases()["quality_verdict"].get(verdict, default)
 
 
 def quality_view(ctx: ReportContext) -> dict:
@@ -57,7 +62,7 @@ def quality_view(ctx: ReportContext) -> dict:
                  else titles.get(str(f.get("table")), "—"),
                  "row": f.get("row") or "—", "column": f.get("column") or "—",
                  "message": f.get("message") or ""} for f in ctx.findings]
-    return {"verdict": VERDICT_ZH.get(v.get("verdict"), "—"), "errors": v.get("errors", 0),
+    return {"verdict": verdict_word(v.get("verdict")), "errors": v.get("errors", 0),
             "warnings": v.get("warnings", 0), "tables": tables, "failed": failed,
             "findings": findings}
 

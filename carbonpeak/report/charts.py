@@ -23,12 +23,14 @@ import math
 
 import pandas as pd
 
+from carbonpeak.status import NOT_RATED, WORDS
+
 FONT = "Noto Sans CJK SC"
 COLORS = {"green": "#1a7f37", "yellow": "#b58100", "red": "#c62828", "not_rated": "#9ca3af",
           "actual": "#1f2328", "required": "#57606a", "stretch": "#0969da",
           "highlight": "#1f2328", "neutral": "#8c959f"}
 HATCH = {"green": "", "yellow": "///", "red": "xxx", "not_rated": "..."}
-STATUS_ZH = {"green": "绿", "yellow": "黄", "red": "红", "not_rated": "未评级"}
+STATUS_ZH = WORDS  # grading.yml's status words, read at each use
 DPI = 100  # only for on-screen sizing: the SVG is vector
 WIDTH = 7.0  # inches: the A4 text width (178 mm)
 MIN_FONT_PT = 7.5  # the smallest text in any chart, at print size
@@ -159,7 +161,7 @@ def _status_handles(statuses):
     from matplotlib.patches import Patch
 
     return [Patch(facecolor=COLORS[s], hatch=HATCH[s], edgecolor="white",
-                  label=f"{STATUS_ZH[s]}灯" if s != "not_rated" else "未评级")
+                  label=f"{STATUS_ZH[s]}灯" if s != NOT_RATED else STATUS_ZH[s])
             for s in statuses]
 
 
@@ -286,7 +288,7 @@ def _comparison_panel(ax, values: pd.DataFrame, highlight: str | None, short_zh:
             edgecolor=[COLORS["highlight"] if o else "white" for o in own],
             linewidth=[1.5 if o else 0.4 for o in own])
     for i, (r, o) in enumerate(zip(v.itertuples(), own, strict=True)):
-        ax.text(r.value, i, f" {_num(r.value, digits)}（{STATUS_ZH.get(r.status, '未评级')}）",
+        ax.text(r.value, i, f" {_num(r.value, digits)}（{STATUS_ZH.get(r.status, STATUS_ZH[NOT_RATED])}）",
                 va="center", ha="left" if r.value >= 0 else "right", fontsize=MIN_FONT_PT,
                 fontweight="bold" if o else "normal")
     ax.set_yticks(range(len(v)))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from carbonpeak.report import narrative
+from carbonpeak.report.appendix import verdict_word
 from carbonpeak.report.context import ReportContext
 from carbonpeak.report.view import HTML, render, say, section
-
-VERDICT_ZH = {"pass": "通过", "warning": "通过（有提示）", "fail": "未通过"}
+from carbonpeak.status import KEYS as STATUSES
 
 
 def title(ctx: ReportContext) -> str:
@@ -52,7 +52,7 @@ def cover_view(ctx: ReportContext) -> dict:
             "kicker": (say("cover.kicker_final", period=p["name_zh"]) if final
                        else say("cover.kicker")), "basis": basis(ctx),
             "vintage": ctx.dataset.get("vintage_zh", "—"),
-            "verdict": VERDICT_ZH.get(ctx.verdict.get("verdict"), "—"),
+            "verdict": verdict_word(ctx.verdict.get("verdict")),
             "generated": ctx.generated}
 
 
@@ -63,7 +63,7 @@ def cover(ctx: ReportContext) -> HTML:
 def summary_view(ctx: ReportContext) -> dict:
     n = narrative.counts(ctx.indicators)
     return {"messages": narrative.key_messages(ctx),
-            "tallies": [{"status": s, "n": n[s]} for s in ("green", "yellow", "red", "not_rated")],
+            "tallies": [{"status": s, "n": n[s]} for s in STATUSES],
             "not_applicable": n["not_applicable"]}
 
 

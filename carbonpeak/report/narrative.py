@@ -25,6 +25,7 @@ from carbonpeak.report.rows import (
     unrated,
 )
 from carbonpeak.report.view import phrases, say
+from carbonpeak.status import word as status_word
 
 PEAK_DEADLINE = 2030
 MUNICIPALITIES = 11
@@ -57,7 +58,7 @@ def illustrative_targets(ind: pd.DataFrame) -> bool:
 
 
 def light_word(status: str) -> str:
-    return phrases()["status_zh"].get(status, "未评级")
+    return status_word(status)
 
 
 def gap(row) -> float:

@@ -9,6 +9,7 @@ from carbonpeak.report.context import ReportContext
 from carbonpeak.report.fmt import isna
 from carbonpeak.report.rows import entry, higher_is_better, ordered, reason_text, status_of
 from carbonpeak.report.view import HTML, phrases, section
+from carbonpeak.status import key as status_key
 
 # Where each municipality sits on the tile map (row, column): north up, the sea to the east;
 # 温州 south of 台州, 丽水 west of 温州.
@@ -128,8 +129,7 @@ def tile_view(ctx: ReportContext, indicator_id: str) -> dict:
                 row.append(None)
                 continue
             st = r.at[code, "status"] if code in r.index else "not_rated"
-            row.append({"name": short[code], "status": st if st in phrases()["status_zh"]
-                        else "not_rated",
+            row.append({"name": short[code], "status": status_key(st),
                         "value": fmt.value(r.at[code, "value"], r.at[code, "unit"])
                         if code in r.index else "—"})
         grid.append(row)

@@ -12,6 +12,7 @@ from functools import cache
 
 import yaml
 
+from carbonpeak import status
 from carbonpeak.paths import TEMPLATES_DIR
 
 REPORT_TEMPLATES = TEMPLATES_DIR / "report"
@@ -26,7 +27,8 @@ def env():
         loader=jinja2.FileSystemLoader(str(REPORT_TEMPLATES)),
         autoescape=True, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=False)
-    e.globals["status_zh"] = phrases()["status_zh"]
+    e.globals["status_zh"] = status.WORDS  # grading.yml: the one table of status words
+    e.globals["reason_zh"] = status.REASONS
     return e
 
 
