@@ -10,10 +10,8 @@ from carbonpeak.status import KEYS as STATUSES
 
 
 def title(ctx: ReportContext) -> str:
-    if narrative.is_final(ctx):
-        return say("cover.title_final", region=ctx.region_name, year=ctx.year,
-                   period=narrative.plan_period(ctx)["name_zh"])
-    return say("cover.title", region=ctx.region_name, year=ctx.year)
+    """The document title, from the pipeline file, as the runner prints it on the page."""
+    return ctx.chain.report_titles(ctx.region_name, ctx.period)[0]
 
 
 def period_line(ctx: ReportContext) -> str:
@@ -45,12 +43,9 @@ def banner(dataset: dict) -> str:
 
 
 def cover_view(ctx: ReportContext) -> dict:
-    final = narrative.is_final(ctx)
-    p = narrative.plan_period(ctx)
     return {"banner": banner(ctx.dataset), "title": title(ctx), "region": ctx.region_name,
             "code": ctx.region_code, "year": ctx.year, "period": period_line(ctx),
-            "kicker": (say("cover.kicker_final", period=p["name_zh"]) if final
-                       else say("cover.kicker")), "basis": basis(ctx),
+            "kicker": ctx.chain.kicker(ctx.period), "basis": basis(ctx),
             "vintage": ctx.dataset.get("vintage_zh", "—"),
             "verdict": verdict_word(ctx.verdict.get("verdict")),
             "generated": ctx.generated}

@@ -38,9 +38,10 @@ def due(row, year: int) -> bool:
 
 
 def is_final(ctx: ReportContext) -> bool:
-    """The report is a final evaluation (终期评估) when targets of its plan period fall due
-    in the reporting year: decided from the rows' target years, not from a fixed year."""
-    return any(due(r, ctx.year) for r in ctx.indicators.itertuples())
+    """The report is its plan period's final evaluation (终期评估): the chain's one rule
+    (pipeline.Pipeline.is_final), which also picks the titles the runner prints, so the
+    cover, the summary, the province page, 下一步工作 and the index never disagree."""
+    return ctx.chain.is_final(ctx.period)
 
 
 def plan_period(ctx: ReportContext) -> dict | None:
