@@ -159,6 +159,25 @@ def grading() -> dict:
     return _yaml("grading.yml")
 
 
+@reloading("carbon_efficiency.yml")
+def carbon_efficiency() -> dict:
+    """工业碳效码 cut-points and rule sentences (carbon_efficiency.yml), checked so that a
+    bad edit is an error naming the key, not a wrong grade."""
+    cfg = _yaml("carbon_efficiency.yml")
+    for key, size in (("grade_cutpoints", None), ("level_cutpoints", 2)):
+        cuts = cfg.get(key)
+        numbers = isinstance(cuts, list) and bool(cuts) and all(
+            isinstance(x, int | float) and not isinstance(x, bool) for x in cuts)
+        if not numbers or cuts != sorted(set(cuts)) or (size and len(cuts) != size):
+            want = f"{size}个" if size else ""
+            raise ConfigError(f"carbon_efficiency.yml：{key} 应为{want}由小到大、互不相同的数值，"
+                              f"现为 {cuts!r}")
+    if cfg.get("industry_mean") not in ("aggregate", "simple"):
+        raise ConfigError("carbon_efficiency.yml：industry_mean 应为 aggregate 或 simple，"
+                          f"现为 {cfg.get('industry_mean')!r}")
+    return cfg
+
+
 @reloading("city_targets.csv")
 def city_targets() -> dict[tuple[str, str], dict]:
     """(region_code, indicator_id) -> {target, stretch_target} where the province set one."""
@@ -241,5 +260,5 @@ LOADERS = {
     "emission_factors.yml": emission_factors, "industry_codes.csv": industry_names,
     "city_targets.csv": city_targets, "plan_periods.yml": plan_periods,
     "annual_targets.csv": annual_targets, "carbon_budgets.csv": carbon_budgets,
-    "plan_targets.csv": plan_targets,
+    "plan_targets.csv": plan_targets, "carbon_efficiency.yml": carbon_efficiency,
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from carbonpeak import reference
+from carbonpeak.indicators import enterprise
 from carbonpeak.status import GREEN, NOT_RATED, RED, WORDS, YELLOW
 
 
@@ -193,8 +194,9 @@ def _round(x: float) -> float:
 
 
 def doc_markdown() -> str:
-    """docs/grading.md: the grading and peak rules exactly as the code applies them, from
-    grading.yml and the catalog (tests/test_grading.py keeps the file in step)."""
+    """docs/grading.md: the grading, peak and 碳效码 rules exactly as the code applies them,
+    from grading.yml, carbon_efficiency.yml and the catalog (tests/test_grading.py keeps the
+    file in step)."""
     cfg, cat = reference.grading(), reference.catalog()
     kinds = {"intensity_reduction": "强度下降率", "count": "累计数量", "amount": "累计量",
              "level": "水平值", "share": "比例", "rate": "年均增速", "milestone": "里程碑",
@@ -202,7 +204,8 @@ def doc_markdown() -> str:
     lines = [
         "# 评级与达峰研判规则",
         "",
-        "本页由 `python -m tools grading-doc` 依据 `data/reference/grading.yml` 与指标目录生成，"
+        "本页由 `python -m tools grading-doc` 依据 `data/reference/grading.yml`、"
+        "`data/reference/carbon_efficiency.yml` 与指标目录生成，"
         "与代码执行的规则逐字一致；修改阈值后重新生成（测试会检查本页是否过期）。",
         "",
         "## 序时进度",
@@ -285,4 +288,12 @@ def doc_markdown() -> str:
     for key, value in cfg["peak"].items():
         if not isinstance(value, dict):
             lines.append(f"| `{key}` | {value} |")
+    ce = reference.carbon_efficiency()
+    lines += ["", "## 工业碳效码", ""]
+    for sentence in enterprise.rule_text():
+        lines += [sentence, ""]
+    lines += ["参数（`data/reference/carbon_efficiency.yml`，恰等于分界值的归入较优一档）：", "",
+              "| 参数 | 取值 |", "|---|---|",
+              *(f"| `{k}` | {ce[k]} |"
+                for k in ("grade_cutpoints", "level_cutpoints", "industry_mean"))]
     return "\n".join(lines) + "\n"

@@ -8,7 +8,7 @@ import re
 from pathlib import PurePath
 
 from carbonpeak import reference
-from carbonpeak.indicators import grading
+from carbonpeak.indicators import enterprise, grading
 from carbonpeak.report.context import ReportContext
 from carbonpeak.report.fmt import isna
 from carbonpeak.report.fmt import value as fmt_value
@@ -81,7 +81,7 @@ OTHER_METHODS = [
     ("因素分解", "把规上工业能耗强度的变化分为两部分：行业结构变化（结构效应）和各行业自身能效变化（强度效应）。"),
     ("达峰判断", "看近五年工业二氧化碳排放：最高值在两年以前且最近一年明显低于最高值为“已达峰”；"
      "年变化幅度在1%以内为“平台期”；否则为“仍在上升”。达峰年份按近年增速的变化趋势推算。"),
-    ("企业碳效", "工业碳效码：企业单位增加值碳排放与所属行业平均水平之比，按比值从优到差分为1—5级。"),
+    ("企业碳效", "工业碳效码：企业单位增加值碳排放与所属行业平均水平之比，按比值从优到差分为1—{worst}级。"),
     ("预测值", "按近三年趋势外推，只说明按当前速度可能达到的水平，不是预报。"),
     ("目标", "为省级目标；省里另行分解到设区市的，以分解目标为准。"),
 ]
@@ -122,7 +122,8 @@ def methodology_view(ctx: ReportContext) -> dict:
         basis = full.split("（", 1)[1].rstrip("）") if "（" in full else ""
         rules.append({"name": short_rule(full), "text": grading.rule_text(k), "basis": basis})
     return {"rows": rows, "rules": rules,
-            "other": [{"name": k, "text": v} for k, v in OTHER_METHODS]}
+            "other": [{"name": k, "text": v.format(worst=enterprise.worst_grade())}
+                      for k, v in OTHER_METHODS]}
 
 
 def methodology(ctx: ReportContext) -> HTML:

@@ -5,7 +5,6 @@ municipality's firms: the province shows public aggregates only."""
 from __future__ import annotations
 
 from carbonpeak import reference
-from carbonpeak.indicators.enterprise import CUTPOINTS
 from carbonpeak.report import charts, fmt
 from carbonpeak.report.context import ReportContext
 from carbonpeak.report.view import HTML, section
@@ -39,7 +38,7 @@ def own_view(ctx: ReportContext) -> dict:
         "region": ctx.region_name, "n": len(e),
         "categories": [{"name": c, "n": int(cats.get(c, 0))} for c in CATEGORY_ORDER
                        if c in cats],
-        "level_cuts": [fmt.num(x) for x in CUTPOINTS["level"]],
+        "level_cuts": [fmt.num(x) for x in reference.carbon_efficiency()["level_cutpoints"]],
         "low_n": int(low.sum()), "low_energy": fmt.num(e.loc[low, "energy_tce"].sum() / 1e4),
         "low_share": fmt.pct(e.loc[low, "energy_tce"].sum()
                              / max(e["energy_tce"].sum(), 1e-9) * 100),
