@@ -13,7 +13,7 @@ from carbonpeak.report.context import ReportContext
 from carbonpeak.report.fmt import isna
 from carbonpeak.report.fmt import value as fmt_value
 from carbonpeak.report.rows import entry, ordered
-from carbonpeak.report.view import HTML, phrases, say, section
+from carbonpeak.report.view import HTML, headed, phrases, say, section
 
 # A clause that points at a file of the package is for analysts, not for the reader.
 _FILE = re.compile(r"[（(]?[^，。；（(]*?[\w./-]+\.(?:ya?ml|csv|parquet|py|md|json)\b[^，。；）)]*[）)]?")
@@ -68,7 +68,7 @@ def quality_view(ctx: ReportContext) -> dict:
 
 
 def quality_section(ctx: ReportContext) -> HTML:
-    return section("quality", **quality_view(ctx))
+    return headed("quality", section("quality", **quality_view(ctx)))
 
 
 def short_rule(title_zh: str) -> str:
@@ -128,4 +128,4 @@ def methodology_view(ctx: ReportContext) -> dict:
 
 def methodology(ctx: ReportContext) -> HTML:
     """The annex: one row per indicator (target, rule, source), each rule once, the methods."""
-    return section("methodology", **methodology_view(ctx))
+    return headed("methodology", section("methodology", **methodology_view(ctx)))

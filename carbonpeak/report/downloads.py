@@ -13,7 +13,7 @@ from carbonpeak import reference, status
 from carbonpeak.report.context import ReportContext
 from carbonpeak.report.front import banner, title
 from carbonpeak.report.rows import entry, ordered
-from carbonpeak.report.view import HTML, section
+from carbonpeak.report.view import HTML, headed, section
 from carbonpeak.textsafe import spreadsheet_cell
 
 COLUMNS_ZH = {
@@ -156,6 +156,5 @@ def downloads(ctx: ReportContext, out_dir: Path | str | None = None) -> HTML:
     out = Path(out_dir) if out_dir else ctx.run_dir / ctx.region_code
     write(ctx, out)
     scope = "全省及11个设区市" if ctx.is_province else ctx.region_name
-    return section("downloads", scope=scope,
-                   files=[{"name": n, "label": label} for n, label in
-                          download_files(ctx.region_code)])
+    return headed("downloads", section("downloads", scope=scope, files=[
+        {"name": n, "label": label} for n, label in download_files(ctx.region_code)]))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from carbonpeak import reference
 from carbonpeak.report import charts, fmt
 from carbonpeak.report.context import ReportContext
-from carbonpeak.report.view import HTML, section
+from carbonpeak.report.view import HTML, headed, section
 
 TOP_ENTERPRISES = 10
 TIER_ORDER = ["≥5000", "1000–5000", "<1000"]
@@ -80,6 +80,10 @@ def aggregates_view(ctx: ReportContext) -> dict:
 
 
 def enterprises(ctx: ReportContext) -> HTML:
+    return headed("enterprises", _enterprises(ctx), ctx.is_province)
+
+
+def _enterprises(ctx: ReportContext) -> HTML:
     if ctx.is_province or (ctx.enterprises is None and ctx.enterprise_summary is not None):
         return section("enterprises", **aggregates_view(ctx))
     if ctx.enterprises is None:

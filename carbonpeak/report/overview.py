@@ -24,7 +24,7 @@ from carbonpeak.report.rows import (
     stretch,
     unrated,
 )
-from carbonpeak.report.view import HTML, phrases, say, section
+from carbonpeak.report.view import HTML, headed, phrases, say, section
 from carbonpeak.status import reason_word
 
 FOOTNOTE_MARKS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓㉔㉕㉖㉗㉘㉙㉚㉛㉜㉝㉞㉟"
@@ -170,4 +170,4 @@ def overview_view(ctx: ReportContext, rows: pd.DataFrame | None = None) -> dict:
 
 
 def headline_table(ctx: ReportContext, rows: pd.DataFrame | None = None) -> HTML:
-    return section("overview", **overview_view(ctx, rows))
+    return headed("overview", section("overview", **overview_view(ctx, rows)), ctx.is_province)

@@ -7,7 +7,7 @@ from carbonpeak import reference
 from carbonpeak.report import charts, fmt, narrative
 from carbonpeak.report.context import ReportContext, own
 from carbonpeak.report.fmt import isna
-from carbonpeak.report.view import HTML, phrases, say, section
+from carbonpeak.report.view import HTML, headed, phrases, say, section
 
 LISTED_BASE_YEAR = 2020  # carbonpeak.indicators.emissions.peak_outlook measures the change from here
 
@@ -93,4 +93,4 @@ def peak_view(ctx: ReportContext) -> dict:
 
 def peak_outlook(ctx: ReportContext) -> HTML:
     """Industrial CO2 series and the 2030 outlook (province: every municipality as well)."""
-    return section("peak", **peak_view(ctx))
+    return headed("peak", section("peak", **peak_view(ctx)))

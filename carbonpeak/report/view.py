@@ -81,3 +81,14 @@ class HTML:
 
 def section(template: str, **view) -> HTML:
     return HTML(render(f"sections/{template}.html.j2", **view))
+
+
+def headed(name: str, body: HTML, province: bool = False) -> HTML:
+    """A section under its heading and introduction (phrases.yml `sections`): whichever
+    template renders the section (its data may be missing), the notebook that calls it
+    carries no report text and the 目录 lists the same headings."""
+    words = phrases()["sections"][name]
+    intro = words.get("intro_province", words.get("intro")) if province else words.get("intro")
+    head = render("sections/heading.html.j2", heading=words.get("heading", ""),
+                  intro=intro or "", level=int(words.get("level", 2)))
+    return HTML(head + str(body))
