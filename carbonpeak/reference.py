@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import functools
-from pathlib import Path
 
 import yaml
 
@@ -50,9 +49,8 @@ def reloading(*names: str):
 
 
 
-def _yaml(name: str, ref_dir: Path | None = None):
-    path = (ref_dir or REFERENCE_DIR) / name
-    with path.open(encoding="utf-8") as f:
+def _yaml(name: str):
+    with (REFERENCE_DIR / name).open(encoding="utf-8") as f:
         return yaml.safe_load(f) or {}
 
 

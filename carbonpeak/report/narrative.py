@@ -104,10 +104,6 @@ def rank_phrase(rank, rank_of) -> str:
     return say(prefix + where, n=n, rank=r)
 
 
-def _target_text(row, unit: str) -> str:
-    return fmt.value(row.target_value, unit)
-
-
 def milestone_sentence(row, e: dict) -> str:
     name, st = e["short_zh"], status_of(row)
     n = note(row)
