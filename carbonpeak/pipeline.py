@@ -47,8 +47,9 @@ class Stage(_Strict):
 
 class Titles(_Strict):
     """Patterns filled with {region}, {period} (2025年, 2026年1—10月) and {plan} (十四五)."""
-    report: str
-    running: str
+    report: str  # the document title: the cover's h1, the HTML title, the PDF's
+    running: str  # the running title, top right of every printed page
+    kicker: str | None = None  # the line above the cover's title; else the set's title
 
 
 class Pipeline(_Strict):
@@ -61,6 +62,7 @@ class Pipeline(_Strict):
     period_scoped_tables: list[str] = []
     # run-wide files every per-region notebook reads; their hashes go into its record
     run_wide_tables: list[str]
+    running_header: str  # top left of every printed page: {region}, {period}
     titles: Titles
     # the annual report of a plan period's target year is its final evaluation (终期评估)
     final_titles: Titles | None = None
@@ -108,13 +110,24 @@ class Pipeline(_Strict):
             return self.final_title_zh.format(plan=self.plan_name(period))
         return self.title_zh
 
-    def report_titles(self, region_name: str, period: Period) -> tuple[str, str, str]:
-        """(document title, running header, running title) of one region's report."""
-        titles = self.final_titles if self.is_final(period) else self.titles
-        fill = {"region": region_name, "period": period.label_zh,
+    def _titles(self, period: Period) -> Titles:
+        return self.final_titles if self.is_final(period) else self.titles
+
+    def _fill(self, region_name: str, period: Period) -> dict:
+        return {"region": region_name, "period": period.label_zh,
                 "plan": self.plan_name(period)}
-        return (titles.report.format(**fill), f"{region_name} · {period.label_zh}",
+
+    def report_titles(self, region_name: str, period: Period) -> tuple[str, str, str]:
+        """(document title, running header, running title) of one region's report: the
+        runner's HTML title and page margins, and the title on the report's cover."""
+        titles, fill = self._titles(period), self._fill(region_name, period)
+        return (titles.report.format(**fill), self.running_header.format(**fill),
                 titles.running.format(**fill))
+
+    def kicker(self, period: Period) -> str:
+        """The line above a cover's title: the set the document belongs to."""
+        kicker = self._titles(period).kicker
+        return kicker.format(**self._fill("", period)) if kicker else self.chain_title(period)
 
 
 def path_for(period: Period) -> Path:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import functools
-from pathlib import Path
 
 import yaml
 
@@ -50,9 +49,8 @@ def reloading(*names: str):
 
 
 
-def _yaml(name: str, ref_dir: Path | None = None):
-    path = (ref_dir or REFERENCE_DIR) / name
-    with path.open(encoding="utf-8") as f:
+def _yaml(name: str):
+    with (REFERENCE_DIR / name).open(encoding="utf-8") as f:
         return yaml.safe_load(f) or {}
 
 
@@ -159,6 +157,25 @@ def grading() -> dict:
     return _yaml("grading.yml")
 
 
+@reloading("carbon_efficiency.yml")
+def carbon_efficiency() -> dict:
+    """工业碳效码 cut-points and rule sentences (carbon_efficiency.yml), checked so that a
+    bad edit is an error naming the key, not a wrong grade."""
+    cfg = _yaml("carbon_efficiency.yml")
+    for key, size in (("grade_cutpoints", None), ("level_cutpoints", 2)):
+        cuts = cfg.get(key)
+        numbers = isinstance(cuts, list) and bool(cuts) and all(
+            isinstance(x, int | float) and not isinstance(x, bool) for x in cuts)
+        if not numbers or cuts != sorted(set(cuts)) or (size and len(cuts) != size):
+            want = f"{size}个" if size else ""
+            raise ConfigError(f"carbon_efficiency.yml：{key} 应为{want}由小到大、互不相同的数值，"
+                              f"现为 {cuts!r}")
+    if cfg.get("industry_mean") not in ("aggregate", "simple"):
+        raise ConfigError("carbon_efficiency.yml：industry_mean 应为 aggregate 或 simple，"
+                          f"现为 {cfg.get('industry_mean')!r}")
+    return cfg
+
+
 @reloading("city_targets.csv")
 def city_targets() -> dict[tuple[str, str], dict]:
     """(region_code, indicator_id) -> {target, stretch_target} where the province set one."""
@@ -241,5 +258,5 @@ LOADERS = {
     "emission_factors.yml": emission_factors, "industry_codes.csv": industry_names,
     "city_targets.csv": city_targets, "plan_periods.yml": plan_periods,
     "annual_targets.csv": annual_targets, "carbon_budgets.csv": carbon_budgets,
-    "plan_targets.csv": plan_targets,
+    "plan_targets.csv": plan_targets, "carbon_efficiency.yml": carbon_efficiency,
 }

@@ -121,3 +121,25 @@ def test_no_python_module_of_the_report_builds_html():
     tag = re.compile(r"""["'f]<(?:/?)(?:p|div|span|table|tr|td|th|ul|ol|li|h[1-6]|a|figure|img|br|section|nav|strong)\b""")
     offenders = [f"{f.name}: {m.group(0)}" for f in files for m in tag.finditer(f.read_text())]
     assert offenders == []
+
+
+def test_section_headings_live_in_the_phrase_file_not_in_the_notebooks():
+    """The report notebooks hold code only; each section call brings its heading (h2, so the
+    contents list it; the tile map's h3 is not listed) and its introduction."""
+    import json
+
+    from carbonpeak.paths import NOTEBOOKS_DIR
+    from carbonpeak.run import render
+
+    for name in ("04_report", "05_province"):
+        cells = json.loads((NOTEBOOKS_DIR / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]
+        assert {c["cell_type"] for c in cells} == {"code"}, name
+    words = view.phrases()["sections"]
+    page = "".join(str(view.headed(k, view.HTML(""))) for k in words)
+    listed = re.findall(r'<li><a href="#sec-\d+">([^<]*)</a>', render.add_contents(
+        '<nav class="toc"><p class="toc-title">目录</p></nav>' + page))
+    assert listed == [w["heading"] for w in words.values()
+                      if w.get("heading") and w.get("level", 2) == 2]
+    city = str(view.headed("overview", view.HTML("")))
+    prov = str(view.headed("overview", view.HTML(""), province=True))
+    assert words["overview"]["intro"] in city and words["overview"]["intro_province"] in prov

@@ -19,13 +19,13 @@ import pandas as pd
 
 from carbonpeak import reference
 from carbonpeak.period import Period
+from carbonpeak.status import GREEN, NOT_RATED, RED, YELLOW
 
 INDICATORS = {  # report order
     "energy_intensity": {"name_zh": "单位工业增加值能耗", "unit": "%", "column": "energy"},
     "co2_intensity": {"name_zh": "单位工业增加值二氧化碳排放", "unit": "%", "column": "co2"},
     "co2_total": {"name_zh": "工业二氧化碳排放总量", "unit": "万吨", "column": "co2"},
 }
-GREEN, YELLOW, RED, NOT_RATED = "green", "yellow", "red", "not_rated"
 
 
 def settings() -> dict:

@@ -15,7 +15,7 @@ from carbonpeak.brief.view import phrases, say, section
 from carbonpeak.report.downloads import write_files  # the annual report's rules
 from carbonpeak.report.front import banner
 from carbonpeak.report.view import HTML
-from carbonpeak.report.view import phrases as report_phrases
+from carbonpeak.status import WORDS as STATUS_ZH
 
 COLUMNS = ["region_code", "region_name", "period", "indicator_id", "name_zh", "value", "unit",
            "required", "annual_target", "status", "status_reason", "estimated",
@@ -45,7 +45,7 @@ def _rows(ctx: BriefContext) -> pd.DataFrame:
 
 
 def _zh(df: pd.DataFrame, names: dict) -> pd.DataFrame:
-    st = report_phrases()["status_zh"]
+    st = STATUS_ZH
     out = df.copy()
     for col in ("status", "previous_status"):
         if col in out:

@@ -3,7 +3,7 @@ the revision statement; the lagging-sectors paragraph and the notes on method.""
 
 from __future__ import annotations
 
-from carbonpeak import reference
+from carbonpeak import pipeline, reference
 from carbonpeak.brief.context import BriefContext
 from carbonpeak.brief.lights import region_lights
 from carbonpeak.brief.view import phrases, say, section
@@ -11,23 +11,34 @@ from carbonpeak.brief.wording import amount
 from carbonpeak.indicators import grading
 from carbonpeak.numtext import isna
 from carbonpeak.period import Period
-from carbonpeak.report.front import VERDICT_ZH, banner
+from carbonpeak.report.appendix import verdict_word
+from carbonpeak.report.front import banner
 from carbonpeak.report.view import HTML
-from carbonpeak.report.view import phrases as report_phrases
+from carbonpeak.status import WORDS as STATUS_ZH
 
 MONTHLY_TABLE = "industry_monthly"  # the monthly input table (tables.yml)
 
 
+def _titles(region_code: str, period: str | Period) -> tuple[str, str, str]:
+    """The pipeline's titles (pipelines/monthly.yml), the ones the runner prints."""
+    p = Period.parse(period)
+    return pipeline.for_period(p).report_titles(reference.region_name(str(region_code)), p)
+
+
 def title(region_code: str, period: str | Period) -> str:
-    """The page title (also for the runner: render.notebook_to_html's title)."""
-    return say("title", region=reference.region_name(str(region_code)),
-               period=Period.parse(period).label_zh)
+    """The document title (render.notebook_to_html's title, the cover's heading)."""
+    return _titles(region_code, period)[0]
 
 
 def running_header(region_code: str, period: str | Period) -> str:
     """The running header of the PDF pages (render.notebook_to_html's running_header)."""
-    return say("running", region=reference.region_name(str(region_code)),
-               period=Period.parse(period).label_zh)
+    return _titles(region_code, period)[1]
+
+
+def heading(region_code: str, period: Period) -> tuple[str, str]:
+    """The cover's heading: the title, its trailing （period） apart so that it never breaks."""
+    text, tail = title(region_code, period), f"（{period.label_zh}）"
+    return (text.removesuffix(tail), tail) if text.endswith(tail) else (text, "")
 
 
 def plan_period_text(period: Period) -> str:
@@ -40,16 +51,18 @@ def plan_period_text(period: Period) -> str:
 
 
 def cover_view(ctx: BriefContext) -> dict:
-    st = report_phrases()["status_zh"]
+    st = STATUS_ZH
     parts = [say("cover_part", name=it["name"], light=st[it["status"]])
              for it in region_lights(ctx)]
-    return {"banner": banner(ctx.dataset), "kicker": phrases()["kicker"],
+    head, head_period = heading(ctx.region_code, ctx.period)
+    return {"banner": banner(ctx.dataset),
+            "kicker": pipeline.for_period(ctx.period).kicker(ctx.period),
             "title": title(ctx.region_code, ctx.period), "region": ctx.region_name,
-            "heading": say("heading", region=ctx.region_name),
+            "heading": head, "heading_period": head_period,
             "code": ctx.region_code, "period": ctx.period.label_zh,
             "plan": plan_period_text(ctx.period),
             "vintage": ctx.dataset.get("vintage_zh", "—"),
-            "verdict": VERDICT_ZH.get(ctx.verdict, ""), "generated": ctx.generated,
+            "verdict": verdict_word(ctx.verdict, ""), "generated": ctx.generated,
             "line": say("cover", period=ctx.period.label_zh, region=ctx.region_name,
                         parts="、".join(parts)) if parts else ""}
 

@@ -9,7 +9,9 @@ from carbonpeak.brief.context import BriefContext
 from carbonpeak.brief.view import phrases, say, section
 from carbonpeak.numtext import isna, num, signed
 from carbonpeak.report.view import HTML
-from carbonpeak.report.view import phrases as report_phrases
+from carbonpeak.status import REASONS
+from carbonpeak.status import WORDS as STATUS_ZH
+from carbonpeak.status import key as status_key
 
 
 def _first(ctx: BriefContext, row: dict) -> bool:
@@ -20,7 +22,7 @@ def _first(ctx: BriefContext, row: dict) -> bool:
 def light_row(ctx: BriefContext, row: dict) -> dict:
     """One indicator of one region, as the brief prints it."""
     ind, status = row["indicator_id"], row.get("status")
-    status = status if status in ("green", "yellow", "red") else "not_rated"
+    status = status_key(status)
     mv = wording.move(row.get("previous_status"), status, first=_first(ctx, row))
     if ind == "co2_total":
         required = say("required.total", month=ctx.period.month, v=wording.amount(
@@ -49,7 +51,8 @@ def light_row(ctx: BriefContext, row: dict) -> dict:
 def phrases_reason(reason) -> str:
     if isna(reason) or not str(reason).strip():
         return ""
-    return phrases()["reason_zh"].get(str(reason), str(reason))
+    words = {**REASONS, **phrases()["reason_zh"]}  # the brief's own reasons (无目标) added
+    return words.get(str(reason), str(reason))
 
 
 def region_lights(ctx: BriefContext, code: str | None = None) -> list[dict]:
@@ -67,7 +70,7 @@ def _sources(items: list[dict]) -> str:
 
 def lights_view(ctx: BriefContext) -> dict:
     items = region_lights(ctx)
-    st = report_phrases()["status_zh"]
+    st = STATUS_ZH
     prov = ""
     if not ctx.is_province and len(ctx.province):
         parts = [say("province_ref_part", name=it["name"], value=it["value"],

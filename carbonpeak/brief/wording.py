@@ -7,14 +7,14 @@ from __future__ import annotations
 from carbonpeak.brief.view import phrases, say
 from carbonpeak.numtext import isna, num
 from carbonpeak.period import Period
-from carbonpeak.report.view import phrases as report_phrases
+from carbonpeak.status import KEYS, RATED
+from carbonpeak.status import WORDS as STATUS_ZH
 
-RATED = ("green", "yellow", "red")
-SEVERITY = {"green": 0, "yellow": 1, "red": 2}
+SEVERITY = {s: i for i, s in enumerate(RATED)}  # green 0, yellow 1, red 2
 
 
 def _status(s) -> str:
-    return s if isinstance(s, str) and s in (*RATED, "not_rated") else ""
+    return s if isinstance(s, str) and s in KEYS else ""
 
 
 def move(previous, current, first: bool = False) -> dict:
@@ -22,7 +22,7 @@ def move(previous, current, first: bool = False) -> dict:
 
     Returns {"short": 由黄转红 | 与上月持平 | 本年首期 | …, "full": the sentence form with the
     warning levels, "direction": worse | better | same | first | other}."""
-    zh = report_phrases()["status_zh"]
+    zh = STATUS_ZH
     prev, cur = _status(previous), _status(current) or "not_rated"
     if first:
         text = say("move.first")

@@ -14,7 +14,25 @@ from carbonpeak import reference, runfolder
 from carbonpeak.indicators.emissions import grid_factor
 from carbonpeak.methods.carbon_efficiency import carbon_efficiency, energy_budget_tier
 
-CUTPOINTS = {"grade": (0.6, 0.8, 1.2, 2.0), "level": (0.6, 2.0)}  # DB33/T 1347—2023 [verify]
+
+def worst_grade() -> int:
+    """The number of 碳效码 grades: one more than the cut-points of K."""
+    return len(reference.carbon_efficiency()["grade_cutpoints"]) + 1
+
+
+def rule_text() -> list[str]:
+    """The grading rule in sentences, filled from carbon_efficiency.yml's own cut-points, so
+    an edited cut-point changes the text that states it (docs/grading.md)."""
+    cfg = reference.carbon_efficiency()
+    words, cuts = cfg["rule_templates_zh"], cfg["grade_cutpoints"]
+    bands = [words["grade_first"].format(high=cuts[0], grade=1)]
+    bands += [words["grade_middle"].format(low=lo, high=hi, grade=i + 2)
+              for i, (lo, hi) in enumerate(zip(cuts, cuts[1:], strict=False))]
+    bands.append(words["grade_last"].format(low=cuts[-1], grade=len(cuts) + 1))
+    low, high = cfg["level_cutpoints"]
+    return [words["grade"].format(worst=len(cuts) + 1, bands="，".join(bands)),
+            words["level"].format(low=low, high=high),
+            words["industry_mean"][cfg["industry_mean"]]]
 
 
 def sector_of(industry_code: str) -> str:
@@ -43,9 +61,11 @@ def evaluate(enterprises: pd.DataFrame, year: int) -> pd.DataFrame:
     """Grades for the reporting year; K compares each firm with its industry province-wide."""
     df = enterprises[enterprises["year"] == year].drop_duplicates("credit_code").copy()
     df["co2_t"] = enterprise_co2(df)
+    cfg = reference.carbon_efficiency()
     graded = carbon_efficiency(
         df.rename(columns={"value_added": "value_added_10k_yuan"}),
-        grade_cutpoints=CUTPOINTS["grade"], level_cutpoints=CUTPOINTS["level"])
+        grade_cutpoints=tuple(cfg["grade_cutpoints"]),
+        level_cutpoints=tuple(cfg["level_cutpoints"]), industry_mean=cfg["industry_mean"])
     graded["tier"] = graded["energy"].map(energy_budget_tier)
     graded["sector"] = graded["industry_code"].map(sector_of)
     names = {s["id"]: s["name_zh"] for s in reference.sectors()}

@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 
 from carbonpeak import reference
-
-GREEN, YELLOW, RED, NOT_RATED = "green", "yellow", "red", "not_rated"
+from carbonpeak.indicators import enterprise
+from carbonpeak.status import GREEN, NOT_RATED, RED, WORDS, YELLOW
 
 
 def elapsed_share(year: int, baseline_year: int, target_year: int) -> float:
@@ -58,7 +58,7 @@ def rule_text(preset_name: str, target_type: str = "binding") -> str:
     text = _squeeze(cfg["rule_templates_zh"][method].format(**params))
     if target_type == "stretch":
         worst = cfg.get("stretch_worst_status", YELLOW)
-        text += cfg["rule_templates_zh"]["stretch"].format(worst_zh=cfg["status_zh"][worst])
+        text += cfg["rule_templates_zh"]["stretch"].format(worst_zh=WORDS[worst])
     return text
 
 
@@ -194,8 +194,9 @@ def _round(x: float) -> float:
 
 
 def doc_markdown() -> str:
-    """docs/grading.md: the grading and peak rules exactly as the code applies them, from
-    grading.yml and the catalog (tests/test_grading.py keeps the file in step)."""
+    """docs/grading.md: the grading, peak and 碳效码 rules exactly as the code applies them,
+    from grading.yml, carbon_efficiency.yml and the catalog (tests/test_grading.py keeps the
+    file in step)."""
     cfg, cat = reference.grading(), reference.catalog()
     kinds = {"intensity_reduction": "强度下降率", "count": "累计数量", "amount": "累计量",
              "level": "水平值", "share": "比例", "rate": "年均增速", "milestone": "里程碑",
@@ -203,7 +204,8 @@ def doc_markdown() -> str:
     lines = [
         "# 评级与达峰研判规则",
         "",
-        "本页由 `python -m tools grading-doc` 依据 `data/reference/grading.yml` 与指标目录生成，"
+        "本页由 `python -m tools grading-doc` 依据 `data/reference/grading.yml`、"
+        "`data/reference/carbon_efficiency.yml` 与指标目录生成，"
         "与代码执行的规则逐字一致；修改阈值后重新生成（测试会检查本页是否过期）。",
         "",
         "## 序时进度",
@@ -234,7 +236,7 @@ def doc_markdown() -> str:
         scope = "、".join(used + named) or "按指标目录指定"
         lines += [f"### {preset['title_zh']}（`{name}`）", "",
                   f"适用：{scope}。", "", rule_text(name), ""]
-    worst = cfg["status_zh"][cfg.get("stretch_worst_status", YELLOW)]
+    worst = WORDS[cfg.get("stretch_worst_status", YELLOW)]
     stretch = [e["short_zh"] for e in cat.values() if e.get("target_type") == "stretch"]
     lines += [
         "## 约束性目标与力争目标",
@@ -286,4 +288,12 @@ def doc_markdown() -> str:
     for key, value in cfg["peak"].items():
         if not isinstance(value, dict):
             lines.append(f"| `{key}` | {value} |")
+    ce = reference.carbon_efficiency()
+    lines += ["", "## 工业碳效码", ""]
+    for sentence in enterprise.rule_text():
+        lines += [sentence, ""]
+    lines += ["参数（`data/reference/carbon_efficiency.yml`，恰等于分界值的归入较优一档）：", "",
+              "| 参数 | 取值 |", "|---|---|",
+              *(f"| `{k}` | {ce[k]} |"
+                for k in ("grade_cutpoints", "level_cutpoints", "industry_mean"))]
     return "\n".join(lines) + "\n"

@@ -4,7 +4,8 @@ L = co2_t / value_added_10k_yuan (tCO2 per 万元, own zero-carbon generation al
 by the caller). K = L / industry reference L. The reference is by default the aggregate
 ratio Σco2/ΣVA of the industry (how intensities are measured everywhere else, and not
 swung by a firm with tiny value added); `industry_mean="simple"` uses the plain mean of L.
-Cut-points are parameters because the published values are not yet verified.
+Cut-points are parameters, with no default here: the caller passes those of
+data/reference/carbon_efficiency.yml (the published values are not yet verified).
 Boundaries are inclusive on the lower grade (K = 0.6 is grade 1); K and L are rounded to
 10 decimals before grading so float noise cannot push an exact boundary value up a grade.
 """
@@ -27,8 +28,9 @@ def _band(values: pd.Series, cutpoints: tuple[float, ...]) -> pd.Series:
 
 def carbon_efficiency(
     df: pd.DataFrame,
-    grade_cutpoints: tuple[float, ...] = (0.6, 0.8, 1.2, 2.0),
-    level_cutpoints: tuple[float, float] = (0.6, 2.0),
+    *,
+    grade_cutpoints: tuple[float, ...],
+    level_cutpoints: tuple[float, float],
     industry_mean: str = "aggregate",
 ) -> pd.DataFrame:
     """Add L, L_industry, K, grade (Int64 1..len(cuts)+1) and level (低碳/中碳/高碳).

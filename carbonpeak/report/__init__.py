@@ -8,7 +8,7 @@ Sections render from the stage-03 table they need when it exists, and say so in 
 it does not, so a report never fails for a table that was not produced.
 """
 
-from carbonpeak.report.appendix import VERDICT_ZH, methodology, quality_section
+from carbonpeak.report.appendix import methodology, quality_section, verdict_word
 from carbonpeak.report.chart_base import COLORS, FONT, Chart, setup_matplotlib
 from carbonpeak.report.context import ReportContext, load
 from carbonpeak.report.downloads import download_files, downloads
@@ -30,10 +30,10 @@ from carbonpeak.report.province import barometer, league_tables, status_heatmap,
 from carbonpeak.report.view import HTML
 
 __all__ = [
-    "COLORS", "FONT", "HTML", "VERDICT_ZH", "Chart", "ReportContext", "barometer",
+    "COLORS", "FONT", "HTML", "Chart", "ReportContext", "barometer",
     "comparison_chart", "contents", "cover", "download_files", "downloads", "driver_sentence",
     "drivers", "enterprises", "fmt_value", "headline_table", "indicator_sentence",
     "key_messages", "league_tables", "load", "methodology", "next_steps", "outlook_sentence",
     "peak_outlook", "quality_section", "sectors", "setup_matplotlib", "status_heatmap",
-    "summary", "summary_sentences", "task_groups", "tile_map", "title",
+    "summary", "summary_sentences", "task_groups", "tile_map", "title", "verdict_word",
 ]

@@ -8,14 +8,13 @@ import re
 from pathlib import PurePath
 
 from carbonpeak import reference
-from carbonpeak.indicators import grading
+from carbonpeak.indicators import enterprise, grading
 from carbonpeak.report.context import ReportContext
 from carbonpeak.report.fmt import isna
 from carbonpeak.report.fmt import value as fmt_value
 from carbonpeak.report.rows import entry, ordered
-from carbonpeak.report.view import HTML, say, section
+from carbonpeak.report.view import HTML, headed, phrases, say, section
 
-VERDICT_ZH = {"pass": "通过", "warning": "通过（有提示）", "fail": "未通过"}
 # A clause that points at a file of the package is for analysts, not for the reader.
 _FILE = re.compile(r"[（(]?[^，。；（(]*?[\w./-]+\.(?:ya?ml|csv|parquet|py|md|json)\b[^，。；）)]*[）)]?")
 _PENDING = re.compile(r"[（(][^）)]*待核[实对][^）)]*[）)]|，?[^，。；]*尚待[^，。；]*")
@@ -34,6 +33,12 @@ def plain(text) -> str:
 # optional table not delivered): it passed, and its findings read as 说明, not as problems.
 PASSED = ("pass", "note", None)
 LEVEL_ZH = {"error": "错误", "warning": "提示", "info": "说明"}
+
+
+def verdict_word(verdict, default: str = "—") -> str:
+    """A region's data-quality verdict in words (phrases.yml `quality_verdict`), the same on
+    the cover, in the annex, in a brief and on the index page."""
+    return phrases()["quality_verdict"].get(verdict, default)
 
 
 def quality_view(ctx: ReportContext) -> dict:
@@ -57,13 +62,13 @@ def quality_view(ctx: ReportContext) -> dict:
                  else titles.get(str(f.get("table")), "—"),
                  "row": f.get("row") or "—", "column": f.get("column") or "—",
                  "message": f.get("message") or ""} for f in ctx.findings]
-    return {"verdict": VERDICT_ZH.get(v.get("verdict"), "—"), "errors": v.get("errors", 0),
+    return {"verdict": verdict_word(v.get("verdict")), "errors": v.get("errors", 0),
             "warnings": v.get("warnings", 0), "tables": tables, "failed": failed,
             "findings": findings}
 
 
 def quality_section(ctx: ReportContext) -> HTML:
-    return section("quality", **quality_view(ctx))
+    return headed("quality", section("quality", **quality_view(ctx)))
 
 
 def short_rule(title_zh: str) -> str:
@@ -76,7 +81,7 @@ OTHER_METHODS = [
     ("因素分解", "把规上工业能耗强度的变化分为两部分：行业结构变化（结构效应）和各行业自身能效变化（强度效应）。"),
     ("达峰判断", "看近五年工业二氧化碳排放：最高值在两年以前且最近一年明显低于最高值为“已达峰”；"
      "年变化幅度在1%以内为“平台期”；否则为“仍在上升”。达峰年份按近年增速的变化趋势推算。"),
-    ("企业碳效", "工业碳效码：企业单位增加值碳排放与所属行业平均水平之比，按比值从优到差分为1—5级。"),
+    ("企业碳效", "工业碳效码：企业单位增加值碳排放与所属行业平均水平之比，按比值从优到差分为1—{worst}级。"),
     ("预测值", "按近三年趋势外推，只说明按当前速度可能达到的水平，不是预报。"),
     ("目标", "为省级目标；省里另行分解到设区市的，以分解目标为准。"),
 ]
@@ -117,9 +122,10 @@ def methodology_view(ctx: ReportContext) -> dict:
         basis = full.split("（", 1)[1].rstrip("）") if "（" in full else ""
         rules.append({"name": short_rule(full), "text": grading.rule_text(k), "basis": basis})
     return {"rows": rows, "rules": rules,
-            "other": [{"name": k, "text": v} for k, v in OTHER_METHODS]}
+            "other": [{"name": k, "text": v.format(worst=enterprise.worst_grade())}
+                      for k, v in OTHER_METHODS]}
 
 
 def methodology(ctx: ReportContext) -> HTML:
     """The annex: one row per indicator (target, rule, source), each rule once, the methods."""
-    return section("methodology", **methodology_view(ctx))
+    return headed("methodology", section("methodology", **methodology_view(ctx)))

@@ -21,12 +21,14 @@ from __future__ import annotations
 import base64
 import io
 
+from carbonpeak.status import NOT_RATED, WORDS
+
 FONT = "Noto Sans CJK SC"
 COLORS = {"green": "#1a7f37", "yellow": "#b58100", "red": "#c62828", "not_rated": "#9ca3af",
           "actual": "#1f2328", "required": "#57606a", "stretch": "#0969da",
           "highlight": "#1f2328", "neutral": "#8c959f"}
 HATCH = {"green": "", "yellow": "///", "red": "xxx", "not_rated": "..."}
-STATUS_ZH = {"green": "绿", "yellow": "黄", "red": "红", "not_rated": "未评级"}
+STATUS_ZH = WORDS  # grading.yml's status words, read at each use
 DPI = 100  # only for on-screen sizing: the SVG is vector
 WIDTH = 7.0  # inches: the A4 text width (178 mm)
 MIN_FONT_PT = 7.5  # the smallest text in any chart, at print size
@@ -157,7 +159,7 @@ def _status_handles(statuses):
     from matplotlib.patches import Patch
 
     return [Patch(facecolor=COLORS[s], hatch=HATCH[s], edgecolor="white",
-                  label=f"{STATUS_ZH[s]}灯" if s != "not_rated" else "未评级")
+                  label=f"{STATUS_ZH[s]}灯" if s != NOT_RATED else STATUS_ZH[s])
             for s in statuses]
 
 

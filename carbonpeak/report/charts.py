@@ -25,6 +25,7 @@ from carbonpeak.report.chart_base import (
     _status_handles,
     _zero_line,
 )
+from carbonpeak.status import NOT_RATED
 
 # The three paths of every trajectory panel (seaborn style mapping).
 TRAJ = {
@@ -138,7 +139,7 @@ def _comparison_panel(ax, values: pd.DataFrame, highlight: str | None, short_zh:
             edgecolor=[COLORS["highlight"] if o else "white" for o in own],
             linewidth=[1.5 if o else 0.4 for o in own])
     for i, (r, o) in enumerate(zip(v.itertuples(), own, strict=True)):
-        ax.text(r.value, i, f" {_num(r.value, digits)}（{STATUS_ZH.get(r.status, '未评级')}）",
+        ax.text(r.value, i, f" {_num(r.value, digits)}（{STATUS_ZH.get(r.status, STATUS_ZH[NOT_RATED])}）",
                 va="center", ha="left" if r.value >= 0 else "right", fontsize=MIN_FONT_PT,
                 fontweight="bold" if o else "normal")
     ax.set_yticks(range(len(v)))

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from carbonpeak import reference, runfolder
+from carbonpeak import pipeline, reference, runfolder
 from carbonpeak.paths import resolve
+from carbonpeak.period import Period
 
 
 @dataclass
@@ -44,6 +45,16 @@ class ReportContext:
     @property
     def is_province(self) -> bool:
         return self.region_code == reference.PROVINCE
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year)
+
+    @property
+    def chain(self) -> pipeline.Pipeline:
+        """The annual chain's declaration (pipelines/annual.yml): the report's titles and the
+        final-evaluation rule come from there, as for the runner."""
+        return pipeline.for_period(self.period)
 
 
 def own(df: pd.DataFrame | None, code: str) -> pd.DataFrame | None:

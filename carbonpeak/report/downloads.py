@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from carbonpeak import reference, runfolder
+from carbonpeak import reference, runfolder, status
 from carbonpeak.report.context import ReportContext
 from carbonpeak.report.front import banner, title
 from carbonpeak.report.rows import entry, ordered
-from carbonpeak.report.view import HTML, phrases, section
+from carbonpeak.report.view import HTML, headed, section
 from carbonpeak.textsafe import spreadsheet_cell
 
 COLUMNS_ZH = {
@@ -60,18 +60,17 @@ def _safe(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def chinese(df: pd.DataFrame) -> pd.DataFrame:
-    st = phrases()["status_zh"]
+    st = status.WORDS
     out = df.copy()
     out["name_zh"] = out["indicator_id"].map(lambda i: entry(i)["name_zh"])
-    out["status_zh"] = out["status"].map(lambda s: st.get(s, "未评级"))
+    out["status_zh"] = out["status"].map(status.word)
     if "prev_status" in out:
         out["prev_status_zh"] = out["prev_status"].map(lambda s: st.get(s, "") if isinstance(
             s, str) else "")
     if "target_type" in out:
         out["target_type"] = out["target_type"].map(lambda t: TARGET_TYPE_ZH.get(t, t))
     if "status_reason" in out:
-        labels = reference.grading().get("status_reason_zh", {}) or {}
-        out["status_reason"] = out["status_reason"].map(lambda r: labels.get(r, r))
+        out["status_reason"] = out["status_reason"].map(lambda r: status.REASONS.get(r, r))
     cols = [c for c in COLUMNS_ZH if c in out.columns and c != "status"]
     return out[cols].rename(columns=COLUMNS_ZH)
 
@@ -90,14 +89,14 @@ def series_chinese(ctx: ReportContext) -> pd.DataFrame:
 
 
 def notes(ctx: ReportContext, n_rows: int) -> pd.DataFrame:
-    st = phrases()["status_zh"]
+    st = status.WORDS
     lines = [title(ctx), f"数据版本：{ctx.dataset.get('vintage_zh', '—')}",
              banner(ctx.dataset), f"生成日期：{ctx.generated}",
              f"“指标”表共{n_rows}行，" + ("全省及11个设区市" if ctx.is_province else ctx.region_name)
              + "的全部指标，按报告顺序排列；“时间序列”表为本地区各指标逐年数值。",
              f"状态：{st['green']}＝达到序时进度；{st['yellow']}＝落后于序时进度；"
-             f"{st['red']}＝明显落后或不降反升；未评级＝数据缺失或未通过质量检查；"
-             "“未评级类别”为“不适用”的指标不考核本地区。",
+             f"{st['red']}＝明显落后或不降反升；{st['not_rated']}＝数据缺失或未通过质量检查；"
+             f"“未评级类别”为“{status.reason_word('not_applicable')}”的指标不考核本地区。",
              "百分比指标的数值单位为%，其变化以百分点计。",
              "预测值为按近三年趋势对目标年的外推，不是统计数据；报告年度即目标年的指标不给出预测值。",
              "本工作簿不含企业数据。"]
@@ -156,6 +155,5 @@ def downloads(ctx: ReportContext, out_dir: Path | str | None = None) -> HTML:
     out = Path(out_dir) if out_dir else ctx.run_dir / ctx.region_code
     write(ctx, out)
     scope = "全省及11个设区市" if ctx.is_province else ctx.region_name
-    return section("downloads", scope=scope,
-                   files=[{"name": n, "label": label} for n, label in
-                          download_files(ctx.region_code)])
+    return headed("downloads", section("downloads", scope=scope, files=[
+        {"name": n, "label": label} for n, label in download_files(ctx.region_code)]))

@@ -5,10 +5,9 @@ municipality's firms: the province shows public aggregates only."""
 from __future__ import annotations
 
 from carbonpeak import reference
-from carbonpeak.indicators.enterprise import CUTPOINTS
 from carbonpeak.report import charts, fmt
 from carbonpeak.report.context import ReportContext
-from carbonpeak.report.view import HTML, section
+from carbonpeak.report.view import HTML, headed, section
 
 TOP_ENTERPRISES = 10
 TIER_ORDER = ["≥5000", "1000–5000", "<1000"]
@@ -39,7 +38,7 @@ def own_view(ctx: ReportContext) -> dict:
         "region": ctx.region_name, "n": len(e),
         "categories": [{"name": c, "n": int(cats.get(c, 0))} for c in CATEGORY_ORDER
                        if c in cats],
-        "level_cuts": [fmt.num(x) for x in CUTPOINTS["level"]],
+        "level_cuts": [fmt.num(x) for x in reference.carbon_efficiency()["level_cutpoints"]],
         "low_n": int(low.sum()), "low_energy": fmt.num(e.loc[low, "energy_tce"].sum() / 1e4),
         "low_share": fmt.pct(e.loc[low, "energy_tce"].sum()
                              / max(e["energy_tce"].sum(), 1e-9) * 100),
@@ -81,6 +80,10 @@ def aggregates_view(ctx: ReportContext) -> dict:
 
 
 def enterprises(ctx: ReportContext) -> HTML:
+    return headed("enterprises", _enterprises(ctx), ctx.is_province)
+
+
+def _enterprises(ctx: ReportContext) -> HTML:
     if ctx.is_province or (ctx.enterprises is None and ctx.enterprise_summary is not None):
         return section("enterprises", **aggregates_view(ctx))
     if ctx.enterprises is None:

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from carbonpeak.report import narrative
+from carbonpeak.report.appendix import verdict_word
 from carbonpeak.report.context import ReportContext
 from carbonpeak.report.view import HTML, render, say, section
-
-VERDICT_ZH = {"pass": "通过", "warning": "通过（有提示）", "fail": "未通过"}
+from carbonpeak.status import KEYS as STATUSES
 
 
 def title(ctx: ReportContext) -> str:
-    if narrative.is_final(ctx):
-        return say("cover.title_final", region=ctx.region_name, year=ctx.year,
-                   period=narrative.plan_period(ctx)["name_zh"])
-    return say("cover.title", region=ctx.region_name, year=ctx.year)
+    """The document title, from the pipeline file, as the runner prints it on the page."""
+    return ctx.chain.report_titles(ctx.region_name, ctx.period)[0]
 
 
 def period_line(ctx: ReportContext) -> str:
@@ -45,14 +43,11 @@ def banner(dataset: dict) -> str:
 
 
 def cover_view(ctx: ReportContext) -> dict:
-    final = narrative.is_final(ctx)
-    p = narrative.plan_period(ctx)
     return {"banner": banner(ctx.dataset), "title": title(ctx), "region": ctx.region_name,
             "code": ctx.region_code, "year": ctx.year, "period": period_line(ctx),
-            "kicker": (say("cover.kicker_final", period=p["name_zh"]) if final
-                       else say("cover.kicker")), "basis": basis(ctx),
+            "kicker": ctx.chain.kicker(ctx.period), "basis": basis(ctx),
             "vintage": ctx.dataset.get("vintage_zh", "—"),
-            "verdict": VERDICT_ZH.get(ctx.verdict.get("verdict"), "—"),
+            "verdict": verdict_word(ctx.verdict.get("verdict")),
             "generated": ctx.generated}
 
 
@@ -63,7 +58,7 @@ def cover(ctx: ReportContext) -> HTML:
 def summary_view(ctx: ReportContext) -> dict:
     n = narrative.counts(ctx.indicators)
     return {"messages": narrative.key_messages(ctx),
-            "tallies": [{"status": s, "n": n[s]} for s in ("green", "yellow", "red", "not_rated")],
+            "tallies": [{"status": s, "n": n[s]} for s in STATUSES],
             "not_applicable": n["not_applicable"]}
 
 

@@ -22,7 +22,7 @@ from carbonpeak.report.rows import (
     status_of,
     unrated,
 )
-from carbonpeak.report.view import HTML, section
+from carbonpeak.report.view import HTML, headed, section
 
 OTHER_SECTORS = {"other"}  # outside the plan's key sectors: listed, not in the shares
 
@@ -184,4 +184,4 @@ def groups_view(ctx: ReportContext) -> dict:
 
 
 def task_groups(ctx: ReportContext) -> HTML:
-    return section("groups", **groups_view(ctx))
+    return headed("groups", section("groups", **groups_view(ctx)), ctx.is_province)

@@ -11,12 +11,13 @@ import pandas as pd
 from carbonpeak import pipeline, reference, runfolder
 from carbonpeak.brief.downloads import download_files as brief_download_files
 from carbonpeak.period import Period
-from carbonpeak.report import VERDICT_ZH, download_files, fmt_value
+from carbonpeak.report import download_files, fmt_value, verdict_word
 from carbonpeak.report.fmt import isna
 from carbonpeak.report.front import banner
 from carbonpeak.report.narrative import counts
 from carbonpeak.report.view import css
 from carbonpeak.report.view import render as render_template
+from carbonpeak.status import KEYS as STATUSES
 
 HEADLINE_GROUP = "main_targets"  # the plan's 二、主要目标 are the headline lights
 
@@ -88,15 +89,15 @@ def view(year_dir: Path, period: Period | int) -> dict:
         if period.is_monthly:
             cells = monthly.get(code, [None] * len(heads))
             n = {s: sum(c is not None and c["status"] == s for c in cells)
-                 for s in ("green", "yellow", "red", "not_rated")}
+                 for s in STATUSES}
         else:
             n = counts(mine) if len(mine) else {}
         extra = brief_download_files(code) if period.is_monthly else download_files(code)
         files = [(runfolder.REPORT["html"], "网页版"), (runfolder.REPORT["pdf"], "PDF"), *extra]
         rows.append({"name": r["name"], "code": code, "cells": cells,
                      "tally": [{"status": s, "n": n.get(s, 0)}
-                               for s in ("green", "yellow", "red", "not_rated")],
-                     "verdict": VERDICT_ZH.get(verdicts.get(code, {}).get("verdict"), "—"),
+                               for s in STATUSES],
+                     "verdict": verdict_word(verdicts.get(code, {}).get("verdict")),
                      "links": [{"href": f"{code}/{f}", "label": label} for f, label in files
                                if (folder.region(code) / f).exists()],
                      "stale": states.get(code, {}).get("state") in ("stale", "failed")})

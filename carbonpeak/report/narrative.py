@@ -25,6 +25,7 @@ from carbonpeak.report.rows import (
     unrated,
 )
 from carbonpeak.report.view import phrases, say
+from carbonpeak.status import word as status_word
 
 PEAK_DEADLINE = 2030
 MUNICIPALITIES = 11
@@ -37,9 +38,10 @@ def due(row, year: int) -> bool:
 
 
 def is_final(ctx: ReportContext) -> bool:
-    """The report is a final evaluation (终期评估) when targets of its plan period fall due
-    in the reporting year: decided from the rows' target years, not from a fixed year."""
-    return any(due(r, ctx.year) for r in ctx.indicators.itertuples())
+    """The report is its plan period's final evaluation (终期评估): the chain's one rule
+    (pipeline.Pipeline.is_final), which also picks the titles the runner prints, so the
+    cover, the summary, the province page, 下一步工作 and the index never disagree."""
+    return ctx.chain.is_final(ctx.period)
 
 
 def plan_period(ctx: ReportContext) -> dict | None:
@@ -57,7 +59,7 @@ def illustrative_targets(ind: pd.DataFrame) -> bool:
 
 
 def light_word(status: str) -> str:
-    return phrases()["status_zh"].get(status, "未评级")
+    return status_word(status)
 
 
 def gap(row) -> float:
@@ -100,10 +102,6 @@ def rank_phrase(rank, rank_of) -> str:
     prefix = "rank." if n >= MUNICIPALITIES else "rank.short_"
     where = "first" if r == 1 else ("last" if r == n else "middle")
     return say(prefix + where, n=n, rank=r)
-
-
-def _target_text(row, unit: str) -> str:
-    return fmt.value(row.target_value, unit)
 
 
 def milestone_sentence(row, e: dict) -> str:

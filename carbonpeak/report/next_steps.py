@@ -12,7 +12,7 @@ from carbonpeak.report.enterprises import worst
 from carbonpeak.report.fmt import isna
 from carbonpeak.report.groups import OTHER_SECTORS
 from carbonpeak.report.rows import entry, higher_is_better, is_milestone, ordered, status_of
-from carbonpeak.report.view import HTML, phrases, say, section
+from carbonpeak.report.view import HTML, headed, phrases, say, section
 
 # the overall intensities (of either plan period), by the function that computes them
 INTENSITY_FUNCTIONS = {"energy_intensity_reduction", "co2_intensity_reduction"}
@@ -152,4 +152,4 @@ def next_view(ctx: ReportContext) -> dict:
 
 
 def next_steps(ctx: ReportContext) -> HTML:
-    return section("next_steps", **next_view(ctx))
+    return headed("next_steps", section("next_steps", **next_view(ctx)), ctx.is_province)

@@ -24,7 +24,8 @@ from carbonpeak.report.rows import (
     stretch,
     unrated,
 )
-from carbonpeak.report.view import HTML, phrases, say, section
+from carbonpeak.report.view import HTML, headed, phrases, say, section
+from carbonpeak.status import reason_word
 
 FOOTNOTE_MARKS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓㉔㉕㉖㉗㉘㉙㉚㉛㉜㉝㉞㉟"
 
@@ -145,7 +146,7 @@ def overview_view(ctx: ReportContext, rows: pd.DataFrame | None = None) -> dict:
                 r["target_note"] = "，".join(filter(None, [r["target_note"],
                                                          say("overview.illustrative")]))
         if not_applicable(row):
-            r["na"], r["word"] = True, "不适用"
+            r["na"], r["word"] = True, reason_word("not_applicable")
         elif st == "not_rated":
             notes.append({"id": f"fn-{ctx.region_code}-{len(notes) + 1}",
                           "mark": mark(len(notes)), "name": e["short_zh"],
@@ -169,4 +170,4 @@ def overview_view(ctx: ReportContext, rows: pd.DataFrame | None = None) -> dict:
 
 
 def headline_table(ctx: ReportContext, rows: pd.DataFrame | None = None) -> HTML:
-    return section("overview", **overview_view(ctx, rows))
+    return headed("overview", section("overview", **overview_view(ctx, rows)), ctx.is_province)

@@ -8,7 +8,7 @@ from carbonpeak.report import fmt, narrative
 from carbonpeak.report.context import ReportContext, own
 from carbonpeak.report.fmt import isna
 from carbonpeak.report.peak_chart import co2_outlook
-from carbonpeak.report.view import HTML, phrases, say, section
+from carbonpeak.report.view import HTML, headed, phrases, say, section
 
 LISTED_BASE_YEAR = 2020  # carbonpeak.indicators.emissions.peak_outlook measures the change from here
 
@@ -94,4 +94,4 @@ def peak_view(ctx: ReportContext) -> dict:
 
 def peak_outlook(ctx: ReportContext) -> HTML:
     """Industrial CO2 series and the 2030 outlook (province: every municipality as well)."""
-    return section("peak", **peak_view(ctx))
+    return headed("peak", section("peak", **peak_view(ctx)))

@@ -8,7 +8,8 @@ from carbonpeak.report import fmt, narrative
 from carbonpeak.report.context import ReportContext
 from carbonpeak.report.fmt import isna
 from carbonpeak.report.rows import entry, higher_is_better, ordered, reason_text, status_of
-from carbonpeak.report.view import HTML, phrases, section
+from carbonpeak.report.view import HTML, headed, phrases, section
+from carbonpeak.status import key as status_key
 
 # Where each municipality sits on the tile map (row, column): north up, the sea to the east;
 # 温州 south of 台州, 丽水 west of 温州.
@@ -106,7 +107,7 @@ def heatmap_view(ctx: ReportContext) -> dict:
 
 def status_heatmap(ctx: ReportContext) -> HTML:
     """Indicator × region: a light (shape, colour and word) in every cell."""
-    return section("heatmap", **heatmap_view(ctx))
+    return headed("heatmap", section("heatmap", **heatmap_view(ctx)))
 
 
 def tile_view(ctx: ReportContext, indicator_id: str) -> dict:
@@ -128,8 +129,7 @@ def tile_view(ctx: ReportContext, indicator_id: str) -> dict:
                 row.append(None)
                 continue
             st = r.at[code, "status"] if code in r.index else "not_rated"
-            row.append({"name": short[code], "status": st if st in phrases()["status_zh"]
-                        else "not_rated",
+            row.append({"name": short[code], "status": status_key(st),
                         "value": fmt.value(r.at[code, "value"], r.at[code, "unit"])
                         if code in r.index else "—"})
         grid.append(row)
@@ -138,7 +138,7 @@ def tile_view(ctx: ReportContext, indicator_id: str) -> dict:
 
 def tile_map(ctx: ReportContext, indicator_id: str = "energy_intensity_reduction") -> HTML:
     """The 11 municipalities as tiles placed roughly where they lie (north up, sea east)."""
-    return section("tilemap", **tile_view(ctx, indicator_id))
+    return headed("tilemap", section("tilemap", **tile_view(ctx, indicator_id)))
 
 
 def league_view(ctx: ReportContext, group: str = MAIN_GROUP) -> dict:
@@ -169,4 +169,4 @@ def league_view(ctx: ReportContext, group: str = MAIN_GROUP) -> dict:
 
 def league_tables(ctx: ReportContext, group: str = MAIN_GROUP) -> HTML:
     """For each ranked main target: the municipalities in rank order (each table whole)."""
-    return section("league", **league_view(ctx, group))
+    return headed("league", section("league", **league_view(ctx, group)))

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from carbonpeak import reference
+from carbonpeak import reference, status
 from carbonpeak.report.fmt import isna
+from carbonpeak.status import NOT_RATED, RATED
 
-RATED = ("green", "yellow", "red")
-STATUS_ORDER = ["red", "yellow", "green", "not_rated"]
+STATUS_ORDER = [*reversed(RATED), NOT_RATED]  # worst first
 
 
 def entry(indicator_id: str, row=None) -> dict:
@@ -55,8 +55,7 @@ def groups() -> list[dict]:
 
 
 def status_of(row) -> str:
-    s = getattr(row, "status", None)
-    return s if s in (*RATED, "not_rated") else "not_rated"
+    return status.key(getattr(row, "status", None))
 
 
 def reason_code(row) -> str:
@@ -65,16 +64,16 @@ def reason_code(row) -> str:
 
 
 def not_applicable(row) -> bool:
-    return status_of(row) == "not_rated" and reason_code(row) == "not_applicable"
+    return status_of(row) == NOT_RATED and reason_code(row) == "not_applicable"
 
 
 def unrated(row) -> bool:
     """Counts as 未评级: not rated, and not merely not applicable here."""
-    return status_of(row) == "not_rated" and not not_applicable(row)
+    return status_of(row) == NOT_RATED and not not_applicable(row)
 
 
 def reason_labels() -> dict:
-    return reference.grading().get("status_reason_zh", {}) or {}
+    return dict(status.REASONS)
 
 
 def reason_text(row) -> str:
@@ -82,10 +81,7 @@ def reason_text(row) -> str:
     r = getattr(row, "not_rated_reason", None)
     if not isna(r) and str(r).strip():
         return str(r).strip().rstrip("。")
-    code = reason_code(row)
-    if code == "not_applicable":
-        return "不适用"
-    return reason_labels().get(code, "数据缺失")
+    return status.reason_word(reason_code(row), "数据缺失")
 
 
 def stretch(row) -> bool:

@@ -12,6 +12,7 @@ from functools import cache
 
 import yaml
 
+from carbonpeak import status
 from carbonpeak.paths import TEMPLATES_DIR
 
 REPORT_TEMPLATES = TEMPLATES_DIR / "report"
@@ -26,7 +27,8 @@ def env():
         loader=jinja2.FileSystemLoader(str(REPORT_TEMPLATES)),
         autoescape=True, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=False)
-    e.globals["status_zh"] = phrases()["status_zh"]
+    e.globals["status_zh"] = status.WORDS  # grading.yml: the one table of status words
+    e.globals["reason_zh"] = status.REASONS
     return e
 
 
@@ -79,3 +81,14 @@ class HTML:
 
 def section(template: str, **view) -> HTML:
     return HTML(render(f"sections/{template}.html.j2", **view))
+
+
+def headed(name: str, body: HTML, province: bool = False) -> HTML:
+    """A section under its heading and introduction (phrases.yml `sections`): whichever
+    template renders the section (its data may be missing), the notebook that calls it
+    carries no report text and the 目录 lists the same headings."""
+    words = phrases()["sections"][name]
+    intro = words.get("intro_province", words.get("intro")) if province else words.get("intro")
+    head = render("sections/heading.html.j2", heading=words.get("heading", ""),
+                  intro=intro or "", level=int(words.get("level", 2)))
+    return HTML(head + str(body))
