@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from carbonpeak import reference
+
 SEED = 20230221  # the plan's issue date
 YEARS = range(2016, 2026)
 
@@ -59,7 +61,7 @@ ZHOUSHAN_DEFLATOR_2023 = -7.5
 
 
 def generate() -> pd.DataFrame:
-    """The `industry_annual` table for the province and its 11 cities, 2016-2025."""
+    """The `industry_annual` table for the province and its cities, 2016-2025."""
     rng = np.random.default_rng(SEED)
     scale = 16700 / (sum(OUTPUT_2020.values()) / 5)
     rows = []
@@ -114,7 +116,7 @@ def _province(cities: pd.DataFrame) -> pd.DataFrame:
         else:
             growth = BASE_GROWTH[0]
         out.append({
-            "region_code": "330000",
+            "region_code": reference.province_code(),
             "year": int(year),
             "value_added": round(float(cur["value_added"].sum()), 2),
             "value_added_growth": round(growth, 1),

@@ -66,7 +66,7 @@ def write(graded: pd.DataFrame, out_dir: Path) -> pd.DataFrame:
         grp[COLUMNS].sort_values(["grade", "K"], ascending=[False, False]).to_parquet(
             out_dir / "enterprise" / f"{region}.parquet", index=False)
         summary.append(_counts(grp, region))
-    summary.append(_counts(graded, reference.PROVINCE))
+    summary.append(_counts(graded, reference.province_code()))
     out = pd.concat(summary, ignore_index=True)
     out.to_csv(out_dir / "enterprise_summary.csv", index=False, encoding="utf-8")
     return out

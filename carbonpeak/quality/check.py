@@ -174,7 +174,7 @@ def augment(df: pd.DataFrame, table: str, year: int, first_year: int,
 
 
 def _add_missing_rows(df: pd.DataFrame, complete: dict, year: int, first_year: int):
-    regions = (reference.municipality_codes() if complete.get("regions") == "municipalities"
+    regions = (reference.codes_at("municipality") if complete.get("regions") == "municipalities"
                else reference.region_codes())
     start = first_year if complete.get("from", "baseline") == "baseline" else int(complete["from"])
     present = set(zip(df["region_code"].astype(str), df["year"].astype("Int64"), strict=True))
@@ -208,8 +208,9 @@ def _add_jump_columns(df, ordered, series, col, slip) -> None:
 
 def _province_gap(df: pd.DataFrame, col: str, group: list[str]) -> pd.Series:
     """Province ÷ Σ municipalities − 1 on the province's rows (same year, same other keys)."""
-    is_prov = df["region_code"] == reference.PROVINCE
-    cities = df[df["region_code"].isin(reference.municipality_codes()) & df["_row_present"]]
+    province = reference.province_code()
+    is_prov = df["region_code"] == province
+    cities = df[df["region_code"].isin(reference.children(province)) & df["_row_present"]]
     if group:
         sums = cities.groupby(group, dropna=False)[col].sum(min_count=1).rename("_sum")
         total = df[group].merge(sums, left_on=group, right_index=True, how="left")["_sum"]
@@ -401,7 +402,7 @@ def check(warehouse: Path, out_dir: Path, year: int, ingest_findings: list[Findi
     gx, ctx = _gx_context()
     params = {"current_year": max(year, dt.date.today().year),
               "region_codes": reference.region_codes(),
-              "municipality_codes": reference.municipality_codes()}
+              **{f"{at}_codes": reference.codes_at(at) for at in reference.LEVELS}}
     headers = load_headers(warehouse)
     names = list(reference.tables()) if tables is None else tables
     ingest_findings = [f for f in ingest_findings if f.table in names or f.table not in

@@ -5,7 +5,7 @@ tolerances used here). Every finding names file, row, column and the expected va
 - cumulative_not_falling (error): a 1–N月 value below the 1–(N−1)月 value of the same year;
 - december_equals_annual (warning): 1–12月 differs from the annual industry_annual row
   (annual data are revised later, so a gap is a warning, not an error);
-- monthly_province_sum (error): the province row differs from the sum of the 11 cities;
+- monthly_province_sum (error): the province row differs from the sum of its cities;
 - revision (warning, reported at ingest): a later file changed an earlier month.
 """
 
@@ -158,12 +158,13 @@ def province_sum(df: pd.DataFrame, cfg: dict, shown: dict) -> list[Finding]:
     tol = cfg.get("province_tolerance", 0.005)
     spec = reference.tables()[TABLE]["columns"]
     additive = [c for c, s in spec.items() if s.get("additive") and c in df]
-    cities = df[df["region_code"].isin(reference.municipality_codes())]
+    province = reference.province_code()
+    cities = df[df["region_code"].isin(reference.children(province))]
     counts = cities.groupby("period")["region_code"].nunique()
     sums = cities.groupby("period")[additive].sum(min_count=1)
     out = []
-    n_cities = len(reference.municipality_codes())
-    for _, row in df[df["region_code"] == reference.PROVINCE].iterrows():
+    n_cities = len(reference.children(province))
+    for _, row in df[df["region_code"] == province].iterrows():
         p = row["period"]
         if counts.get(p, 0) < n_cities:
             continue  # an incomplete set of cities cannot be summed (reported as missing)

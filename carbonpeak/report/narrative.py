@@ -344,7 +344,7 @@ def lagging_cities(ctx: ReportContext, group: str = "main_targets",
         a = a[[due(r, due_in) for r in a.itertuples()]]
     ids = [i for i, e in reference.catalog().items() if e.get("task_group") == group]
     out = []
-    for code in reference.municipality_codes():
+    for code in reference.children(reference.province_code()):
         mine = a[(a["region_code"] == code) & a["indicator_id"].isin(ids)]
         behind = ordered(mine[mine["status"].isin(["red", "yellow"])])
         if len(behind):
