@@ -1,13 +1,15 @@
 """The region hierarchy of data/reference/regions.csv: province > municipalities > counties,
-checked on load, and who the chain reports on."""
+checked on load, and the rules built on it (who is reported on, province = Σ cities)."""
 
 from __future__ import annotations
 
 import shutil
 
+import numpy as np
+import pandas as pd
 import pytest
 
-from carbonpeak import reference
+from carbonpeak import hierarchy_sums, reference
 from carbonpeak.errors import ConfigError
 from carbonpeak.ingest import regionnames
 
@@ -159,3 +161,38 @@ class TestValidation:
         _write(ref_dir, lines)
         with pytest.raises(ConfigError, match="regions.csv"):
             reference.LOADERS["regions.csv"]()
+
+
+class TestProvinceEqualsSumOfCities:
+    def _frame(self):
+        cities = reference.children(reference.province_code())
+        rows = [{"region_code": c, "year": y, "v": float(i + 1) * (y - 2020)}
+                for i, c in enumerate(cities) for y in (2021, 2022)]
+        rows += [{"region_code": "330000", "year": 2021, "v": 66.0 * 1.004},
+                 {"region_code": "330000", "year": 2022, "v": 132.0 * 1.01},
+                 {"region_code": "330111", "year": 2021, "v": 1e6}]  # a county: not summed
+        return pd.DataFrame(rows)
+
+    def test_child_sums_count_the_province_children_only(self):
+        sums = hierarchy_sums.child_sums(self._frame(), ["v"], ["year"])
+        # Σ 1..11 = 66 in 2021 and twice that in 2022; the county row is not a child
+        assert sums.loc[2021, "v"] == 66.0 and sums.loc[2022, "v"] == 132.0
+        assert list(sums["_children"]) == [11, 11]
+
+    def test_parent_gap_on_the_province_rows(self):
+        df = self._frame()
+        gap = hierarchy_sums.parent_gap(df, "v", ["year"])
+        prov = df["region_code"] == "330000"
+        assert gap[prov].tolist() == pytest.approx([0.004, 0.01])
+        assert gap[~prov].isna().all()
+        present = pd.Series(df["region_code"] != "330100", index=df.index)  # 杭州 missing
+        gap = hierarchy_sums.parent_gap(df, "v", ["year"], rows=present)
+        assert gap[prov].tolist() == pytest.approx([66 * 1.004 / 65 - 1, 132 * 1.01 / 130 - 1])
+
+    def test_off_by_more_than_the_tolerance(self):
+        assert hierarchy_sums.TOLERANCE == 0.005
+        assert not hierarchy_sums.off(100.4, 100.0) and hierarchy_sums.off(100.6, 100.0)
+        assert hierarchy_sums.off(1.0, 0.0) and not hierarchy_sums.off(0.0, 0.0)
+        assert not hierarchy_sums.off(101.9, 100.0, 0.02) and hierarchy_sums.off(102.1, 100.0, 0.02)
+        assert np.isnan(hierarchy_sums.parent_gap(
+            pd.DataFrame({"region_code": ["330000"], "v": [1.0]}), "v", []).iloc[0])

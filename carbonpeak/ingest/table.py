@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from carbonpeak import confidential, reference
+from carbonpeak import confidential, hierarchy_sums, reference
 from carbonpeak.findings import ERROR, WARNING, Finding, UnreadableFile
 from carbonpeak.ingest import coerce, glyphs, regionnames
 from carbonpeak.ingest.headers import known_headers, match_header
@@ -251,9 +251,9 @@ def _province_rows(frame, totals, spec, name, finding, raw) -> pd.DataFrame:
 def _check_province_sum(cities, prov, spec, key, finding, raw) -> None:
     """Province rows of a table filled per city: each additive value must equal the sum of
     the cities for the same key; they are dropped either way (the province is the sum)."""
-    tol = spec.get("province_tolerance", 0.005)
+    tol = spec.get("province_tolerance", hierarchy_sums.TOLERANCE)
     additive = [c for c, s in spec["columns"].items() if s.get("additive")]
-    sums = cities.groupby(key, dropna=False)[additive].sum(min_count=1)
+    sums = hierarchy_sums.child_sums(cities, additive, key)
     bad = 0
     for _, row in prov.iterrows():
         k = tuple(row[key])
@@ -263,7 +263,7 @@ def _check_province_sum(cities, prov, spec, key, finding, raw) -> None:
             if pd.isna(got):
                 continue
             missing = want is None or pd.isna(want)
-            if missing or (abs(got / want - 1) > tol if want else got != 0):
+            if missing or hierarchy_sums.off(got, want, tol):
                 bad += 1
                 finding("province_row_mismatch",
                         f"本表按设区市填报，全省行的{spec['columns'][col].get('title_zh', col)}"

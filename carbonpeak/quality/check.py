@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from carbonpeak import confidential, reference
+from carbonpeak import confidential, hierarchy_sums, reference
 from carbonpeak.findings import ERROR, INFO, WARNING, Finding
 from carbonpeak.ingest import INGEST_CHECKS, MONTHLY_CHECKS, SOURCE_FILE, SOURCE_ROW, ingest_check
 from carbonpeak.methods.credit_code import credit_code_problem
@@ -70,7 +70,7 @@ def derived_expectations(table: str) -> list[dict]:
     """The expectations that the cross-row declarations in the suite's `meta` imply."""
     meta, out = settings(table), []
     ps = meta.get("province_sum") or {}
-    tol = ps.get("tolerance", DEFAULT_SUM_TOLERANCE)
+    tol = ps.get("tolerance", hierarchy_sums.TOLERANCE)
     for col in ps.get("columns", []):
         out.append(_exp(f"_province_gap__{col}", f"{col}_province_sum", ps.get("severity", ERROR),
                         [col], f"全省{_title(table, col)}应等于11个设区市之和（误差不超过{tol:.1%}）",
@@ -208,17 +208,7 @@ def _add_jump_columns(df, ordered, series, col, slip) -> None:
 
 def _province_gap(df: pd.DataFrame, col: str, group: list[str]) -> pd.Series:
     """Province ÷ Σ municipalities − 1 on the province's rows (same year, same other keys)."""
-    province = reference.province_code()
-    is_prov = df["region_code"] == province
-    cities = df[df["region_code"].isin(reference.children(province)) & df["_row_present"]]
-    if group:
-        sums = cities.groupby(group, dropna=False)[col].sum(min_count=1).rename("_sum")
-        total = df[group].merge(sums, left_on=group, right_index=True, how="left")["_sum"]
-    else:
-        total = pd.Series(cities[col].sum(min_count=1), index=df.index)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        gap = df[col] / total.reindex(df.index) - 1
-    return gap.where(is_prov).astype("float64")
+    return hierarchy_sums.parent_gap(df, col, group, rows=df["_row_present"])
 
 
 def _share_of(df: pd.DataFrame, rule: dict, other: pd.DataFrame | None) -> pd.Series:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from carbonpeak import ingest, reference
+from carbonpeak import hierarchy_sums, ingest, reference
 from carbonpeak.findings import ERROR, WARNING, Finding
 from carbonpeak.ingest import revisions
 
@@ -155,24 +155,21 @@ def december_vs_annual(df: pd.DataFrame, annual: pd.DataFrame | None, cfg: dict,
 
 
 def province_sum(df: pd.DataFrame, cfg: dict, shown: dict) -> list[Finding]:
-    tol = cfg.get("province_tolerance", 0.005)
+    tol = cfg.get("province_tolerance", hierarchy_sums.TOLERANCE)
     spec = reference.tables()[TABLE]["columns"]
     additive = [c for c, s in spec.items() if s.get("additive") and c in df]
-    province = reference.province_code()
-    cities = df[df["region_code"].isin(reference.children(province))]
-    counts = cities.groupby("period")["region_code"].nunique()
-    sums = cities.groupby("period")[additive].sum(min_count=1)
+    sums = hierarchy_sums.child_sums(df, additive, ["period"])
     out = []
-    n_cities = len(reference.children(province))
-    for _, row in df[df["region_code"] == province].iterrows():
+    n_cities = len(hierarchy_sums.summed())
+    for _, row in df[df["region_code"] == reference.province_code()].iterrows():
         p = row["period"]
-        if counts.get(p, 0) < n_cities:
+        if sums["_children"].get(p, 0) < n_cities:
             continue  # an incomplete set of cities cannot be summed (reported as missing)
         for c in additive:
             want, got = sums.at[p, c], row[c]
             if pd.isna(got) or pd.isna(want):
                 continue
-            if (abs(got / want - 1) > tol) if want else got != 0:
+            if hierarchy_sums.off(got, want, tol):
                 out.append(_finding(
                     "monthly_province_sum",
                     f"{p}全省的{_title(c)}（{got:g}）与11个设区市之和（{want:g}）不一致"
