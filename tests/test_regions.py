@@ -163,6 +163,48 @@ class TestValidation:
             reference.LOADERS["regions.csv"]()
 
 
+class TestCountsFollowTheFile:
+    """Sentences and checks that say how many cities count them in regions.csv."""
+
+    @pytest.fixture
+    def ten_cities(self, ref_dir):
+        lines = [line for line in _lines(ref_dir)
+                 if not line.startswith("3311")]  # 丽水 and its counties
+        _write(ref_dir, lines)
+
+    def test_rank_and_sums_say_ten_without_lishui(self, ten_cities):
+        from carbonpeak.quality import monthly
+        from carbonpeak.quality.check import derived_expectations
+        from carbonpeak.report import narrative
+
+        assert len(reference.children(reference.province_code())) == 10
+        assert narrative.rank_phrase(10, 10) == "在10个设区市中居末位"
+        assert narrative.rank_phrase(3, 9) == "在9个有数据的设区市中居第3位"
+        titles = [e["meta"]["title_zh"] for e in derived_expectations("industry_annual")
+                  if e["meta"]["id"].endswith("_province_sum")]
+        assert titles and all("应等于10个设区市之和" in t for t in titles)
+        df = pd.DataFrame({"region_code": ["330000"], "period": ["2026-10"],
+                           "energy_consumption": [1.0], "_source_file": ["m.csv"],
+                           "_source_row": [2]})
+        _, summary = monthly.run({"industry_monthly": df}, {})
+        [row] = [s for s in summary if s["check"] == "monthly_province_sum"]
+        assert row["title_zh"] == "全省1—N月数据等于10个设区市之和"
+
+    def test_the_sample_count_is_eleven(self):
+        from carbonpeak.report import narrative
+
+        assert narrative.rank_phrase(11, 11) == "在11个设区市中居末位"
+        assert narrative.rank_phrase(10, 11) == "在11个设区市中居第10位"
+
+    def test_an_edited_county_is_read_again(self, ref_dir):
+        lines = _lines(ref_dir)
+        n = _line_of(lines, "330111")
+        lines[n - 1] = lines[n - 1].replace("富阳区,富阳,", "富春区,富春,")
+        _write(ref_dir, lines)
+        assert regionnames.county_of("杭州市富春区") == ("富春区", "330100")
+        assert regionnames.county_of("富阳区") is None
+
+
 class TestProvinceEqualsSumOfCities:
     def _frame(self):
         cities = reference.children(reference.province_code())

@@ -18,11 +18,11 @@ from carbonpeak.findings import ERROR, WARNING, Finding
 from carbonpeak.ingest import revisions
 
 TABLE = "industry_monthly"
-CHECKS = {  # id -> (what a reader sees, severity)
+CHECKS = {  # id -> (what a reader sees ({n}: the cities summed into the province), severity)
     "cumulative_not_falling": ("1—N月累计值（能耗、原料用能、用电量）在一年内不下降", ERROR),
     "december_equals_annual": ("1—12月数据与年度统计一致（年度数据修订导致的小差异为提示）",
                                WARNING),
-    "monthly_province_sum": ("全省1—N月数据等于11个设区市之和", ERROR),
+    "monthly_province_sum": ("全省1—N月数据等于{n}个设区市之和", ERROR),
 }
 
 
@@ -85,7 +85,8 @@ def run(tables: dict, headers: dict[str, dict[str, str]]) -> tuple[list[Finding]
                                                       shown),
         "monthly_province_sum": province_sum(df, cfg, shown),
     }
-    summary = [{"table": TABLE, "check": c, "title_zh": t, "severity": s,
+    n = len(hierarchy_sums.summed())
+    summary = [{"table": TABLE, "check": c, "title_zh": t.format(n=n), "severity": s,
                 "verdict": "fail" if found[c] else "pass",
                 "failing_rows": len({(f.file, f.row) for f in found[c]}),
                 "regions": " ".join(sorted({f.region_code for f in found[c] if f.region_code}))}
@@ -172,6 +173,6 @@ def province_sum(df: pd.DataFrame, cfg: dict, shown: dict) -> list[Finding]:
             if hierarchy_sums.off(got, want, tol):
                 out.append(_finding(
                     "monthly_province_sum",
-                    f"{p}全省的{_title(c)}（{got:g}）与11个设区市之和（{want:g}）不一致"
+                    f"{p}全省的{_title(c)}（{got:g}）与{n_cities}个设区市之和（{want:g}）不一致"
                     f"（允许误差{tol:.1%}），应为{want:g}", row, c, shown))
     return out

@@ -27,7 +27,6 @@ from carbonpeak.report.rows import (
 from carbonpeak.report.view import phrases, say
 
 PEAK_DEADLINE = 2030
-MUNICIPALITIES = 11
 
 
 def due(row, year: int) -> bool:
@@ -91,13 +90,14 @@ def required_phrase(row, e: dict, final: bool = False) -> str:
 
 
 def rank_phrase(rank, rank_of) -> str:
-    """Among all 11: 首位 / 末位 / 第r位; among fewer (only some have data) it says so."""
+    """Among all the province's cities: 首位 / 末位 / 第r位; among fewer (only some have
+    data) it says so."""
     if isna(rank) or isna(rank_of):
         return ""
     r, n = int(rank), int(rank_of)
     if n < 2:
         return ""
-    prefix = "rank." if n >= MUNICIPALITIES else "rank.short_"
+    prefix = "rank." if n >= len(reference.children(reference.province_code())) else "rank.short_"
     where = "first" if r == 1 else ("last" if r == n else "middle")
     return say(prefix + where, n=n, rank=r)
 

@@ -76,7 +76,8 @@ def barometer_view(ctx: ReportContext) -> dict:
     text = narrative.lagging_sentence(
         narrative.lagging_cities(ctx, due_in=ctx.year if final else None), short=True,
         final=final)
-    return {"heads": heads, "rows": rows, "text": text, "year": ctx.year}
+    return {"heads": heads, "rows": rows, "text": text, "year": ctx.year,
+            "n_cities": len(cities)}
 
 
 def barometer(ctx: ReportContext) -> HTML:
