@@ -15,7 +15,12 @@ import yaml
 from carbonpeak.errors import ConfigError
 from carbonpeak.paths import REFERENCE_DIR
 
-PROVINCE = "330000"
+# The region hierarchy of regions.csv, top down: a region's parent is one level up.
+LEVELS = ("province", "municipality", "county")
+# The levels the chain reports on (a report, a row in indicators.csv, a quality verdict per
+# region); counties join with the county level.
+REPORTED_LEVELS = ("province", "municipality")
+REGION_COLUMNS = ("region_code", "name", "short_name", "level", "parent_code", "name_en")
 
 
 def _stamp(name: str) -> tuple:
@@ -55,38 +60,117 @@ def _yaml(name: str):
 
 
 @reloading("regions.csv")
+def hierarchy() -> dict[str, dict]:
+    """Every region of regions.csv by code, in GB/T 2260 code order, checked so that each
+    one has a known level and a parent one level up (the province none): the county level
+    and every Σ-of-children rule rely on it. A broken row is a ConfigError naming it."""
+    path = REFERENCE_DIR / "regions.csv"
+    with path.open(encoding="utf-8") as f:
+        numbered = [(n, line) for n, line in enumerate(f, 1) if not line.startswith("#")]
+    reader = csv.DictReader(line for _, line in numbered)
+    if missing := [c for c in REGION_COLUMNS if c not in (reader.fieldnames or [])]:
+        line = numbered[0][0] if numbered else 1
+        raise ConfigError(f"regions.csv 第{line}行（表头）：缺少列 {'、'.join(missing)}")
+    rows: dict[str, dict] = {}
+    for r in reader:
+        line = numbered[reader.line_num - 1][0]
+        r = {c: (r.get(c) or "").strip() for c in REGION_COLUMNS} | {"line": line}
+        code = r["region_code"]
+        if not (len(code) == 6 and code.isdigit()):
+            raise _bad_row(line, "region_code", f"「{code}」不是6位行政区划代码（GB/T 2260）")
+        if code in rows:
+            raise _bad_row(line, "region_code", f"代码 {code} 重复（第{rows[code]['line']}行已有）")
+        if r["level"] not in LEVELS:
+            raise _bad_row(line, "level", f"未知的层级「{r['level']}」（可用：{'、'.join(LEVELS)}）")
+        if not r["name"]:
+            raise _bad_row(line, "name", f"地区 {code} 缺少名称")
+        r["short_name"] = r["short_name"] or r["name"]
+        rows[code] = r
+    for code, r in rows.items():
+        depth, p = LEVELS.index(r["level"]), r["parent_code"]
+        if depth == 0 and p:
+            raise _bad_row(r["line"], "parent_code",
+                           f"{LEVELS[0]} {code} 是最高层级，不应有上级地区（实为「{p}」）")
+        if depth and p not in rows:
+            raise _bad_row(r["line"], "parent_code", f"上级地区「{p}」不存在" if p
+                           else f"{r['level']} {code} 缺少上级地区")
+        if depth and rows[p]["level"] != LEVELS[depth - 1]:
+            raise _bad_row(r["line"], "parent_code", f"{r['level']} {code} 的上级应为 "
+                           f"{LEVELS[depth - 1]}，「{p}」是 {rows[p]['level']}")
+    roots = [r for r in rows.values() if r["level"] == LEVELS[0]]
+    if len(roots) != 1:
+        where = f"第{roots[1]['line']}行，level列：" if len(roots) > 1 else ""
+        raise ConfigError(f"regions.csv {where}应有且只有一个 {LEVELS[0]}（实有{len(roots)}个）")
+    return dict(sorted(rows.items()))
+
+
+def _bad_row(line: int, column: str, what: str) -> ConfigError:
+    return ConfigError(f"regions.csv 第{line}行，{column}列：{what}")
+
+
 def regions() -> list[dict]:
-    """Every region, province first, in GB/T 2260 code order."""
-    with (REFERENCE_DIR / "regions.csv").open(encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    return sorted(rows, key=lambda r: r["region_code"])
+    """The regions the chain reports on (REPORTED_LEVELS), province first, in code order."""
+    return [r for r in hierarchy().values() if r["level"] in REPORTED_LEVELS]
 
 
 def region_codes() -> list[str]:
+    """The codes of the regions the chain reports on, province first."""
     return [r["region_code"] for r in regions()]
 
 
-def municipality_codes() -> list[str]:
-    return [r["region_code"] for r in regions() if r["level"] == "municipality"]
+def _region(code: str) -> dict:
+    try:
+        return hierarchy()[str(code)]
+    except KeyError:
+        raise KeyError(f"region {code!r} is not in regions.csv") from None
+
+
+def province_code() -> str:
+    """The root of the hierarchy: the one region without a parent."""
+    return next(c for c, r in hierarchy().items() if not r["parent_code"])
 
 
 def level(code: str) -> str:
-    """The region's level in regions.csv (province, municipality)."""
-    return next(r["level"] for r in regions() if r["region_code"] == code)
+    """The region's level in regions.csv (province, municipality, county)."""
+    return _region(code)["level"]
+
+
+def parent(code: str) -> str | None:
+    """The region one level up; None for the province."""
+    return _region(code)["parent_code"] or None
+
+
+def children(code: str) -> list[str]:
+    """The regions one level down whose parent is `code`, in code order."""
+    _region(code)
+    return [c for c, r in hierarchy().items() if r["parent_code"] == str(code)]
+
+
+def codes_at(at: str) -> list[str]:
+    """Every region of one level, in code order."""
+    if at not in LEVELS:
+        raise KeyError(f"unknown level {at!r} (levels: {', '.join(LEVELS)})")
+    return [c for c, r in hierarchy().items() if r["level"] == at]
 
 
 def region_name(code: str) -> str:
-    return next(r["name"] for r in regions() if r["region_code"] == code)
+    return _region(code)["name"]
+
+
+def short_name(code: str) -> str:
+    return _region(code)["short_name"]
 
 
 @reloading("regions.csv")
 def region_lookup() -> dict[str, str]:
-    """Any way an analyst writes a region (code, 杭州市, 杭州, Hangzhou) -> its code."""
+    """Any way an analyst writes a reported region (code, 杭州市, 杭州, Hangzhou) -> its code;
+    county-level names are read by ingest.regionnames."""
     out: dict[str, str] = {}
     for r in regions():
         for key in (r["region_code"], r["name"], r["short_name"], r["name_en"]):
-            out[key.strip().lower()] = r["region_code"]
-    out["全省"] = PROVINCE
+            if key:
+                out[key.strip().lower()] = r["region_code"]
+    out["全省"] = province_code()
     return out
 
 
@@ -253,7 +337,7 @@ def plan_targets() -> dict[tuple[str, str, str], dict]:
 # Every reference file a run reads, by its path under data/reference/, and its loader: the
 # runner loads them all before any kernel starts, so a broken file is an exit 2 naming it.
 LOADERS = {
-    "regions.csv": regions, "indicators.yml": catalog, "grading.yml": grading,
+    "regions.csv": hierarchy, "indicators.yml": catalog, "grading.yml": grading,
     "tables.yml": tables, "task_groups.yml": task_groups, "sectors.yml": sectors,
     "emission_factors.yml": emission_factors, "industry_codes.csv": industry_names,
     "city_targets.csv": city_targets, "plan_periods.yml": plan_periods,

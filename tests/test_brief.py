@@ -20,7 +20,7 @@ from carbonpeak.period import Period
 FIXTURE = Path(__file__).parent / "fixtures" / "monthly_run"
 GOLDEN = Path(__file__).parent / "golden"
 P = Period.parse("2026-10")
-CITIES = reference.municipality_codes()
+CITIES = reference.children(reference.province_code())
 
 
 @pytest.fixture(scope="module")
@@ -208,13 +208,13 @@ def test_rule_text_comes_from_the_grading_preset(run_dir):
 def _other_city_marks(code: str) -> set[str]:
     """Names and distinctive values of every other city."""
     bar = pd.read_csv(FIXTURE / "barometer.csv", dtype={"region_code": str})
-    own = bar[bar["region_code"].isin([code, reference.PROVINCE])]
+    own = bar[bar["region_code"].isin([code, reference.province_code()])]
     own_values = set(own["value"].dropna()) | set(own["required"]) | set(own["annual_target"])
     marks = set()
     for r in reference.regions():
-        if r["region_code"] not in (code, reference.PROVINCE):
+        if r["region_code"] not in (code, reference.province_code()):
             marks |= {r["name"], r["short_name"]}
-    others = bar[~bar["region_code"].isin([code, reference.PROVINCE])]
+    others = bar[~bar["region_code"].isin([code, reference.province_code()])]
     for col in ("value", "required", "annual_target"):
         for v in others[col].dropna():
             if v not in own_values and abs(v) >= 100:  # 万吨 figures are distinctive
@@ -225,8 +225,8 @@ def _other_city_marks(code: str) -> set[str]:
 def test_city_brief_holds_no_other_city(run_dir):
     code = "330900"
     ctx = ctx_of(run_dir, code)
-    assert set(ctx.barometer["region_code"]) == {code, reference.PROVINCE}
-    assert set(ctx.history["region_code"]) <= {code, reference.PROVINCE}
+    assert set(ctx.barometer["region_code"]) == {code, reference.province_code()}
+    assert set(ctx.history["region_code"]) <= {code, reference.province_code()}
     out = run_dir / code
     html = "".join(str(f(ctx)) for f in (
         brief.cover, brief.revision, brief.lights, brief.figures, brief.moves, brief.rest_of_year,
@@ -263,7 +263,7 @@ def test_downloads_neutralise_cells_and_keep_own_rows(run_dir, tmp_path):
 # ---- the province brief --------------------------------------------------------------------
 
 def test_province_table_has_every_city_and_indicator(run_dir):
-    ctx = ctx_of(run_dir, reference.PROVINCE)
+    ctx = ctx_of(run_dir, reference.province_code())
     html = str(brief.barometer(ctx))
     body = html.split("<tbody>")[1]
     rows = re.findall(r'<th scope="row">([^<]+)</th>', body)
@@ -276,7 +276,7 @@ def test_province_table_has_every_city_and_indicator(run_dir):
 
 
 def test_province_history_is_cities_by_months(run_dir):
-    html = str(brief.province_history(ctx_of(run_dir, reference.PROVINCE)))
+    html = str(brief.province_history(ctx_of(run_dir, reference.province_code())))
     assert html.count("<table") == 3
     for table in html.split("<table")[1:]:
         assert len(re.findall(r'<th scope="row">', table)) == 12
@@ -347,7 +347,7 @@ def test_revised_input_columns_are_named_in_chinese():
 
 
 def test_province_brief_names_each_revised_region(run_dir):
-    html = str(brief.revision(ctx_of(run_dir, reference.PROVINCE)))
+    html = str(brief.revision(ctx_of(run_dir, reference.province_code())))
     assert "杭州市1—8月综合能源消费量（扣除原料用能）由412.6万吨标准煤修订为418.9万吨标准煤" in html
 
 
@@ -365,13 +365,13 @@ def test_province_table_labels_a_wholly_estimated_column_once(tmp_path):
     bar = pd.read_csv(run / "barometer.csv", dtype=str)
     bar["estimated"] = bar["indicator_id"] != "energy_intensity"
     bar.to_csv(run / "barometer.csv", index=False)
-    html = str(brief.barometer(brief.load(run, reference.PROVINCE, "2026-10")))
+    html = str(brief.barometer(brief.load(run, reference.province_code(), "2026-10")))
     head, body = html.split("<tbody>")
     # the heading row exists twice (wide screen and paper; phone): each labels the two once
     labelled = [row for row in head.split("<tr")[1:] if "估算" in row]
     assert len(labelled) == 2 and all(row.count("估算") == 2 for row in labelled)
     assert "估算" not in body
-    mixed = str(brief.barometer(ctx_of(FIXTURE, reference.PROVINCE)))
+    mixed = str(brief.barometer(ctx_of(FIXTURE, reference.province_code())))
     assert mixed.split("<tbody>")[1].count("估算") == 2  # 衢州's two CO2 cells
 
 

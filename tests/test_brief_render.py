@@ -16,7 +16,7 @@ from carbonpeak.paths import NOTEBOOKS_DIR, ROOT
 from carbonpeak.run import render
 
 FIXTURE = Path(__file__).parent / "fixtures" / "monthly_run"
-NOTEBOOKS = {"330900": "07_brief", reference.PROVINCE: "08_province_brief"}
+NOTEBOOKS = {"330900": "07_brief", reference.province_code(): "08_province_brief"}
 
 
 def test_notebooks_are_thin_and_committed_without_outputs():
@@ -90,7 +90,7 @@ def test_pdf_links_to_downloads_are_relative_and_resolve(rendered):
 
 
 def test_province_barometer_fits_one_page(rendered):
-    r = rendered[reference.PROVINCE]
+    r = rendered[reference.province_code()]
     text = pages(r["pdf"])
     assert len(text) <= 4
     page = next(t for t in text if "设区市晴雨表" in t)

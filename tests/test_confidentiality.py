@@ -51,7 +51,7 @@ def _plant(data_dir: Path) -> bool:
 def _rerender_with_planted_files(year_dir: Path, data_dir: Path) -> None:
     ent = year_dir / "enterprise"
     ent.mkdir(exist_ok=True)
-    for code in reference.municipality_codes():
+    for code in reference.children(reference.province_code()):
         enterprise_frame(code).to_parquet(ent / f"{code}.parquet", index=False)
     stage = next(s for s in pipeline.load()["stages"] if s["id"] == "report")
     pool = kernels.KernelPool(2, stage.get("warmup", ""))
@@ -201,7 +201,7 @@ def _plant_markers(data_dir: Path) -> tuple[dict[str, str | None], dict[str, str
         if not cols or not path.exists():
             continue
         df = pd.read_csv(path, dtype=str, keep_default_na=False)
-        for code in reference.municipality_codes():
+        for code in reference.children(reference.province_code()):
             rows = df.index[df["region_code"] == code]
             for i in rows[:2]:
                 serial += 1

@@ -310,7 +310,7 @@ def test_every_indicator_runs_on_the_sample(tmp_path):
     for ind, entry in CAT.items():
         s = series_for(entry, tables)
         assert not s.empty, ind
-        assert reference.PROVINCE in set(s["region_code"]), ind
+        assert reference.province_code() in set(s["region_code"]), ind
 
 
 def test_province_scrap_ratio_is_weighted_by_steel_capacity():

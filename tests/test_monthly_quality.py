@@ -7,7 +7,7 @@ import pandas as pd
 from carbonpeak import ingest, quality, reference
 from carbonpeak.quality import monthly as checks
 
-CITIES = reference.municipality_codes()
+CITIES = reference.children(reference.province_code())
 
 
 def table(rows) -> pd.DataFrame:

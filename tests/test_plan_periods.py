@@ -160,14 +160,14 @@ def _with_2026(src: Path, dst: Path) -> Path:
     last = ia[ia["year"] == 2025].set_index("region_code")
     new = last.copy()
     for code in new.index:
-        if code == reference.PROVINCE:
+        if code == reference.province_code():
             continue
         f = ENERGY_GROWTH.get(code, 1.01)
         new.loc[code, ["energy_consumption", "feedstock_energy"]] *= f
-    cities = new.index != reference.PROVINCE
+    cities = new.index != reference.province_code()
     for col in ("energy_consumption", "feedstock_energy"):
         delta = (new.loc[cities, col] - last.loc[cities, col]).sum()
-        new.loc[reference.PROVINCE, col] = last.loc[reference.PROVINCE, col] + delta
+        new.loc[reference.province_code(), col] = last.loc[reference.province_code(), col] + delta
     new["value_added"] = new["value_added"] * (1 + VA_GROWTH / 100)
     new["value_added_growth"] = VA_GROWTH
     new["year"] = 2026

@@ -66,9 +66,9 @@ def indicator_rows(year: int = YEAR) -> pd.DataFrame:
                      "projected_value": value, "projection_year": 2025,
                      "grading_preset": "ndrc_2021", "quality_verdict": "pass",
                      "not_rated_reason": "",
-                     "rank": np.nan if code == reference.PROVINCE else k,
+                     "rank": np.nan if code == reference.province_code() else k,
                      "rank_of": 11})
-        province_only = code == reference.PROVINCE
+        province_only = code == reference.province_code()
         rows.append({**base, "region_code": code, "region_name": name,
                      "indicator_id": "green_parks", "name_zh": "绿色低碳工业园区", "year": year,
                      "value": 46.0 if province_only else np.nan, "unit": "个",
@@ -88,7 +88,7 @@ def make_run_dir(run_dir: Path, year: int = YEAR, *, enterprises: bool = True) -
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     codes = reference.region_codes()
-    munis = reference.municipality_codes()
+    munis = reference.children(reference.province_code())
     ind = indicator_rows(year)
     ind.to_csv(run_dir / "indicators.csv", index=False)
     series = []

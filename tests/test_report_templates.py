@@ -52,7 +52,8 @@ FIXTURES = {
          "pace": "目标年（2025年）已到，距50.0%的目标尚差4.0个百分点",
          "lead": "市经信局（省级牵头：省经信厅）",
          "actors": ["碳效4—5级能耗最大的企业：<b>甲</b>印染（5级）"], "higher": True}]},
-    "barometer": {"year": 2025, "text": "主要目标落后于序时进度的设区市（1个）：舟山市2项。",
+    "barometer": {"year": 2025, "n_cities": 11,
+                  "text": "主要目标落后于序时进度的设区市（1个）：舟山市2项。",
                   "heads": [{"name": "单位工业增加值能耗下降", "unit": "%", "target": "16.0%"}],
                   "rows": [{"name": "浙江", "total": True, "cells": [
                       {"value": "14.9", "completion": "93%", "status": "yellow", "delta": "+3.3"}]},

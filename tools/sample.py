@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from carbonpeak import reference
 from tools import sample_detail as d
 from tools import sample_monthly
 from tools.sample_cities import OUTPUT_2020
@@ -56,7 +57,7 @@ ZHOUSHAN_DEFLATOR_2023 = -7.5
 
 
 def generate() -> pd.DataFrame:
-    """The `industry_annual` table for the province and its 11 cities, 2016-2025."""
+    """The `industry_annual` table for the province and its cities, 2016-2025."""
     rng = np.random.default_rng(SEED)
     scale = 16700 / (sum(OUTPUT_2020.values()) / 5)
     rows = []
@@ -111,7 +112,7 @@ def _province(cities: pd.DataFrame) -> pd.DataFrame:
         else:
             growth = BASE_GROWTH[0]
         out.append({
-            "region_code": "330000",
+            "region_code": reference.province_code(),
             "year": int(year),
             "value_added": round(float(cur["value_added"].sum()), 2),
             "value_added_growth": round(growth, 1),

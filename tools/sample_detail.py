@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from carbonpeak import reference
 from carbonpeak.methods.credit_code import credit_code_check_char
 from tools.sample_cities import OUTPUT_2020
 
@@ -83,7 +84,7 @@ def _drifts(code: str, rng: np.random.Generator) -> tuple[list[float], list[floa
 def sector_tables(headline: pd.DataFrame, rng: np.random.Generator):
     """sector_value_added and energy_by_fuel for every city-year of the headline table."""
     va_rows, energy_rows = [], []
-    cities = headline[headline.region_code != "330000"].sort_values(["region_code", "year"])
+    cities = headline[headline.region_code != reference.province_code()].sort_values(["region_code", "year"])
     for code, grp in cities.groupby("region_code"):
         grp = grp.set_index("year")
         real_index, real = {}, 1.0  # comparable-price index of the city's value added
@@ -416,6 +417,6 @@ def _province_metrics(df: pd.DataFrame, headline: pd.DataFrame) -> pd.DataFrame:
             value = (g * sei.reindex(g.index)).sum() / sei.reindex(g.index).sum()
         else:
             value = grp["value"].mean()
-        out.append({"region_code": "330000", "year": year, "metric": metric,
+        out.append({"region_code": reference.province_code(), "year": year, "metric": metric,
                     "value": round(float(value), 2)})
     return pd.DataFrame(out)

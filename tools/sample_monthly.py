@@ -21,8 +21,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from carbonpeak import reference
+
 SEED = 20261025
-PROVINCE = "330000"
 FIRST, LAST = (2024, 2), (2026, 10)
 # Share of a year's energy (and electricity) used in each month: the Spring Festival dip,
 # a flat middle, the year-end rise; electricity peaks with summer cooling.
@@ -71,7 +72,7 @@ def generate(headline: pd.DataFrame, out_dir: Path | None = None) -> pd.DataFram
     annual = headline.assign(region_code=headline["region_code"].astype(str)).set_index(
         ["region_code", "year"])
     power = _annual_power(out_dir or Path("."), headline)
-    cities = sorted(c for c in annual.index.get_level_values(0).unique() if c != PROVINCE)
+    cities = sorted(c for c in annual.index.get_level_values(0).unique() if c != reference.province_code())
     rows = []
     for code in cities:
         for year in (2024, 2025):
@@ -117,20 +118,20 @@ def generate(headline: pd.DataFrame, out_dir: Path | None = None) -> pd.DataFram
 def _province(cities: pd.DataFrame, annual: pd.DataFrame) -> pd.DataFrame:
     """Province = Σ cities; its growth weights each city by last year's value added (the
     annual table's rule), so 1–12月 equals the annual province growth."""
-    out = []
+    out, province = [], reference.province_code()
     for period, grp in cities.groupby("period"):
         year = int(period[:4])
         weights = pd.Series({c: float(annual.loc[(c, year - 1), "value_added"])
                              for c in grp["region_code"]})
         g = grp.set_index("region_code")["value_added_growth"]
-        out.append({"region_code": PROVINCE, "period": period,
+        out.append({"region_code": province, "period": period,
                     "value_added_growth": round(float((weights * g).sum() / weights.sum()), 1),
                     **{c: round(float(grp[c].sum()), 2)
                        for c in ("energy_consumption", "feedstock_energy", "electricity")}})
     prov = pd.DataFrame(out)
     for year in (2024, 2025):  # 1–12月 is the annual figure
         dec = prov["period"] == f"{year}-12"
-        prov.loc[dec, "value_added_growth"] = float(annual.loc[(PROVINCE, year),
+        prov.loc[dec, "value_added_growth"] = float(annual.loc[(province, year),
                                                                 "value_added_growth"])
     return prov
 
@@ -139,17 +140,17 @@ def files(monthly: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """file name -> its rows: each month's file holds that month; the revised month's first
     delivery is preliminary and the next month's file re-delivers it corrected."""
     region, revised, by = REVISED
-    out = {}
+    out, province = {}, reference.province_code()
     for period, grp in monthly.groupby("period", sort=True):
         grp = grp.reset_index(drop=True)
         if period == revised:
             low = grp["region_code"] == region
             delta = grp.loc[low, "energy_consumption"].iloc[0] * (1 - PRELIMINARY_FACTOR)
-            grp.loc[low | (grp["region_code"] == PROVINCE), "energy_consumption"] -= delta
+            grp.loc[low | (grp["region_code"] == province), "energy_consumption"] -= delta
             grp["energy_consumption"] = grp["energy_consumption"].round(2)
         if period == by:
             again = monthly[(monthly["period"] == revised)
-                            & monthly["region_code"].isin([region, PROVINCE])]
+                            & monthly["region_code"].isin([region, province])]
             grp = pd.concat([grp, again], ignore_index=True)
         grp.insert(1, "year", grp["period"].str[:4].astype(int))  # as bureaus add it
         out[f"industry_monthly_{period}.csv"] = grp

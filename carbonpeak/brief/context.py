@@ -3,8 +3,8 @@ barometer_history.csv, monthly_series.csv, revisions.csv), filtered to the regio
 read, before any section sees them.
 
 Confidentiality: a municipality's context keeps its own rows and the province aggregate
-(330000) only; no other city's name or value reaches a city brief. The province's context
-keeps every region (the province brief compares the 11 cities).
+only; no other city's name or value reaches a city brief. The province's context keeps
+every region (the province brief compares its cities).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class BriefContext:
 
     @property
     def is_province(self) -> bool:
-        return self.region_code == reference.PROVINCE
+        return self.region_code == reference.province_code()
 
     def rows(self, code: str | None = None) -> pd.DataFrame:
         """One region's barometer rows in report order (default: this brief's region)."""
@@ -83,7 +83,7 @@ def load(run_dir: Path | str, region_code: str, period: str | Period) -> BriefCo
     run_dir, code = resolve(run_dir), str(region_code)
     folder = runfolder.RunFolder(run_dir)
     period = Period.parse(period)
-    province = reference.PROVINCE
+    province = reference.province_code()
     keep = None if code == province else {code, province}
     tables, missing = {}, []
     for attr, name in FILES.items():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from carbonpeak import runfolder
+from carbonpeak import reference, runfolder
 from carbonpeak.brief.context import BriefContext
 from carbonpeak.brief.front import title
 from carbonpeak.brief.view import phrases, say, section
@@ -83,7 +83,8 @@ def downloads(ctx: BriefContext, out_dir: Path | str | None = None) -> HTML:
     """Write the brief's rows beside it, and link them (relative links, HTML and PDF)."""
     out = Path(out_dir) if out_dir else ctx.run_dir / ctx.region_code
     write(ctx, out)
-    scope = phrases()["province_all"] if ctx.is_province else ctx.region_name
+    scope = (say("province_all", n=len(reference.children(reference.province_code())))
+             if ctx.is_province else ctx.region_name)
     return section("downloads", text=say("downloads", scope=scope),
                    note=phrases()["downloads_note"],
                    files=[{"name": n, "label": label} for n, label in

@@ -49,7 +49,7 @@ def province_history_view(ctx: BriefContext) -> dict:
         for code in reference.region_codes():
             st = _statuses(ctx, code, ind)
             rows.append({"name": reference.region_name(code), "total":
-                         code == reference.PROVINCE,
+                         code == reference.province_code(),
                          "cells": [st.get(m["key"], "") for m in months]})
         tables.append({"name": _name(ctx, ind), "rows": rows})
     return {"months": months, "tables": tables, "note": phrases()["history_note"]}

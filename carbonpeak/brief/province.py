@@ -1,4 +1,4 @@
-"""The province brief's barometer: the 11 cities (and the province) × 3 indicators on one
+"""The province brief's barometer: its cities (and the province) × 3 indicators on one
 page, with value, light and move since last month, and the cities in red or yellow named."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def table_view(ctx: BriefContext) -> dict:
                                 "direction": "other", "estimated": False,
                                 "short_required": ""})
         rows.append({"name": reference.region_name(code), "code": code,
-                     "total": code == reference.PROVINCE, "cells": cells})
+                     "total": code == reference.province_code(), "cells": cells})
     heads = []
     for k, ind in enumerate(INDICATORS):
         unit = phrases()["table_unit"]["total" if ind == "co2_total" else "intensity"]
@@ -68,5 +68,5 @@ def lead(ctx: BriefContext, rows: list[dict]) -> list[str]:
 
 
 def barometer(ctx: BriefContext) -> HTML:
-    """The 11 cities × 3 indicators barometer (province brief, one page)."""
+    """The cities × 3 indicators barometer (province brief, one page)."""
     return section("province_table", **table_view(ctx))

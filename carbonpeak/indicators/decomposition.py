@@ -26,7 +26,7 @@ def sector_energy(tables: dict[str, pd.DataFrame], base_year: int) -> pd.DataFra
     df = e.astype({"year": int}).merge(va, on=["region_code", "year", "sector"], how="outer")
     prov = df.groupby(["year", "sector"], as_index=False)[
         ["energy", "value_added_comparable"]].sum(min_count=1)
-    prov["region_code"] = reference.PROVINCE
+    prov["region_code"] = reference.province_code()
     df = pd.concat([prov, df], ignore_index=True)
     df["intensity"] = df["energy"] / df["value_added_comparable"]
     names = {s["id"]: s["name_zh"] for s in reference.sectors()}

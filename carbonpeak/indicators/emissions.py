@@ -48,7 +48,7 @@ def co2_series(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     rows["co2_listed"] = rows["co2"].where(rows["state_listed"].fillna(False).astype(bool), 0.0)
     city = rows.groupby(["region_code", "year"], as_index=False)[["co2", "co2_listed"]].sum()
     prov = city.groupby("year", as_index=False)[["co2", "co2_listed"]].sum()
-    prov["region_code"] = reference.PROVINCE
+    prov["region_code"] = reference.province_code()
     out = pd.concat([prov, city], ignore_index=True)
     out["co2_excl_state_listed"] = out["co2"] - out["co2_listed"]
     out["year"] = out["year"].astype(int)

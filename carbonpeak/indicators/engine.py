@@ -43,7 +43,7 @@ def _target_row(indicator_id: str, entry: dict, region_code: str,
         found = reference.plan_targets()
         period = reference.entry_periods(entry)[0]
         row = (found.get((period, region_code, indicator_id))
-               or found.get((period, reference.PROVINCE, indicator_id)))
+               or found.get((period, reference.province_code(), indicator_id)))
         return row
     if source == "carbon_budgets":
         budget = reference.carbon_budgets().get((region_code, year))
@@ -64,7 +64,7 @@ def targets_for(indicator_id: str, entry: dict, region_code: str,
     own = reference.city_targets().get((region_code, indicator_id), {})
     if own:
         return own.get("target", entry["target"]), own.get("stretch_target")
-    if entry.get("target_scope") == "province" and region_code != reference.PROVINCE:
+    if entry.get("target_scope") == "province" and region_code != reference.province_code():
         return None, None
     return entry["target"], entry.get("stretch_target")
 
@@ -128,7 +128,7 @@ def sector_presence(tables: dict[str, pd.DataFrame], year: int) -> dict[str, set
     if not seen:
         return None
     for regions in found.values():
-        regions.add(reference.PROVINCE)
+        regions.add(reference.province_code())
     return found
 
 
@@ -146,7 +146,8 @@ def evaluate(indicator_id: str, entry: dict, tables: dict[str, pd.DataFrame], ye
     names = {r["region_code"]: r["name"] for r in reference.regions()}
     higher = entry.get("higher_is_better", True)
     kind, base_year = entry["kind"], entry["baseline_year"]
-    province_value = _at(series[series["region_code"] == reference.PROVINCE].set_index("year"),
+    province = reference.province_code()
+    province_value = _at(series[series["region_code"] == province].set_index("year"),
                          "value", year)
     rows, full = [], []
     budget = kind == "budget"  # an annual cap: the year's own budget, no five-year path
@@ -266,7 +267,7 @@ def evaluate(indicator_id: str, entry: dict, tables: dict[str, pd.DataFrame], ye
                           else math.nan),
             }))
     out = pd.DataFrame(rows)
-    munis = out["region_code"].isin(reference.municipality_codes()) & out["value"].notna()
+    munis = out["region_code"].isin(reference.children(province)) & out["value"].notna()
     if kind in ("milestone", "budget"):
         munis &= False  # a year, or tonnes against a city's own budget, is not a score to rank
     ranked = out.loc[munis, "value"].rank(ascending=not higher, method="min")

@@ -87,7 +87,7 @@ def write(graded: pd.DataFrame, out_dir: Path) -> pd.DataFrame:
         grp[COLUMNS].sort_values(["grade", "K"], ascending=[False, False]).to_parquet(
             folder.enterprise(region), index=False)
         summary.append(_counts(grp, region))
-    summary.append(_counts(graded, reference.PROVINCE))
+    summary.append(_counts(graded, reference.province_code()))
     out = pd.concat(summary, ignore_index=True)
     out.to_csv(folder.file(runfolder.ENTERPRISE_SUMMARY), index=False, encoding="utf-8")
     return out

@@ -76,7 +76,7 @@ def list_count(tables, entry) -> pd.DataFrame:
                        + 1))
     counts = (df[df[year_col] > entry["baseline_year"]]
               .groupby(["region_code", year_col]).size().rename("n").reset_index())
-    regions = reference.municipality_codes()
+    regions = reference.children(reference.province_code())
     grid = pd.MultiIndex.from_product([regions, years], names=["region_code", "year"])
     n = counts.set_index(["region_code", year_col])["n"].reindex(grid, fill_value=0)
     out = n.groupby(level="region_code").cumsum().rename("value").reset_index()
@@ -99,7 +99,7 @@ def benchmark_share(tables, entry) -> pd.DataFrame:
     sector = (entry.get("params") or {}).get("sector")
     if sector:
         cap = cap[cap["sector"] == sector]
-    cap = pd.concat([cap, cap.assign(region_code=reference.PROVINCE)], ignore_index=True)
+    cap = pd.concat([cap, cap.assign(region_code=reference.province_code())], ignore_index=True)
     g = cap.groupby(["region_code", "year"])[["capacity_benchmark", "capacity_total"]].sum()
     out = (g["capacity_benchmark"] / g["capacity_total"].where(g["capacity_total"] > 0) * 100)
     return out.rename("value").dropna().reset_index().astype({"year": int})
@@ -107,9 +107,9 @@ def benchmark_share(tables, entry) -> pd.DataFrame:
 
 def province_sum(series: pd.DataFrame) -> pd.DataFrame:
     """Add province rows as the sum of the cities, for additive indicators."""
-    cities = series[series["region_code"] != reference.PROVINCE]
+    cities = series[series["region_code"] != reference.province_code()]
     prov = cities.groupby("year", as_index=False)["value"].sum()
-    prov["region_code"] = reference.PROVINCE
+    prov["region_code"] = reference.province_code()
     return pd.concat([prov, cities], ignore_index=True)
 
 
@@ -124,11 +124,11 @@ def province_weighted(series: pd.DataFrame, tables: dict[str, pd.DataFrame],
     if weight.get("sector"):
         w = w[w["sector"] == weight["sector"]]
     w = w.groupby(["region_code", "year"], as_index=False)[weight["column"]].sum()
-    cities = series[series["region_code"] != reference.PROVINCE]
+    cities = series[series["region_code"] != reference.province_code()]
     m = cities.merge(w.astype({"year": int}), on=["region_code", "year"], how="inner")
     m = m[m[weight["column"]] > 0]
     m["wv"] = m["value"] * m[weight["column"]]
     g = m.groupby("year")[["wv", weight["column"]]].sum()
     prov = (g["wv"] / g[weight["column"]]).rename("value").reset_index()
-    prov["region_code"] = reference.PROVINCE
+    prov["region_code"] = reference.province_code()
     return pd.concat([prov, cities], ignore_index=True)

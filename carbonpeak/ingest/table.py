@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from carbonpeak import confidential, reference
+from carbonpeak import confidential, hierarchy_sums, reference
 from carbonpeak.findings import ERROR, WARNING, Finding, UnreadableFile
 from carbonpeak.ingest import coerce, glyphs, regionnames
 from carbonpeak.ingest.headers import known_headers, match_header
@@ -137,7 +137,7 @@ def _record(cells, src_row, fname, spec, mapping, header_of, has_county, finding
         region = regionnames.city_of(text)
         county = regionnames.county_of(text) if region is None else None
         if total and text is not None and header_key(str(text)) in TOTAL_LABELS:
-            region = reference.PROVINCE
+            region = reference.province_code()
         elif total:  # 合计 in another column: not a region's row
             return None
         elif county and has_county:  # 杭州市富阳区 in a list of firms: city and county
@@ -225,8 +225,9 @@ def _province_rows(frame, totals, spec, name, finding, raw) -> pd.DataFrame:
     total = _typed(pd.DataFrame.from_records(totals, columns=frame.columns), spec) if totals \
         else frame.iloc[0:0]
     kept_totals: list[int] = []
+    province = reference.province_code()
     if mode == "given" and len(total):
-        prov = frame[frame["region_code"] == reference.PROVINCE]
+        prov = frame[frame["region_code"] == province]
         given = set(prov[key].itertuples(index=False, name=None))
         use = total[[tuple(r) not in given and all(pd.notna(v) for v in r)
                      for r in total[key].itertuples(index=False, name=None)]]
@@ -236,10 +237,10 @@ def _province_rows(frame, totals, spec, name, finding, raw) -> pd.DataFrame:
             kept_totals = [int(r) for r in use[SOURCE_ROW]]
             finding("total_row_as_province",
                     f"文件中没有全省行，合计行（{_rows(kept_totals)}）作为全省数据使用，并与各市之和核对",
-                    severity=WARNING, row=kept_totals[0], region=reference.PROVINCE)
+                    severity=WARNING, row=kept_totals[0], region=province)
     elif mode == "sum":
-        prov = pd.concat([frame[frame["region_code"] == reference.PROVINCE], total])
-        frame = frame[frame["region_code"] != reference.PROVINCE].reset_index(drop=True)
+        prov = pd.concat([frame[frame["region_code"] == province], total])
+        frame = frame[frame["region_code"] != province].reset_index(drop=True)
         if len(prov):
             _check_province_sum(frame, prov, spec, key, finding, raw)
             kept_totals = [int(r) for r in total[SOURCE_ROW]]
@@ -254,9 +255,9 @@ def _province_rows(frame, totals, spec, name, finding, raw) -> pd.DataFrame:
 def _check_province_sum(cities, prov, spec, key, finding, raw) -> None:
     """Province rows of a table filled per city: each additive value must equal the sum of
     the cities for the same key; they are dropped either way (the province is the sum)."""
-    tol = spec.get("province_tolerance", 0.005)
+    tol = spec.get("province_tolerance", hierarchy_sums.TOLERANCE)
     additive = [c for c, s in spec["columns"].items() if s.get("additive")]
-    sums = cities.groupby(key, dropna=False)[additive].sum(min_count=1)
+    sums = hierarchy_sums.child_sums(cities, additive, key)
     bad = 0
     for _, row in prov.iterrows():
         k = tuple(row[key])
@@ -266,19 +267,19 @@ def _check_province_sum(cities, prov, spec, key, finding, raw) -> None:
             if pd.isna(got):
                 continue
             missing = want is None or pd.isna(want)
-            if missing or (abs(got / want - 1) > tol if want else got != 0):
+            if missing or hierarchy_sums.off(got, want, tol):
                 bad += 1
                 finding("province_row_mismatch",
                         f"本表按设区市填报，全省行的{spec['columns'][col].get('title_zh', col)}"
                         f"（{got:g}）与各市之和（{'无' if missing else f'{want:g}'}）"
                         f"不一致（允许误差{tol:.1%}）；全省按各市之和计算，请核对或删除全省行",
-                        row=int(row[SOURCE_ROW]), column=col, region=reference.PROVINCE,
+                        row=int(row[SOURCE_ROW]), column=col, region=reference.province_code(),
                         fld=col)
     if not bad:
         finding("province_row_checked",
                 f"本表按设区市填报，全省（或合计）行（{_rows(prov[SOURCE_ROW])}）与各市之和一致，已剔除"
                 "（全省按各市之和计算）", severity=WARNING,
-                row=int(prov[SOURCE_ROW].iloc[0]), region=reference.PROVINCE)
+                row=int(prov[SOURCE_ROW].iloc[0]), region=reference.province_code())
 
 
 def _rows(numbers) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from carbonpeak import reference
+from carbonpeak import hierarchy_sums, reference
 from carbonpeak.ingest import SOURCE_FILE
 from carbonpeak.methods.credit_code import credit_code_problem
 from carbonpeak.quality.suites import DEFAULT_SLIP_FACTOR, _share_column, settings
@@ -60,7 +60,7 @@ def augment(df: pd.DataFrame, table: str, year: int, first_year: int,
 
 
 def _add_missing_rows(df: pd.DataFrame, complete: dict, year: int, first_year: int):
-    regions = (reference.municipality_codes() if complete.get("regions") == "municipalities"
+    regions = (reference.codes_at("municipality") if complete.get("regions") == "municipalities"
                else reference.region_codes())
     start = first_year if complete.get("from", "baseline") == "baseline" else int(complete["from"])
     present = set(zip(df["region_code"].astype(str), df["year"].astype("Int64"), strict=True))
@@ -94,16 +94,7 @@ def _add_jump_columns(df, ordered, series, col, slip) -> None:
 
 def _province_gap(df: pd.DataFrame, col: str, group: list[str]) -> pd.Series:
     """Province ÷ Σ municipalities − 1 on the province's rows (same year, same other keys)."""
-    is_prov = df["region_code"] == reference.PROVINCE
-    cities = df[df["region_code"].isin(reference.municipality_codes()) & df["_row_present"]]
-    if group:
-        sums = cities.groupby(group, dropna=False)[col].sum(min_count=1).rename("_sum")
-        total = df[group].merge(sums, left_on=group, right_index=True, how="left")["_sum"]
-    else:
-        total = pd.Series(cities[col].sum(min_count=1), index=df.index)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        gap = df[col] / total.reindex(df.index) - 1
-    return gap.where(is_prov).astype("float64")
+    return hierarchy_sums.parent_gap(df, col, group, rows=df["_row_present"])
 
 
 def _share_of(df: pd.DataFrame, rule: dict, other: pd.DataFrame | None) -> pd.Series:

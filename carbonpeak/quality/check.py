@@ -42,7 +42,7 @@ def check(warehouse: Path, out_dir: Path, year: int, ingest_findings: list[Findi
     gx, ctx = _gx_context()
     params = {"current_year": max(year, dt.date.today().year),
               "region_codes": reference.region_codes(),
-              "municipality_codes": reference.municipality_codes()}
+              **{f"{at}_codes": reference.codes_at(at) for at in reference.LEVELS}}
     headers = load_headers(warehouse)
     names = list(reference.tables()) if tables is None else tables
     ingest_findings = [f for f in ingest_findings if f.table in names or f.table not in

@@ -5,7 +5,7 @@ tolerances used here). Every finding names file, row, column and the expected va
 - cumulative_not_falling (error): a 1–N月 value below the 1–(N−1)月 value of the same year;
 - december_equals_annual (warning): 1–12月 differs from the annual industry_annual row
   (annual data are revised later, so a gap is a warning, not an error);
-- monthly_province_sum (error): the province row differs from the sum of the 11 cities;
+- monthly_province_sum (error): the province row differs from the sum of its cities;
 - revision (warning, reported at ingest): a later file changed an earlier month.
 """
 
@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from carbonpeak import ingest, reference
+from carbonpeak import hierarchy_sums, ingest, reference
 from carbonpeak.findings import ERROR, WARNING, Finding
 from carbonpeak.ingest import revisions
 from carbonpeak.quality.suites import settings
 
 TABLE = "industry_monthly"
-CHECKS = {  # id -> (what a reader sees, severity)
+CHECKS = {  # id -> (what a reader sees ({n}: the cities summed into the province), severity)
     "cumulative_not_falling": ("1—N月累计值（能耗、原料用能、用电量）在一年内不下降", ERROR),
     "december_equals_annual": ("1—12月数据与年度统计一致（年度数据修订导致的小差异为提示）",
                                WARNING),
-    "monthly_province_sum": ("全省1—N月数据等于11个设区市之和", ERROR),
+    "monthly_province_sum": ("全省1—N月数据等于{n}个设区市之和", ERROR),
 }
 
 
@@ -84,7 +84,8 @@ def run(tables: dict, headers: dict[str, dict[str, str]]) -> tuple[list[Finding]
                                                       shown),
         "monthly_province_sum": province_sum(df, cfg, shown),
     }
-    summary = [{"table": TABLE, "check": c, "title_zh": t, "severity": s,
+    n = len(hierarchy_sums.summed())
+    summary = [{"table": TABLE, "check": c, "title_zh": t.format(n=n), "severity": s,
                 "verdict": "fail" if found[c] else "pass",
                 "failing_rows": len({(f.file, f.row) for f in found[c]}),
                 "regions": " ".join(sorted({f.region_code for f in found[c] if f.region_code}))}
@@ -154,25 +155,23 @@ def december_vs_annual(df: pd.DataFrame, annual: pd.DataFrame | None, cfg: dict,
 
 
 def province_sum(df: pd.DataFrame, cfg: dict, shown: dict) -> list[Finding]:
-    tol = cfg.get("province_tolerance", 0.005)
+    tol = cfg.get("province_tolerance", hierarchy_sums.TOLERANCE)
     spec = reference.tables()[TABLE]["columns"]
     additive = [c for c, s in spec.items() if s.get("additive") and c in df]
-    cities = df[df["region_code"].isin(reference.municipality_codes())]
-    counts = cities.groupby("period")["region_code"].nunique()
-    sums = cities.groupby("period")[additive].sum(min_count=1)
+    sums = hierarchy_sums.child_sums(df, additive, ["period"])
     out = []
-    n_cities = len(reference.municipality_codes())
-    for _, row in df[df["region_code"] == reference.PROVINCE].iterrows():
+    n_cities = len(hierarchy_sums.summed())
+    for _, row in df[df["region_code"] == reference.province_code()].iterrows():
         p = row["period"]
-        if counts.get(p, 0) < n_cities:
+        if sums["_children"].get(p, 0) < n_cities:
             continue  # an incomplete set of cities cannot be summed (reported as missing)
         for c in additive:
             want, got = sums.at[p, c], row[c]
             if pd.isna(got) or pd.isna(want):
                 continue
-            if (abs(got / want - 1) > tol) if want else got != 0:
+            if hierarchy_sums.off(got, want, tol):
                 out.append(_finding(
                     "monthly_province_sum",
-                    f"{p}全省的{_title(c)}（{got:g}）与11个设区市之和（{want:g}）不一致"
+                    f"{p}全省的{_title(c)}（{got:g}）与{n_cities}个设区市之和（{want:g}）不一致"
                     f"（允许误差{tol:.1%}），应为{want:g}", row, c, shown))
     return out

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from functools import cache
 
-from carbonpeak import reference
+from carbonpeak import hierarchy_sums, reference
 from carbonpeak.findings import ERROR, WARNING
 from carbonpeak.paths import EXPECTATIONS_DIR
 
@@ -43,10 +43,10 @@ def derived_expectations(table: str) -> list[dict]:
     """The expectations that the cross-row declarations in the suite's `meta` imply."""
     meta, out = settings(table), []
     ps = meta.get("province_sum") or {}
-    tol = ps.get("tolerance", DEFAULT_SUM_TOLERANCE)
+    tol, n = ps.get("tolerance", hierarchy_sums.TOLERANCE), len(hierarchy_sums.summed())
     for col in ps.get("columns", []):
         out.append(_exp(f"_province_gap__{col}", f"{col}_province_sum", ps.get("severity", ERROR),
-                        [col], f"全省{_title(table, col)}应等于11个设区市之和（误差不超过{tol:.1%}）",
+                        [col], f"全省{_title(table, col)}应等于{n}个设区市之和（误差不超过{tol:.1%}）",
                         min_value=-tol, max_value=tol))
     yoy = meta.get("year_over_year") or {}
     slip = yoy.get("unit_slip_factor", DEFAULT_SLIP_FACTOR)

@@ -44,7 +44,7 @@ class ReportContext:
 
     @property
     def is_province(self) -> bool:
-        return self.region_code == reference.PROVINCE
+        return self.region_code == reference.province_code()
 
     @property
     def period(self) -> Period:

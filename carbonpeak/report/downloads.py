@@ -88,12 +88,19 @@ def series_chinese(ctx: ReportContext) -> pd.DataFrame:
     return s[cols].rename(columns=SERIES_ZH)
 
 
+def scope(ctx: ReportContext) -> str:
+    """Whose rows the downloads hold: the region, or the province and its cities (counted in
+    the hierarchy, so the sentence follows regions.csv)."""
+    if not ctx.is_province:
+        return ctx.region_name
+    return f"全省及{len(reference.children(reference.province_code()))}个设区市"
+
+
 def notes(ctx: ReportContext, n_rows: int) -> pd.DataFrame:
     st = status.WORDS
     lines = [title(ctx), f"数据版本：{ctx.dataset.get('vintage_zh', '—')}",
              banner(ctx.dataset), f"生成日期：{ctx.generated}",
-             f"“指标”表共{n_rows}行，" + ("全省及11个设区市" if ctx.is_province else ctx.region_name)
-             + "的全部指标，按报告顺序排列；“时间序列”表为本地区各指标逐年数值。",
+             f"“指标”表共{n_rows}行，{scope(ctx)}的全部指标，按报告顺序排列；“时间序列”表为本地区各指标逐年数值。",
              f"状态：{st['green']}＝达到序时进度；{st['yellow']}＝落后于序时进度；"
              f"{st['red']}＝明显落后或不降反升；{st['not_rated']}＝数据缺失或未通过质量检查；"
              f"“未评级类别”为“{status.reason_word('not_applicable')}”的指标不考核本地区。",
@@ -154,6 +161,5 @@ def downloads(ctx: ReportContext, out_dir: Path | str | None = None) -> HTML:
     and link them."""
     out = Path(out_dir) if out_dir else ctx.run_dir / ctx.region_code
     write(ctx, out)
-    scope = "全省及11个设区市" if ctx.is_province else ctx.region_name
-    return headed("downloads", section("downloads", scope=scope, files=[
+    return headed("downloads", section("downloads", scope=scope(ctx), files=[
         {"name": n, "label": label} for n, label in download_files(ctx.region_code)]))

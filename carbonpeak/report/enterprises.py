@@ -55,7 +55,7 @@ def aggregates_view(ctx: ReportContext) -> dict:
     s = ctx.enterprise_summary
     if s is None:
         return {"unavailable": "企业碳效评价：所需数据本次运行未生成，本节暂不展示。"}
-    codes = reference.municipality_codes() if ctx.is_province else [ctx.region_code]
+    codes = reference.children(reference.province_code()) if ctx.is_province else [ctx.region_code]
     s = s[s["region_code"].isin(codes)]
     if s.empty:
         return {"unavailable": "暂无企业碳效评价汇总数据。"}

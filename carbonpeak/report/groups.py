@@ -52,13 +52,13 @@ def trajectory_panels(ctx: ReportContext, ids: list[str]) -> list[dict]:
 
 
 def comparison_spec(ctx: ReportContext, indicator_id: str) -> dict | None:
-    a = ctx.all_regions
+    a, province = ctx.all_regions, reference.province_code()
     rows = a[(a["indicator_id"] == indicator_id)
-             & a["region_code"].isin(reference.municipality_codes())].dropna(subset=["value"])
+             & a["region_code"].isin(reference.children(province))].dropna(subset=["value"])
     if len(rows) < 2:
         return None
     e = entry(indicator_id, rows.iloc[0])
-    prov = a[(a["indicator_id"] == indicator_id) & (a["region_code"] == reference.PROVINCE)]
+    prov = a[(a["indicator_id"] == indicator_id) & (a["region_code"] == province)]
     req = ctx.indicators.loc[ctx.indicators["indicator_id"] == indicator_id, "required_value"]
     reqs = rows["required_value"].dropna().unique()
     required = float(reqs[0]) if len(reqs) == 1 else (float(req.iloc[0]) if len(req) else None)
@@ -73,8 +73,8 @@ def comparison_spec(ctx: ReportContext, indicator_id: str) -> dict | None:
 
 
 def comparison_chart(ctx: ReportContext, indicator_id: str | list[str]):
-    """This municipality against the other ten (the province: all eleven, and its own value);
-    several indicators give one figure with a panel each."""
+    """This municipality against the province's other cities (the province: all of them, and
+    its own value); several indicators give one figure with a panel each."""
     ids = [indicator_id] if isinstance(indicator_id, str) else list(indicator_id)
     specs = [s for s in (comparison_spec(ctx, i) for i in ids) if s is not None]
     if not specs:

@@ -53,7 +53,7 @@ def _monthly_cells(year_dir: Path, period: Period) -> tuple[list[str], dict]:
     from carbonpeak.brief.lights import light_row
     from carbonpeak.brief.view import phrases
 
-    ctx = load(year_dir, reference.PROVINCE, period)
+    ctx = load(year_dir, reference.province_code(), period)
     cells = {}
     for code in reference.region_codes():
         own = {r["indicator_id"]: r for r in ctx.rows(code).to_dict("records")}

@@ -28,7 +28,6 @@ from carbonpeak.report.view import phrases, say
 from carbonpeak.status import word as status_word
 
 PEAK_DEADLINE = 2030
-MUNICIPALITIES = 11
 
 
 def due(row, year: int) -> bool:
@@ -93,13 +92,14 @@ def required_phrase(row, e: dict, final: bool = False) -> str:
 
 
 def rank_phrase(rank, rank_of) -> str:
-    """Among all 11: 首位 / 末位 / 第r位; among fewer (only some have data) it says so."""
+    """Among all the province's cities: 首位 / 末位 / 第r位; among fewer (only some have
+    data) it says so."""
     if isna(rank) or isna(rank_of):
         return ""
     r, n = int(rank), int(rank_of)
     if n < 2:
         return ""
-    prefix = "rank." if n >= MUNICIPALITIES else "rank.short_"
+    prefix = "rank." if n >= len(reference.children(reference.province_code())) else "rank.short_"
     where = "first" if r == 1 else ("last" if r == n else "middle")
     return say(prefix + where, n=n, rank=r)
 
@@ -342,7 +342,7 @@ def lagging_cities(ctx: ReportContext, group: str = "main_targets",
         a = a[[due(r, due_in) for r in a.itertuples()]]
     ids = [i for i, e in reference.catalog().items() if e.get("task_group") == group]
     out = []
-    for code in reference.municipality_codes():
+    for code in reference.children(reference.province_code()):
         mine = a[(a["region_code"] == code) & a["indicator_id"].isin(ids)]
         behind = ordered(mine[mine["status"].isin(["red", "yellow"])])
         if len(behind):

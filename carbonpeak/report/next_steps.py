@@ -49,7 +49,7 @@ def actors(ctx: ReportContext, row, e: dict) -> list[str]:
     if ctx.is_province:
         a = ctx.all_regions
         behind = a[(a["indicator_id"] == row.indicator_id)
-                   & a["region_code"].isin(reference.municipality_codes())
+                   & a["region_code"].isin(reference.children(reference.province_code()))
                    & a["status"].isin(["red", "yellow"])]
         if len(behind):
             out.append(say("next.cities", names="、".join(

@@ -76,7 +76,7 @@ def peak_view(ctx: ReportContext) -> dict:
         view["co2_missing"] = True
     if ctx.is_province and ctx.peak is not None:
         words = phrases()["peak"]["city_word"]
-        for code in reference.municipality_codes():
+        for code in reference.children(reference.province_code()):
             q = own(ctx.peak, code)
             if q.empty:
                 continue

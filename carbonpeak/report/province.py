@@ -1,4 +1,4 @@
-"""Province-only pages: the 晴雨表 (11 cities × the main targets), the status heatmap, the tile
+"""Province-only pages: the 晴雨表 (its cities × the main targets), the status heatmap, the tile
 map and the league tables. Public data only: no enterprise-level cell."""
 
 from __future__ import annotations
@@ -58,8 +58,9 @@ def barometer_view(ctx: ReportContext) -> dict:
         unit = r0.unit if r0 is not None else e.get("unit", "")
         heads.append({"name": e["short_zh"], "unit": unit,
                       "target": fmt.value(r0.target_value, unit) if r0 is not None else "—"})
-    rows = []
-    for code in [reference.PROVINCE, *reference.municipality_codes()]:
+    rows, province = [], reference.province_code()
+    cities = reference.children(province)
+    for code in [province, *cities]:
         cells = []
         for i in ids:
             r = by.get((code, i))
@@ -71,25 +72,25 @@ def barometer_view(ctx: ReportContext) -> dict:
             cells.append({"value": fmt.num(r.value, fmt.digits(r.unit)),
                           "completion": completion(r, entry(i)), "status": status_of(r),
                           "delta": fmt.signed(d, fmt.digits(r.unit)) if d is not None else "—"})
-        rows.append({"name": short_names()[code], "cells": cells,
-                     "total": code == reference.PROVINCE})
+        rows.append({"name": short_names()[code], "cells": cells, "total": code == province})
     final = narrative.is_final(ctx)  # the target year: cities whose due targets were not met
     text = narrative.lagging_sentence(
         narrative.lagging_cities(ctx, due_in=ctx.year if final else None), short=True,
         final=final)
-    return {"heads": heads, "rows": rows, "text": text, "year": ctx.year}
+    return {"heads": heads, "rows": rows, "text": text, "year": ctx.year,
+            "n_cities": len(cities)}
 
 
 def barometer(ctx: ReportContext) -> HTML:
-    """晴雨表: the province and 11 cities × the main targets on one page."""
+    """晴雨表: the province and its cities × the main targets on one page."""
     return section("barometer", **barometer_view(ctx))
 
 
 def heatmap_view(ctx: ReportContext) -> dict:
-    a = ctx.all_regions
-    ids = list(ordered(a[a["region_code"] == reference.PROVINCE])["indicator_id"])
+    a, province = ctx.all_regions, reference.province_code()
+    ids = list(ordered(a[a["region_code"] == province])["indicator_id"])
     ids = ids or list(dict.fromkeys(a["indicator_id"]))
-    codes = [reference.PROVINCE, *reference.municipality_codes()]
+    codes = [province, *reference.children(province)]
     short = short_names()
     by = {(r.region_code, r.indicator_id): r for r in a.itertuples()}
     rows = []
@@ -101,7 +102,7 @@ def heatmap_view(ctx: ReportContext) -> dict:
                 str(getattr(r, "status_reason", "") or "") == "not_applicable"
             cells.append({"status": status_of(r) if r is not None else "not_rated", "na": na})
         rows.append({"name": entry(i)["short_zh"], "cells": cells})
-    return {"heads": [{"name": short[c], "total": c == reference.PROVINCE} for c in codes],
+    return {"heads": [{"name": short[c], "total": c == province} for c in codes],
             "rows": rows}
 
 
@@ -137,13 +138,13 @@ def tile_view(ctx: ReportContext, indicator_id: str) -> dict:
 
 
 def tile_map(ctx: ReportContext, indicator_id: str = "energy_intensity_reduction") -> HTML:
-    """The 11 municipalities as tiles placed roughly where they lie (north up, sea east)."""
+    """The municipalities as tiles placed roughly where they lie (north up, sea east)."""
     return headed("tilemap", section("tilemap", **tile_view(ctx, indicator_id)))
 
 
 def league_view(ctx: ReportContext, group: str = MAIN_GROUP) -> dict:
     a = ctx.all_regions
-    munis = a[a["region_code"].isin(reference.municipality_codes())]
+    munis = a[a["region_code"].isin(reference.children(reference.province_code()))]
     tables = []
     for ind_id in ordered(ctx.indicators)["indicator_id"]:
         if group and entry(ind_id).get("task_group") != group:
