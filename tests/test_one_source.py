@@ -94,7 +94,7 @@ def test_every_page_takes_the_final_evaluation_from_one_rule(tmp_path, year):
     final = reference.plan_period_for(year)["target_year"] == year  # 2025, 2030
     assert spec.is_final(period) is final
     assert ("终期评估" in spec.chain_title(period)) is final  # the index page
-    for code in (HANGZHOU, reference.PROVINCE):
+    for code in (HANGZHOU, reference.province_code()):
         ctx = load(run, code, year)
         assert narrative.is_final(ctx) is final
         assert ("终期评估" in front.title(ctx)) is final
@@ -103,7 +103,7 @@ def test_every_page_takes_the_final_evaluation_from_one_rule(tmp_path, year):
         assert ("本报告为终期评估" in narrative.key_messages(ctx)[0]) is final
         assert overview.overview_view(ctx)["final"] is final
         assert next_view(ctx)["final"] is final
-    text = province.barometer_view(load(run, reference.PROVINCE, year))["text"]
+    text = province.barometer_view(load(run, reference.province_code(), year))["text"]
     assert ("序时进度" not in text) is final  # the lagging cities: behind pace, or unmet
 
 

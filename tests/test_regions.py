@@ -174,7 +174,7 @@ class TestCountsFollowTheFile:
 
     def test_rank_and_sums_say_ten_without_lishui(self, ten_cities):
         from carbonpeak.quality import monthly
-        from carbonpeak.quality.check import derived_expectations
+        from carbonpeak.quality.suites import derived_expectations
         from carbonpeak.report import narrative
 
         assert len(reference.children(reference.province_code())) == 10
