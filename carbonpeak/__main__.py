@@ -11,7 +11,7 @@ import sys
 # so that --help stays fast.
 EXIT_HELP = """exit codes:
   0  every requested report is current and its data passed the quality checks
-  1  reports written, but some regions failed or quality errors left indicators 未评级
+  1  reports written, but some regions failed or quality errors left indicators or lights 未评级
   2  nothing rendered: bad arguments, configuration, headline input or output folder
   3  another run holds the lock on the output folder
   130/143  interrupted by SIGINT/SIGTERM (kernels and render workers stopped)

@@ -13,7 +13,7 @@ from carbonpeak.runfolder import BAROMETER, INDICATORS, RunFolder, UnreadableRun
 # What each exit code means (README, --help and docs/operations.md say the same).
 EXIT_CODES = {
     0: "every requested report is current and its data passed the quality checks",
-    1: "reports written, but some regions failed or quality errors left indicators 未评级",
+    1: "reports written, but some regions failed or quality errors left indicators or lights 未评级",
     2: "nothing rendered: bad arguments, configuration, headline input or output folder",
     3: "another run holds the lock on the output folder",
 }
