@@ -129,3 +129,64 @@ def test_confidential_cells_stay_out_of_public_text():
     assert not confidential.columns("industry_annual")
     assert {"name", "credit_code"} <= confidential.columns("enterprises")
     assert reference.tables()["enterprises"]["columns"]["name"]["confidential"]
+
+
+def _check(table: str, frame: pd.DataFrame, check: str) -> tuple[bool, list[int]]:
+    """One check of `table`'s suite run alone through GX on `frame`: whether it passed, and
+    the rows that did not meet it."""
+    import warnings
+
+    from carbonpeak import quality, reference
+
+    gx, ctx = quality._gx_context()
+    params = {"current_year": 2025, "region_codes": reference.region_codes(),
+              "municipality_codes": reference.municipality_codes()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)  # no string row_condition left
+        suite = quality.load_suite(gx, table)
+    keep = [e for e in suite.expectations if e.meta["id"] == check]
+    assert len(keep) == 1 and keep[0].row_condition is not None, check
+    suite.expectations = keep
+    ctx.suites.add(suite)
+    asset = ctx.data_sources.add_pandas(f"src_{table}").add_dataframe_asset(table)
+    batch = asset.add_batch_definition_whole_dataframe("all_rows")
+    vd = ctx.validation_definitions.add(
+        gx.ValidationDefinition(name=f"validate_{table}", data=batch, suite=suite))
+    [r] = vd.run(batch_parameters={"dataframe": frame}, expectation_parameters=params,
+                 result_format={"result_format": "COMPLETE"}).results
+    assert not (r.exception_info or {}).get("raised_exception"), r.exception_info
+    return r.success, sorted(r.result.get("unexpected_index_list") or [])
+
+
+def test_conditional_checks_apply_to_the_rows_their_condition_selects():
+    """The suites' row conditions (GX Condition objects in expectations/*.json): each check
+    fails exactly the rows it is about, and rows outside its condition never."""
+    metrics = pd.DataFrame({
+        "region_code": ["330100"] * 8, "year": [2025] * 8,
+        "metric": ["steel_scrap_ratio", "dyeing_water_reuse_rate", "sei_value_added_growth",
+                   "sei_value_added_growth", "distributed_pv_added", "city_plan_issued",
+                   "cement_clinker_energy", "nev_output"],
+        "value": [150.0, 50.0, -20.0, -60.0, -1.0, 2.0, 250.0, 250.0]})
+    metrics["metric"] = metrics["metric"].astype("string")
+    assert _check("region_metrics", metrics, "value_not_negative") == (False, [4])  # not growth
+    assert _check("region_metrics", metrics, "rate_within_0_100") == (False, [0])
+    assert _check("region_metrics", metrics, "growth_range") == (False, [3])
+    assert _check("region_metrics", metrics, "plan_issued_is_0_or_1") == (False, [5])
+    assert _check("region_metrics", metrics, "clinker_energy_range") == (False, [6])
+    assert _check("region_metrics", metrics.drop(index=[0, 3, 4, 5, 6]),
+                  "value_not_negative") == (True, [])
+
+    projects = pd.DataFrame({
+        "status": pd.array(["completed", "in_progress", "completed", "planned"], dtype="string"),
+        "completion_year": pd.array([None, None, 2023, None], dtype="Int64")})
+    assert _check("retrofit_projects", projects, "completed_has_year") == (False, [0])
+
+    # factories only, and `mostly` 0.9: one factory in ten without a code passes, although
+    # the parks (no codes at all) would bring the share under 90 % if they were counted
+    kind = ["factory"] * 10 + ["park"] * 5
+    codes = [None] + [f"9133010000000000{i:02d}" for i in range(9)] + [None] * 5
+    green = pd.DataFrame({"kind": pd.array(kind, dtype="string"),
+                          "credit_code": pd.array(codes, dtype="string")})
+    assert _check("green_manufacturing", green, "factory_credit_code_present") == (True, [0])
+    green.loc[1, "credit_code"] = None  # two factories in ten: under 90 %
+    assert _check("green_manufacturing", green, "factory_credit_code_present") == (False, [0, 1])
