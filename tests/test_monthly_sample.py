@@ -1,9 +1,11 @@
 """The shipped monthly sample: adds up to the annual table, and tells its planted stories."""
 
+import shutil
+
 import pandas as pd
 import pytest
 
-from carbonpeak import ingest, reference
+from carbonpeak import reference
 from carbonpeak import sample as annual_sample
 from carbonpeak.monthly import run_barometer
 from carbonpeak.monthly import sample as monthly_sample
@@ -24,9 +26,9 @@ def monthly(files) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def barometer(tmp_path_factory):
+def barometer(tmp_path_factory, clean_run):
     run = tmp_path_factory.mktemp("run")
-    ingest.ingest(SAMPLE_DIR, run / "warehouse")
+    shutil.copytree(clean_run / "warehouse", run / "warehouse")  # the sample, ingested
     run_barometer(run, "2026-10")
     history = pd.read_csv(run / "barometer_history.csv", dtype={"region_code": str})
     energy = history[history["indicator_id"] == "energy_intensity"]
