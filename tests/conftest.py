@@ -4,7 +4,14 @@ a test that breaks data makes its own copy (`data_dir`, `helpers.run_planted`).
 
 - `clean_run`: stages 01–03 on a copy of the shipped sample for 2025;
 - `rendered_run`: every region's report, HTML and PDF, through the runner, on a copy of the
-  sample with the confidentiality markers planted.
+  sample with the confidentiality markers planted (tests that use it are marked `slow`).
+
+`make test` runs with pytest-xdist, `--dist loadgroup`, on the groups declared below
+(`pytest_xdist_make_scheduler`): a test file is one unit of work, so its module fixtures are
+built once; the files in SPREAD hold independent tests, each its own unit; the files in
+GROUPS share a session fixture and go to one worker together, so that one worker renders
+`rendered_run` while the other gets on with other files. The units are handed out in
+collection order, which puts the long ones first (`pytest_collection_modifyitems`).
 """
 
 import json
@@ -20,6 +27,57 @@ from filelock import FileLock
 
 from carbonpeak import sample
 from carbonpeak.paths import SAMPLE_DIR
+
+# Test files whose tests are independent (each builds its own run from the session's clean
+# one): pytest-xdist may spread them over all workers.
+SPREAD = {"test_bad_input.py", "test_quality.py"}
+# Test files that read one expensive session fixture: the same worker runs them together.
+GROUPS = dict.fromkeys(["test_confidentiality.py", "test_end_to_end.py",
+                        "test_report_outputs.py"], "rendered_run")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadgroup` on the units above. (pytest-xdist reads `xdist_group` marks from a
+    suffix it appends to node ids, which pytest 9 no longer keeps; the units are therefore
+    declared here, by file name, where the controller can see them.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FileUnits(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            name = path.rsplit("/", 1)[-1]
+            return nodeid if name in SPREAD else GROUPS.get(name, path)
+
+        def schedule(self) -> None:
+            config.option.loadscopereorder = False  # the collection order: slow files first
+            super().schedule()
+
+    return FileUnits(config, log)
+
+
+# The longest units, started first (about a minute or two each on two cores).
+FIRST = ["test_runs.py", "test_confidentiality.py", "test_monitor.py"]
+
+
+def pytest_collection_modifyitems(config, items):
+    """The longest units first, then the other files with slow tests and the slow tests of
+    SPREAD files, then the rest (each file's tests keep their order): under pytest-xdist the
+    long units start early and the short ones fill in at the end."""
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    first = {id(item): i for i, item in enumerate(items)}
+
+    def rank(item) -> tuple[int, int]:
+        if item.path.name in FIRST:
+            return 0, FIRST.index(item.path.name)
+        if item.get_closest_marker("slow") or (item.path in slow
+                                               and item.path.name not in SPREAD):
+            return 1, 0
+        return 2, 0
+
+    items.sort(key=lambda item: (*rank(item), first[id(item)]))
 
 
 def shared(factory: pytest.TempPathFactory, name: str, build) -> tuple[Path, dict]:

@@ -85,6 +85,7 @@ def test_check_period_after_ingest(tmp_path):
     stages.check_period(tmp_path, 2025)  # covered: no error
 
 
+@pytest.mark.slow
 def test_run_for_a_year_the_data_lack_exits_2_before_any_report(tmp_path):
     from carbonpeak import runner
 

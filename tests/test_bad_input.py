@@ -714,6 +714,7 @@ def test_incremental_ingest_equals_a_full_ingest(tmp_path, clean_run, name):
                                       obj=p.name)
 
 
+@pytest.mark.slow
 def test_broken_copy_through_the_runner(tmp_path):
     """A broken data set still renders: the clean city gets its grade, the broken one a
     report that says why its indicator is not rated."""

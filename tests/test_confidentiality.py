@@ -21,6 +21,8 @@ from helpers import YEAR, confidential_inputs, pdf_text
 
 from carbonpeak import reference
 
+pytestmark = pytest.mark.slow
+
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
 FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 

@@ -26,6 +26,7 @@ def run_out(rendered_run):
     return rendered_run.year_dir, rendered_run.rc, rendered_run.logs
 
 
+@pytest.mark.slow
 def test_run_succeeds_and_writes_the_contract(run_out):
     year_dir, rc, logs = run_out
     assert rc == 0, logs
@@ -59,6 +60,7 @@ def test_run_succeeds_and_writes_the_contract(run_out):
     assert ((d["structure"] + d["intensity"] - d["total"]).abs() < 1e-9).all()
 
 
+@pytest.mark.slow
 def test_html_is_self_contained_chinese_and_has_no_code(run_out):
     year_dir = run_out[0]
     html = (year_dir / "330100" / "report.html").read_text(encoding="utf-8")
@@ -75,6 +77,7 @@ def test_html_is_self_contained_chinese_and_has_no_code(run_out):
     assert 'href="330100/report.pdf"' in index and "https://" not in index
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("code,name", [("330100", "杭州市"), ("330900", "舟山市")])
 def test_pdf_text_has_region_and_banner(run_out, code, name):
     text = pdf_text(run_out[0] / code / "report.pdf", layout=True)
@@ -83,12 +86,14 @@ def test_pdf_text_has_region_and_banner(run_out, code, name):
     assert re.search(r"第\s*1\s*页\s*/\s*共\s*\d+\s*页", text)  # page numbers
 
 
+@pytest.mark.slow
 def test_pdf_fonts_are_embedded_cjk(run_out):
     fonts = subprocess.run(["pdffonts", str(run_out[0] / "330100" / "report.pdf")],
                            capture_output=True, text=True, check=True).stdout
     assert "Noto-Sans-CJK-SC" in fonts and " no " not in fonts.split("\n", 2)[2]  # embedded
 
 
+@pytest.mark.slow
 def test_no_missing_glyphs_in_executed_notebooks(run_out):
     import nbformat
 
@@ -106,6 +111,7 @@ def test_missing_glyph_warning_is_detected():
     assert len(runner.missing_glyphs(nb)) == 1
 
 
+@pytest.mark.slow
 def test_manifest_traces_inputs_and_outcomes(run_out):
     m = json.loads((run_out[0] / "manifest.json").read_text(encoding="utf-8"))
     names = {i["path"].split("/")[-1]: i for i in m["inputs"]}
@@ -116,6 +122,7 @@ def test_manifest_traces_inputs_and_outcomes(run_out):
     assert {"ingest", "quality", "indicators", "report", "total"} <= set(m["timings_s"])
 
 
+@pytest.mark.slow
 def test_rerun_with_unchanged_inputs_is_a_no_op(rendered_run, tmp_path):
     out = tmp_path / "out"  # the shared run stays as it was
     shutil.copytree(rendered_run.out, out, symlinks=True)
@@ -125,6 +132,7 @@ def test_rerun_with_unchanged_inputs_is_a_no_op(rendered_run, tmp_path):
     assert rc == 0 and logs[0].startswith("up to date")
 
 
+@pytest.mark.slow
 def test_failed_region_keeps_its_previous_report(rendered_run, monkeypatch, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(rendered_run.out, out, symlinks=True)
@@ -167,6 +175,7 @@ def test_bad_arguments_exit_2_without_touching_outputs(tmp_path):
         "2025", "runs.jsonl", "status.json"]
 
 
+@pytest.mark.slow
 def test_peak_notes_print_a_true_minus_sign(run_out):
     """The peak judgement a reader sees in the report and in the downloads writes
     '−1.5%' like every other number, never a hyphen '-1.5%'."""

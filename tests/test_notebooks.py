@@ -34,6 +34,7 @@ def chain(tmp_path_factory):
     return run_dir, executed
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", CHAIN)
 def test_runs_with_defaults(chain, name):
     run_dir, executed = chain

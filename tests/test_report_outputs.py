@@ -15,6 +15,8 @@ from openpyxl import load_workbook
 
 from carbonpeak import reference
 
+pytestmark = pytest.mark.slow
+
 REGIONS = ["330000", "330100"]
 
 

@@ -15,6 +15,7 @@ def notebook(tmp_path, name, *sources):
     return path
 
 
+@pytest.mark.slow
 def test_reused_kernel_starts_from_an_empty_namespace_and_crashes_are_contained(tmp_path):
     pool = runner.KernelPool(1, "import math")
     try:
@@ -56,6 +57,7 @@ def test_pipeline_declaration_is_validated(tmp_path):
         runner.load_pipeline(bad)
 
 
+@pytest.mark.slow
 def test_the_benchmarks_naive_chain_converts_with_the_report_template(tmp_path):
     """`make bench` compares against nbconvert's CLI: the report template must work there."""
     import subprocess
