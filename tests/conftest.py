@@ -80,16 +80,22 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: (*rank(item), first[id(item)]))
 
 
-def shared(factory: pytest.TempPathFactory, name: str, build) -> tuple[Path, dict]:
-    """`build(path)` once per test session, and what it returned (JSON). Under pytest-xdist
-    the folder is in the session's temporary folder, above the workers' own: the first
-    worker to ask builds it, the others wait on the lock and reuse it. A build that failed
-    leaves no record, so the next one to ask tries again (and fails with its own error)."""
+def shared_root(factory: pytest.TempPathFactory) -> Path:
+    """The session's folder for what all workers share: under pytest-xdist, in the session's
+    temporary folder above the workers' own."""
     root = factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         root = root.parent
     root = root / "shared"
     root.mkdir(exist_ok=True)
+    return root
+
+
+def shared(factory: pytest.TempPathFactory, name: str, build) -> tuple[Path, dict]:
+    """`build(path)` once per test session, and what it returned (JSON): the first worker
+    to ask builds it, the others wait on the lock and reuse it. A build that failed leaves
+    no record, so the next one to ask tries again (and fails with its own error)."""
+    root = shared_root(factory)
     path, record = root / name, root / f"{name}.json"
     with FileLock(root / f"{name}.lock"):
         if not record.exists():
@@ -106,6 +112,21 @@ def clean_run(tmp_path_factory) -> Path:
     quality/, indicators.csv …). Read it; never change it."""
     path, _ = shared(tmp_path_factory, "clean-2025", helpers.build_clean_run)
     return path / "run"
+
+
+@pytest.fixture(scope="session")
+def run_planted(clean_run, tmp_path_factory):
+    """`run_planted(data, run, year=2025)`: stages 01–03 on a planted copy of the sample
+    into `run`, built from `clean_run` (helpers.run_planted). A data set planted twice in
+    the session, byte for byte (test_quality and test_bad_input plant four of the same), is
+    run once and copied."""
+    cache = shared_root(tmp_path_factory) / "planted"
+    cache.mkdir(exist_ok=True)
+
+    def run_planted(data: Path, run: Path, year: int = helpers.YEAR) -> set[str]:
+        return helpers.run_planted(data, run, clean_run, year, cache)
+
+    return run_planted
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@ indicator, projection or table a report draws on; a year the data do not cover s
 
 import pandas as pd
 import pytest
-from helpers import run_planted
 
 from carbonpeak import stages
 from carbonpeak.errors import PeriodNotCovered
@@ -36,10 +35,10 @@ def _truncate(src, dst, year):
             df.to_csv(dst / f.name, index=False)
 
 
-def test_run_for_2023_equals_a_run_on_data_truncated_to_2023(tmp_path, clean_run):
+def test_run_for_2023_equals_a_run_on_data_truncated_to_2023(tmp_path, run_planted):
     truncated = tmp_path / "truncated"
     _truncate(SAMPLE_DIR, truncated, 2023)
-    run_planted(SAMPLE_DIR, tmp_path / "full", clean_run, 2023)  # the sample's warehouse
+    run_planted(SAMPLE_DIR, tmp_path / "full", 2023)  # the sample's warehouse
     _run(truncated, tmp_path / "cut", 2023)
     for name in OUTPUTS:
         a = pd.read_csv(tmp_path / "full" / name, dtype=str, keep_default_na=False)

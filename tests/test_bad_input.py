@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import planted_tables, reingest, run_planted
+from helpers import planted_tables, reingest
 
 from carbonpeak import reference, stages
 from carbonpeak.paths import SAMPLE_DIR
@@ -616,11 +616,11 @@ def test_the_clean_sample_passes_every_check(clean):
 
 
 @pytest.mark.parametrize("case", CASES.values(), ids=list(CASES))
-def test_planted_defect(tmp_path, clean_run, clean, case):
+def test_planted_defect(tmp_path, run_planted, clean, case):
     data = tmp_path / "data"
     shutil.copytree(SAMPLE_DIR, data)
     row, column = case.plant(data)
-    run_planted(data, tmp_path / "run", clean_run)
+    run_planted(data, tmp_path / "run")
     ind, results = outputs(tmp_path / "run")
     findings = results["findings"]
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import run_planted
 
 from carbonpeak import grading, reference
 from carbonpeak.errors import ConfigError
@@ -185,12 +184,12 @@ def _with_2026(src: Path, dst: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def run_2026(tmp_path_factory, clean_run) -> Path:
+def run_2026(tmp_path_factory, run_planted) -> Path:
     """Stages 01–03 for 2026; ingest re-reads the three tables _with_2026 extends."""
     base = tmp_path_factory.mktemp("data2026")
     data = _with_2026(SAMPLE_DIR, base / "data")
     run = tmp_path_factory.mktemp("run2026")
-    assert run_planted(data, run, clean_run, 2026) == {
+    assert run_planted(data, run, 2026) == {
         "industry_annual", "energy_by_fuel", "sector_value_added"}
     return run
 

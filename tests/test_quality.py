@@ -5,20 +5,19 @@ import shutil
 
 import pandas as pd
 import pytest
-from helpers import run_planted
 
 from carbonpeak.paths import SAMPLE_DIR
 from tests.conftest import write_table
 
 
-def run_chain(tmp_path, clean_run, df: pd.DataFrame, year: int = 2025):
+def run_chain(tmp_path, run_planted, df: pd.DataFrame, year: int = 2025):
     """Ingest, gate and grade a copy of the sample data with `df` as industry_annual (the
-    other tables come from the session's clean warehouse: helpers.run_planted)."""
+    other tables come from the session's clean warehouse: conftest.py `run_planted`)."""
     data = tmp_path / "data"
     shutil.copytree(SAMPLE_DIR, data)
     write_table(data, df)
     run = tmp_path / "run"
-    run_planted(data, run, clean_run, year)
+    run_planted(data, run, year)
     ind = pd.read_csv(run / "indicators.csv", dtype={"region_code": str})
     # the headline indicator: it reads industry_annual only, the table these tests break
     ind = ind[ind["indicator_id"] == "energy_intensity_reduction"].set_index("region_code")
@@ -30,8 +29,8 @@ def failing(results, check):
     return [f for f in results["findings"] if f["check"] == check]
 
 
-def test_clean_sample_passes_everywhere(tmp_path, clean_run, sample_frame):
-    ind, results = run_chain(tmp_path, clean_run, sample_frame)
+def test_clean_sample_passes_everywhere(tmp_path, run_planted, sample_frame):
+    ind, results = run_chain(tmp_path, run_planted, sample_frame)
     assert {v["verdict"] for v in results["verdicts"].values()} == {"pass"}
     assert (ind["status"] != "not_rated").all()
     summary = pd.read_csv(tmp_path / "run" / "quality" / "summary.csv")
@@ -39,10 +38,10 @@ def test_clean_sample_passes_everywhere(tmp_path, clean_run, sample_frame):
     assert (tmp_path / "run" / "quality" / "docs" / "index.html").exists()
 
 
-def test_duplicate_region_year(tmp_path, clean_run, sample_frame):
+def test_duplicate_region_year(tmp_path, run_planted, sample_frame):
     dup = sample_frame[(sample_frame.region_code == "330300") & (sample_frame.year == 2023)]
     df = pd.concat([sample_frame, dup], ignore_index=True)
-    ind, results = run_chain(tmp_path, clean_run, df)
+    ind, results = run_chain(tmp_path, run_planted, df)
     hits = failing(results, "unique_region_year")
     assert {f["region_code"] for f in hits} == {"330300"}
     assert {f["row"] for f in hits} == {int(dup.index[0]) + 2, len(df) + 1}
@@ -54,9 +53,9 @@ def test_duplicate_region_year(tmp_path, clean_run, sample_frame):
     assert (others["status"] != "not_rated").all()
 
 
-def test_missing_region(tmp_path, clean_run, sample_frame):
+def test_missing_region(tmp_path, run_planted, sample_frame):
     df = sample_frame[sample_frame.region_code != "331100"]
-    ind, results = run_chain(tmp_path, clean_run, df)
+    ind, results = run_chain(tmp_path, run_planted, df)
     hits = failing(results, "region_year_complete")
     assert {f["region_code"] for f in hits} == {"331100"}
     assert len(hits) == 6  # 2020..2025
@@ -65,11 +64,11 @@ def test_missing_region(tmp_path, clean_run, sample_frame):
     assert ind.at["330100", "status"] != "not_rated"
 
 
-def test_province_not_equal_to_sum_of_cities(tmp_path, clean_run, sample_frame):
+def test_province_not_equal_to_sum_of_cities(tmp_path, run_planted, sample_frame):
     df = sample_frame.copy()
     mask = (df.region_code == "330000") & (df.year == 2024)
     df.loc[mask, "energy_consumption"] *= 1.02
-    ind, results = run_chain(tmp_path, clean_run, df)
+    ind, results = run_chain(tmp_path, run_planted, df)
     hits = failing(results, "energy_consumption_province_sum")
     assert [(f["region_code"], f["row"]) for f in hits] == [("330000", int(df[mask].index[0]) + 2)]
     assert "全省比各市合计高2.0%" in hits[0]["message"]
@@ -78,13 +77,13 @@ def test_province_not_equal_to_sum_of_cities(tmp_path, clean_run, sample_frame):
     assert (cities["status"] != "not_rated").all()
 
 
-def test_unit_slip_is_an_error_and_a_jump_a_warning(tmp_path, clean_run, sample_frame):
+def test_unit_slip_is_an_error_and_a_jump_a_warning(tmp_path, run_planted, sample_frame):
     df = sample_frame.copy()
     slip = (df.region_code == "330500") & (df.year == 2022)
     df.loc[slip, "value_added"] *= 10000  # 亿元 typed as 万元
     jump = (df.region_code == "330700") & (df.year == 2018)
     df.loc[jump, "energy_consumption"] *= 1.8  # suspicious, before the baseline
-    ind, results = run_chain(tmp_path, clean_run, df)
+    ind, results = run_chain(tmp_path, run_planted, df)
     assert {f["region_code"] for f in failing(results, "value_added_unit_slip")} == {"330500"}
     assert ind.at["330500", "status"] == "not_rated"
     assert {f["region_code"] for f in failing(results, "energy_consumption_jump")} == {"330700"}
@@ -96,10 +95,10 @@ def test_unit_slip_is_an_error_and_a_jump_a_warning(tmp_path, clean_run, sample_
 
 
 @pytest.mark.parametrize("column,bad", [("energy_consumption", -5.0), ("year", 2099)])
-def test_out_of_range_values(tmp_path, clean_run, sample_frame, column, bad):
+def test_out_of_range_values(tmp_path, run_planted, sample_frame, column, bad):
     df = sample_frame.copy()
     df.loc[(df.region_code == "330800") & (df.year == 2021), column] = bad
-    ind, results = run_chain(tmp_path, clean_run, df)
+    ind, results = run_chain(tmp_path, run_planted, df)
     assert results["verdicts"]["330800"]["verdict"] == "fail"
     assert ind.at["330800", "status"] == "not_rated"
     assert ind.at["330100", "status"] != "not_rated"
