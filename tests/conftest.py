@@ -64,10 +64,13 @@ FIRST = ["test_runs.py", "test_confidentiality.py", "test_monitor.py"]
 
 def pytest_collection_modifyitems(config, items):
     """The longest units first, then the other files with slow tests and the slow tests of
-    SPREAD files, then the rest (each file's tests keep their order): under pytest-xdist the
-    long units start early and the short ones fill in at the end."""
+    SPREAD files, then the rest, tests that need no run of the sample before those that
+    read `clean_run` (each file's tests keep their order). Under pytest-xdist the long units
+    start early, the short ones fill in at the end, and while one worker builds the clean run
+    the other has work that does not wait for it."""
     slow = {item.path for item in items if item.get_closest_marker("slow")}
     first = {id(item): i for i, item in enumerate(items)}
+    clean = {item.path for item in items if "clean_run" in item.fixturenames}
 
     def rank(item) -> tuple[int, int]:
         if item.path.name in FIRST:
@@ -75,7 +78,9 @@ def pytest_collection_modifyitems(config, items):
         if item.get_closest_marker("slow") or (item.path in slow
                                                and item.path.name not in SPREAD):
             return 1, 0
-        return 2, 0
+        if item.path.name in SPREAD:
+            return 2, "clean_run" in item.fixturenames
+        return 2, item.path in clean
 
     items.sort(key=lambda item: (*rank(item), first[id(item)]))
 
