@@ -25,7 +25,7 @@ import pandas as pd
 import pytest
 from filelock import FileLock
 
-from carbonpeak import sample
+from tools import sample
 from carbonpeak.paths import SAMPLE_DIR
 
 # Test files whose tests are independent (each builds its own run from the session's clean

@@ -21,7 +21,8 @@ from pathlib import Path
 import pandas as pd
 from filelock import FileLock
 
-from carbonpeak import ingest, reference, sources, stages
+from carbonpeak import indicators, ingest, quality, reference
+from carbonpeak.ingest import sources
 from carbonpeak.paths import SAMPLE_DIR, resolve
 
 YEAR = 2025
@@ -32,9 +33,9 @@ YEAR = 2025
 
 def run_stages(data: Path, run: Path, year: int = YEAR) -> Path:
     """Ingest, quality and indicators, as the notebooks 01–03 call them."""
-    stages.run_ingest(data, run, year)
-    stages.run_quality(run, year)
-    stages.run_indicators(run, year)
+    ingest.run_ingest(data, run, year)
+    quality.run_quality(run, year)
+    indicators.run_indicators(run, year)
     return run
 
 
@@ -84,7 +85,7 @@ def planted_tables(data: Path, base: Path = SAMPLE_DIR) -> set[str]:
 
 def reingest(data: Path, run: Path, clean_run: Path, tables: set[str], year: int = YEAR
              ) -> None:
-    """What `stages.run_ingest(data, run, year)` writes, built from the clean run's warehouse
+    """What `ingest.run_ingest(data, run, year)` writes, built from the clean run's warehouse
     with only `tables` read again from `data`: their Parquet files replaced (or removed when
     unreadable), their findings, headers and sources in place of the clean ones. The data
     folder's own findings (dataset.yml, files that match no table) are always recomputed:
@@ -103,7 +104,7 @@ def reingest(data: Path, run: Path, clean_run: Path, tables: set[str], year: int
     real_match = sources.match
     sources.match = lambda *a, **k: only  # every other table: "no file", and nothing read
     try:
-        ingest.ingest(data, scratch, meta_findings)
+        ingest.build_warehouse(data, scratch, meta_findings)
     finally:
         sources.match = real_match
     fresh = json.loads((scratch / "ingest.json").read_text(encoding="utf-8"))
@@ -173,8 +174,8 @@ def run_planted(data: Path, run: Path, clean_run: Path, year: int = YEAR,
 
 def _run_planted(data: Path, run: Path, clean_run: Path, tables: set[str], year: int) -> None:
     reingest(data, run, clean_run, tables, year)
-    stages.run_quality(run, year)
-    stages.run_indicators(run, year)
+    quality.run_quality(run, year)
+    indicators.run_indicators(run, year)
 
 
 def _content_key(data: Path, changed: set[str], year: int) -> str:
@@ -339,7 +340,7 @@ def build_rendered_run(path: Path, markup: str) -> dict:
     """Every region's report, HTML and PDF, through the runner (jobs=2), on a copy of the
     sample with the confidentiality markers, the hostile rows and a firm named `markup`
     planted: `path/data`, `path/out/2025/`. Returns what the fixture records besides."""
-    from carbonpeak import runner
+    from carbonpeak.run import runner
 
     data = path / "data"
     shutil.copytree(SAMPLE_DIR, data)

@@ -4,7 +4,7 @@ indicator, projection or table a report draws on; a year the data do not cover s
 import pandas as pd
 import pytest
 
-from carbonpeak import stages
+from carbonpeak import indicators, ingest, quality
 from carbonpeak.errors import PeriodNotCovered
 from carbonpeak.paths import SAMPLE_DIR
 
@@ -13,9 +13,9 @@ OUTPUTS = ("indicators.csv", "co2_series.csv", "peak_outlook.csv", "peak_project
 
 
 def _run(data, run, year):
-    stages.run_ingest(data, run, year)
-    stages.run_quality(run, year)
-    stages.run_indicators(run, year)
+    ingest.run_ingest(data, run, year)
+    quality.run_quality(run, year)
+    indicators.run_indicators(run, year)
 
 
 def _truncate(src, dst, year):
@@ -61,7 +61,7 @@ def test_as_of_drops_later_rows_and_blanks_later_dates():
                                            "status": ["completed", "completed", "planned"]}),
         "enterprises": None,
     }
-    out = stages.as_of(tables, 2023)
+    out = indicators.as_of(tables, 2023)
     assert out["industry_annual"]["year"].tolist() == [2022, 2023]
     assert out["retrofit_projects"]["start_year"].tolist() == [2022, 2023]
     assert out["retrofit_projects"]["completion_year"].isna().tolist() == [False, True]
@@ -73,20 +73,20 @@ def test_as_of_drops_later_rows_and_blanks_later_dates():
 def test_a_year_the_data_do_not_cover_stops_and_names_the_years(year):
     headline = pd.DataFrame({"region_code": ["330100"] * 3, "year": [2016, 2017, 2019]})
     with pytest.raises(PeriodNotCovered, match=f"没有{year}年的数据：数据覆盖2016—2019年（缺2018年）"):
-        stages.as_of({"industry_annual": headline}, year)
+        indicators.as_of({"industry_annual": headline}, year)
     assert PeriodNotCovered.exit_code == 2
 
 
 def test_check_period_after_ingest(tmp_path):
-    stages.run_ingest(SAMPLE_DIR, tmp_path, 2030)
+    ingest.run_ingest(SAMPLE_DIR, tmp_path, 2030)
     with pytest.raises(PeriodNotCovered, match="没有2030年的数据：数据覆盖2016—2025年"):
-        stages.check_period(tmp_path, 2030)
-    stages.check_period(tmp_path, 2025)  # covered: no error
+        ingest.check_period(tmp_path, 2030)
+    ingest.check_period(tmp_path, 2025)  # covered: no error
 
 
 @pytest.mark.slow
 def test_run_for_a_year_the_data_lack_exits_2_before_any_report(tmp_path):
-    from carbonpeak import runner
+    from carbonpeak.run import runner
 
     lines = []
     code = runner.run(SAMPLE_DIR, 2030, "330100", tmp_path / "out", "html", log=lines.append)

@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 from helpers import planted_tables, reingest
 
-from carbonpeak import reference, stages
+from carbonpeak import indicators, ingest, quality, reference
 from carbonpeak.paths import SAMPLE_DIR
 
 YEAR = 2025
@@ -703,7 +703,7 @@ def test_incremental_ingest_equals_a_full_ingest(tmp_path, clean_run, name):
     tables = planted_tables(data)
     assert tables == REINGESTED[name]
     reingest(data, tmp_path / "part", clean_run, tables)
-    stages.run_ingest(data, tmp_path / "full", YEAR)
+    ingest.run_ingest(data, tmp_path / "full", YEAR)
     part, full = tmp_path / "part" / "warehouse", tmp_path / "full" / "warehouse"
     assert sorted(p.name for p in part.iterdir()) == sorted(p.name for p in full.iterdir())
     for name_ in ("ingest.json", "../run.json"):
@@ -718,7 +718,7 @@ def test_incremental_ingest_equals_a_full_ingest(tmp_path, clean_run, name):
 def test_broken_copy_through_the_runner(tmp_path):
     """A broken data set still renders: the clean city gets its grade, the broken one a
     report that says why its indicator is not rated."""
-    from carbonpeak import runner
+    from carbonpeak.run import runner
 
     data = tmp_path / "data"
     shutil.copytree(SAMPLE_DIR, data)

@@ -11,7 +11,8 @@ from pathlib import Path
 import papermill as pm
 import pytest
 
-from carbonpeak import brief, reference, render
+from carbonpeak import brief, reference
+from carbonpeak.run import render
 from carbonpeak.paths import NOTEBOOKS_DIR, ROOT
 
 FIXTURE = Path(__file__).parent / "fixtures" / "monthly_run"

@@ -1,6 +1,6 @@
 """Documents generated from reference data are current."""
 
-from carbonpeak import datadoc
+from tools import datadoc
 from carbonpeak.paths import ROOT
 
 

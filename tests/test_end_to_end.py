@@ -13,7 +13,9 @@ import pandas as pd
 import pytest
 from helpers import pdf_text
 
-from carbonpeak import reference, render, runner
+from carbonpeak.run import kernels
+from carbonpeak import reference
+from carbonpeak.run import render, runner
 from carbonpeak.paths import SAMPLE_DIR
 
 REGIONS = ["330000", "330100", "330900"]
@@ -98,7 +100,7 @@ def test_no_missing_glyphs_in_executed_notebooks(run_out):
     import nbformat
 
     for nb_path in (run_out[0] / "notebooks").glob("04_report-*.ipynb"):
-        assert runner.missing_glyphs(nbformat.read(nb_path, as_version=4)) == []
+        assert kernels.missing_glyphs(nbformat.read(nb_path, as_version=4)) == []
 
 
 def test_missing_glyph_warning_is_detected():
@@ -108,7 +110,7 @@ def test_missing_glyph_warning_is_detected():
     nb.cells[0].outputs = [nbformat.v4.new_output(
         "stream", name="stderr", text="UserWarning: Glyph 27809 (\\N{CJK}) missing from font(s) "
                                       "DejaVu Sans.")]
-    assert len(runner.missing_glyphs(nb)) == 1
+    assert len(kernels.missing_glyphs(nb)) == 1
 
 
 @pytest.mark.slow

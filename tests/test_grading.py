@@ -2,7 +2,7 @@
 
 import pytest
 
-from carbonpeak import grading
+from carbonpeak.indicators import grading
 from carbonpeak.reference import grading as presets
 
 P = presets()["presets"]

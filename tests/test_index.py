@@ -4,7 +4,8 @@ import re
 
 from test_report_fixtures import make_run_dir
 
-from carbonpeak import index, reference
+from carbonpeak import reference
+from carbonpeak.report import index
 
 
 def test_index_lists_every_region_with_lights_verdict_and_links(tmp_path):

@@ -5,7 +5,8 @@ import math
 import pandas as pd
 import pytest
 
-from carbonpeak import decomposition, enterprise, reference
+from carbonpeak import reference
+from carbonpeak.indicators import decomposition, enterprise
 from carbonpeak.indicators import evaluate, series_for
 from carbonpeak.indicators.emissions import co2_series
 

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from carbonpeak import ingest, reference
-from carbonpeak.findings import InputError
+from carbonpeak.findings import UnreadableFile
 
 SPEC = reference.tables()["industry_annual"]
 
@@ -111,13 +111,13 @@ class TestMalformedInput:
 
     def test_empty_file_is_an_input_error(self, tmp_path):
         (tmp_path / "industry_annual.csv").write_text("")
-        with pytest.raises(InputError) as e:
+        with pytest.raises(UnreadableFile) as e:
             ingest.read_table(tmp_path / "industry_annual.csv", "industry_annual", SPEC)
         assert e.value.finding.check == "empty_file"
         assert "industry_annual.csv" in str(e.value)
 
     def test_missing_file_is_a_finding_not_a_crash(self, tmp_path):
-        results = ingest.ingest(tmp_path, tmp_path / "wh")
+        results = ingest.build_warehouse(tmp_path, tmp_path / "wh")
         assert results["industry_annual"].frame is None
         assert results["industry_annual"].findings[0].check == "missing_file"
 
@@ -126,7 +126,7 @@ class TestRegionNamesAsBureausWriteThem:
     def test_ninety_counties_under_eleven_cities(self):
         from collections import Counter
 
-        from carbonpeak import regionnames
+        from carbonpeak.ingest import regionnames
 
         rows = regionnames.counties()
         assert len(rows) == 90 == len({r["county_code"] for r in rows})
@@ -140,12 +140,12 @@ class TestRegionNamesAsBureausWriteThem:
         ("绍兴柯桥区", ("柯桥区", "330600")), ("330783", ("东阳市", "330700")),
         ("景宁", ("景宁畲族自治县", "331100")), ("龙港市", ("龙港市", "330300"))])
     def test_county_names(self, text, expected):
-        from carbonpeak import regionnames
+        from carbonpeak.ingest import regionnames
 
         assert regionnames.county_of(text) == expected
 
     def test_credit_code_city(self):
-        from carbonpeak.regionnames import credit_code_city
+        from carbonpeak.ingest.regionnames import credit_code_city
 
         assert credit_code_city("91330111AETMXUTE1M") == "330100"
         assert credit_code_city("91330104MA27XXXX1A") == "330100"  # old 江干区 code

@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from carbonpeak import grading
+from carbonpeak.indicators import grading
 from carbonpeak.indicators import evaluate
 from carbonpeak.indicators.intensity import comparable_value_added, energy_intensity_reduction
 from carbonpeak.reference import catalog

@@ -9,7 +9,8 @@ import shutil
 
 import pytest
 
-from carbonpeak import freshness, monitor, runner
+from carbonpeak import pipeline
+from carbonpeak.run import freshness, latest as monitor, runner
 from carbonpeak.paths import PIPELINES_DIR, SAMPLE_DIR
 from carbonpeak.period import Period
 
@@ -38,8 +39,8 @@ def _add_revision(data, region: str, period: str, into: str, factor: float) -> t
 
 def test_annual_reports_ignore_monthly_files(tmp_path):
     data = _sample_without(tmp_path, "industry_monthly_2026-10.csv")
-    annual = runner.load_pipeline(PIPELINES_DIR / "annual.yml")
-    monthly = runner.load_pipeline(PIPELINES_DIR / "monthly.yml")
+    annual = pipeline.load(PIPELINES_DIR / "annual.yml")
+    monthly = pipeline.load(PIPELINES_DIR / "monthly.yml")
     before = {p: freshness.period_inputs(data, Period.parse(p), monthly)
               for p in ("2026-08", "2026-09")}
     before_annual = freshness.period_inputs(data, Period.parse("2025"), annual)

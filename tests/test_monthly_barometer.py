@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from carbonpeak import reference
-from carbonpeak.monthly import barometer, series, stage
+from carbonpeak.barometer import lights as barometer, series, stage
 from carbonpeak.period import Period
 
 REGION = "330100"

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from carbonpeak import ingest, reference
-from carbonpeak.monthly import periods, run_barometer
+from carbonpeak.barometer import run_barometer
+from carbonpeak.ingest import periods
 
 SPEC = reference.tables()["industry_monthly"]
 HEADER = "地区,统计期,规上工业增加值增速(%),综合能源消费量(万吨标准煤),原料用能(万吨标准煤),工业用电量(亿千瓦时)\n"
@@ -71,7 +72,7 @@ def monthly_dir(tmp_path):
 
 
 def test_one_file_per_month_is_read_and_kept_apart(monthly_dir, tmp_path):
-    res = ingest.ingest(monthly_dir, tmp_path / "wh")["industry_monthly"]
+    res = ingest.build_warehouse(monthly_dir, tmp_path / "wh")["industry_monthly"]
     assert sorted(res.frame["period"]) == ["2025-02", "2025-03", "2026-02"]
     assert set(res.frame["_source_file"]) == {"industry_monthly_2025-02.csv",
                                               "industry_monthly_2025-03.csv",
@@ -83,7 +84,7 @@ def test_revision_detected_and_the_later_file_wins(monthly_dir, tmp_path):
     # the 2026-03 file re-delivers 1–2月 with 155 instead of 153
     write_month(monthly_dir, "industry_monthly_2026-03.csv",
                 [("杭州市", "2026-03", 5.0, 240, 0, 47), ("杭州市", "2026-02", 5.0, 155, 0, 31)])
-    res = ingest.ingest(monthly_dir, tmp_path / "wh")["industry_monthly"]
+    res = ingest.build_warehouse(monthly_dir, tmp_path / "wh")["industry_monthly"]
     row = res.frame[res.frame["period"] == "2026-02"].iloc[0]
     assert row["energy_consumption"] == 155 and row["_source_file"] == \
         "industry_monthly_2026-03.csv"
@@ -95,7 +96,7 @@ def test_revision_detected_and_the_later_file_wins(monthly_dir, tmp_path):
 
 
 def barometer_of(data_dir, run_dir, period):
-    ingest.ingest(data_dir, run_dir / "warehouse")
+    ingest.build_warehouse(data_dir, run_dir / "warehouse")
     run_barometer(run_dir, period)
     return (pd.read_csv(run_dir / "barometer.csv", dtype=str),
             pd.read_csv(run_dir / "revisions.csv", dtype=str))

@@ -4,8 +4,8 @@ import json
 
 import pandas as pd
 
-from carbonpeak import reference, stages
-from carbonpeak.monthly import checks
+from carbonpeak import indicators, ingest, quality, reference
+from carbonpeak.quality import monthly as checks
 
 CITIES = reference.municipality_codes()
 
@@ -77,8 +77,8 @@ def test_hooked_into_the_quality_stage(data_dir, tmp_path):
     df.loc[df["region_code"] == "330500", "electricity"] = 1.0  # below its 1–8月 value
     df.to_csv(bad, index=False)
     run = tmp_path / "run"
-    stages.run_ingest(data_dir, run, 2026)
-    verdicts = stages.run_quality(run, 2026).set_index("代码")
+    ingest.run_ingest(data_dir, run, 2026)
+    verdicts = quality.run_quality(run, 2026).set_index("代码")
     results = json.loads((run / "quality" / "results.json").read_text(encoding="utf-8"))
     mine = [f for f in results["findings"] if f["table"] == "industry_monthly"]
     falling = [f for f in mine if f["check"] == "cumulative_not_falling"]

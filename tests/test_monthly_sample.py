@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from carbonpeak import reference
-from carbonpeak import sample as annual_sample
-from carbonpeak.monthly import run_barometer
-from carbonpeak.monthly import sample as monthly_sample
+from tools import sample as annual_sample
+from carbonpeak.barometer import run_barometer
+from tools import sample_monthly as monthly_sample
 from carbonpeak.paths import SAMPLE_DIR
 
 

@@ -6,7 +6,8 @@ import math
 import pandas as pd
 import pytest
 
-from carbonpeak import peak_series, reference
+from carbonpeak import reference
+from carbonpeak.indicators import peak_series
 from carbonpeak.methods import peak
 from carbonpeak.paths import ROOT
 

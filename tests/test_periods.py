@@ -7,7 +7,7 @@ import json
 import pytest
 
 from carbonpeak import __main__ as cli
-from carbonpeak import runlog
+from carbonpeak.run import runlog
 from carbonpeak.period import Period
 
 

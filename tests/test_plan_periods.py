@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from carbonpeak import grading, reference
+from carbonpeak import reference
+from carbonpeak.indicators import grading
 from carbonpeak.errors import ConfigError
 from carbonpeak.paths import SAMPLE_DIR
 from carbonpeak.report import front, narrative, overview

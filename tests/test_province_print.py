@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from carbonpeak import render
+from carbonpeak.run import render
 from carbonpeak.report import province, view
 
 BANNER = "示例数据，非官方统计"

@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from carbonpeak.findings import InputError
-from carbonpeak.readers import RawTable, parse_number, read_raw
+from carbonpeak.findings import UnreadableFile
+from carbonpeak.ingest.readers import RawTable, parse_number, read_raw
 
 KNOWN = {"地区", "行政区划代码", "规上工业增加值", "综合能耗"}
 
@@ -25,8 +25,8 @@ def write_xlsx(path: Path, rows: list[list[object]], title: str = "Sheet1") -> P
     return path
 
 
-def read_error(path: Path) -> InputError:
-    with pytest.raises(InputError) as info:
+def read_error(path: Path) -> UnreadableFile:
+    with pytest.raises(UnreadableFile) as info:
         read_raw(path, "energy", KNOWN)
     return info.value
 
@@ -205,7 +205,7 @@ def test_undecodable_csv(tmp_path):
 def test_missing_sheet_is_named(tmp_path):
     path = write_xlsx(tmp_path / "a.xlsx", [["地区", "综合能耗"], ["杭州市", 1]], title="能耗")
 
-    with pytest.raises(InputError) as info:
+    with pytest.raises(UnreadableFile) as info:
         read_raw(path, "energy", KNOWN, sheet="产值")
 
     assert info.value.finding.check == "unreadable_file"
@@ -264,7 +264,7 @@ def test_percent_formatted_cells_read_as_shown(tmp_path):
 
 @pytest.mark.parametrize("text", ["1e309", "-1e400", "1,000" + ",000" * 103])
 def test_non_finite_numbers_are_errors(text):
-    from carbonpeak.readers import NonFinite
+    from carbonpeak.ingest.readers import NonFinite
 
     with pytest.raises(NonFinite, match="超出可计算的范围"):
         parse_number(text)
@@ -273,7 +273,7 @@ def test_non_finite_numbers_are_errors(text):
 def test_stray_quote_names_the_row(tmp_path):
     path = tmp_path / "e.csv"
     path.write_text('地区,综合能耗\n杭州市,1800\n宁波市,"2000\n温州市,900\n', encoding="utf-8")
-    with pytest.raises(InputError) as e:
+    with pytest.raises(UnreadableFile) as e:
         read_raw(path, "energy", KNOWN)
     assert e.value.finding.row == 3 and "引号" in e.value.finding.message
 
@@ -281,21 +281,21 @@ def test_stray_quote_names_the_row(tmp_path):
 def test_utf16_without_bom_is_a_finding(tmp_path):
     path = tmp_path / "e.csv"
     path.write_bytes("地区,综合能耗\n杭州市,1800\n".encode("utf-16-le"))
-    with pytest.raises(InputError) as e:
+    with pytest.raises(UnreadableFile) as e:
         read_raw(path, "energy", KNOWN)
     assert e.value.finding.check == "unknown_encoding"
 
 
 def test_size_and_row_limits(tmp_path, monkeypatch):
-    from carbonpeak import readers
+    from carbonpeak.ingest import readers
 
     path = tmp_path / "e.csv"
     path.write_text("地区,综合能耗\n" + "杭州市,1\n" * 50, encoding="utf-8")
     monkeypatch.setattr(readers, "MAX_ROWS", 20)
-    with pytest.raises(InputError, match="20行的上限"):
+    with pytest.raises(UnreadableFile, match="20行的上限"):
         read_raw(path, "energy", KNOWN)
     monkeypatch.setattr(readers, "MAX_FILE_BYTES", 100)
-    with pytest.raises(InputError, match="MB 的上限"):
+    with pytest.raises(UnreadableFile, match="MB 的上限"):
         read_raw(path, "energy", KNOWN)
 
 
@@ -308,7 +308,7 @@ def test_bidi_controls_are_stripped(tmp_path):
 def test_only_regular_files_inside_the_folder(tmp_path):
     import os
 
-    from carbonpeak.sources import refusal
+    from carbonpeak.ingest.sources import refusal
 
     data = tmp_path / "data"
     data.mkdir()

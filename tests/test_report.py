@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 from test_report_fixtures import MALICIOUS, make_run_dir
 
-from carbonpeak import reference, render, report
+from carbonpeak import reference, report
+from carbonpeak.run import render
 
 
 @pytest.fixture(scope="module")

@@ -107,7 +107,7 @@ def test_notebook_display_carries_the_report_stylesheet_scoped():
     shown = h._repr_html_()
     assert shown.startswith("<style data-carbonpeak-notebook>@scope (.cp-report)")
     assert ".light.green::before" in shown and '<div class="cp-report">' in shown
-    from carbonpeak import render
+    from carbonpeak.run import render
 
     assert render.without_notebook_style(shown) == f'<div class="cp-report">{h}</div>'
 

@@ -3,7 +3,9 @@
 import nbformat
 import pytest
 
-from carbonpeak import runner
+from carbonpeak.run import kernels
+from carbonpeak import pipeline
+from carbonpeak.run import runner
 
 
 def notebook(tmp_path, name, *sources):
@@ -17,16 +19,16 @@ def notebook(tmp_path, name, *sources):
 
 @pytest.mark.slow
 def test_reused_kernel_starts_from_an_empty_namespace_and_crashes_are_contained(tmp_path):
-    pool = runner.KernelPool(1, "import math")
+    pool = kernels.KernelPool(1, "import math")
     try:
         km = pool.acquire()
-        runner.execute(notebook(tmp_path, "a", "secret = '杭州某企业'"), tmp_path / "a.out.ipynb",
+        kernels.execute(notebook(tmp_path, "a", "secret = '杭州某企业'"), tmp_path / "a.out.ipynb",
                        {}, km)
-        out = runner.execute(notebook(tmp_path, "b", "print('secret' in dir())"),
+        out = kernels.execute(notebook(tmp_path, "b", "print('secret' in dir())"),
                              tmp_path / "b.out.ipynb", {}, km)
         assert out.cells[-1].outputs[0]["text"].strip() == "False"
         with pytest.raises(Exception, match="boom"):
-            runner.execute(notebook(tmp_path, "c", "leftover = 1", "raise RuntimeError('boom')"),
+            kernels.execute(notebook(tmp_path, "c", "leftover = 1", "raise RuntimeError('boom')"),
                            tmp_path / "c.out.ipynb", {}, km)
         # the failed notebook is kept, with its error and without the injected reset cell
         failed = nbformat.read(tmp_path / "c.out.ipynb", as_version=4)
@@ -36,7 +38,7 @@ def test_reused_kernel_starts_from_an_empty_namespace_and_crashes_are_contained(
         pool.release(km, broken=True)
         fresh = pool.acquire()
         assert fresh is not km
-        out = runner.execute(notebook(tmp_path, "d", "print(1 + 1)"), tmp_path / "d.out.ipynb",
+        out = kernels.execute(notebook(tmp_path, "d", "print(1 + 1)"), tmp_path / "d.out.ipynb",
                              {}, fresh)
         assert out.cells[-1].outputs[0]["text"].strip() == "2"
         # the executed notebook on disk carries no trace of the injected reset cell
@@ -50,11 +52,11 @@ def test_reused_kernel_starts_from_an_empty_namespace_and_crashes_are_contained(
 def test_pipeline_declaration_is_validated(tmp_path):
     bad = tmp_path / "p.yml"
     bad.write_text("stages:\n  - {id: x, notebook: notebooks/nope.ipynb, scope: once}\n")
-    with pytest.raises(runner.PipelineError, match="nope.ipynb not found"):
-        runner.load_pipeline(bad)
+    with pytest.raises(pipeline.PipelineError, match="nope.ipynb not found"):
+        pipeline.load(bad)
     bad.write_text("stages:\n  - {id: x, notebook: notebooks/01_ingest.ipynb, scope: daily}\n")
-    with pytest.raises(runner.PipelineError, match="scope must be"):
-        runner.load_pipeline(bad)
+    with pytest.raises(pipeline.PipelineError, match="scope must be"):
+        pipeline.load(bad)
 
 
 @pytest.mark.slow
@@ -64,7 +66,7 @@ def test_the_benchmarks_naive_chain_converts_with_the_report_template(tmp_path):
 
     import nbformat
 
-    from carbonpeak import bench
+    from tools import bench
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## 测试")])
     nbformat.write(nb, tmp_path / "t.ipynb")

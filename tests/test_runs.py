@@ -17,7 +17,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from carbonpeak import reference, runlock, runner
+from carbonpeak.run import failures
+from carbonpeak import reference
+from carbonpeak.run import runlock, runner
 from carbonpeak.paths import ROOT, SAMPLE_DIR
 
 PY = sys.executable
@@ -112,12 +114,12 @@ def test_run_error_inside_a_notebook_keeps_its_exit_code_and_message():
     class Fake(Exception):
         ename, evalue = "PeriodNotCovered", "industry_annual.csv: no rows for 2031\n"
 
-    err = runner._run_error(Fake())
+    err = failures.run_error(Fake())
     assert type(err).__name__ == "PeriodNotCovered" and err.exit_code == 2
     assert str(err) == "industry_annual.csv: no rows for 2031"
     Fake.ename = "KeyError"
-    assert runner._run_error(Fake()) is None
-    assert runner._short_error(Fake()) == "KeyError: industry_annual.csv: no rows for 2031"
+    assert failures.run_error(Fake()) is None
+    assert failures.short_error(Fake()) == "KeyError: industry_annual.csv: no rows for 2031"
 
 
 @pytest.mark.slow

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from carbonpeak import sample
+from tools import sample
 from carbonpeak.indicators.intensity import energy_intensity
 from carbonpeak.paths import SAMPLE_DIR
 
