@@ -9,7 +9,7 @@ DATA ?= data/sample
 APT_PACKAGES := fonts-noto-cjk fonts-hanazono libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system gitfilter reports test lint bench lab sample clean
+.PHONY: help setup system gitfilter reports test test-fast lint bench lab sample clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}' \
@@ -50,7 +50,11 @@ reports: setup ## render the annual reports from $(DATA) into outputs/$(YEAR)/ a
 	  --out outputs --formats html,pdf --jobs $(JOBS)
 
 test: setup ## run the test suite (what CI runs)
-	$(BIN)/python -m pytest -q -n auto --dist loadfile
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup
+	$(BIN)/ruff check .
+
+test-fast: setup ## the tests without those marked slow (no report rendering, kernels, CLI runs)
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup -m "not slow"
 	$(BIN)/ruff check .
 
 lint: setup ## ruff

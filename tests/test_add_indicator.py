@@ -12,6 +12,8 @@ import pytest
 
 from carbonpeak.paths import ROOT
 
+pytestmark = pytest.mark.slow  # copies the project, runs `python -m carbonpeak` and pytest
+
 NEW_ID = "retrofit_energy_saved"
 NAME = "节能降碳技改项目累计节能量"
 TARGET_TEXT = "技改项目累计节能100万吨标准煤（示例）"

@@ -35,10 +35,10 @@ def _truncate(src, dst, year):
             df.to_csv(dst / f.name, index=False)
 
 
-def test_run_for_2023_equals_a_run_on_data_truncated_to_2023(tmp_path):
+def test_run_for_2023_equals_a_run_on_data_truncated_to_2023(tmp_path, run_planted):
     truncated = tmp_path / "truncated"
     _truncate(SAMPLE_DIR, truncated, 2023)
-    _run(SAMPLE_DIR, tmp_path / "full", 2023)
+    run_planted(SAMPLE_DIR, tmp_path / "full", 2023)  # the sample's warehouse
     _run(truncated, tmp_path / "cut", 2023)
     for name in OUTPUTS:
         a = pd.read_csv(tmp_path / "full" / name, dtype=str, keep_default_na=False)
@@ -84,6 +84,7 @@ def test_check_period_after_ingest(tmp_path):
     ingest.check_period(tmp_path, 2025)  # covered: no error
 
 
+@pytest.mark.slow
 def test_run_for_a_year_the_data_lack_exits_2_before_any_report(tmp_path):
     from carbonpeak.run import runner
 

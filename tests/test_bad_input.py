@@ -3,7 +3,11 @@
 Each case plants one defect the way it arrives from a bureau, then checks that the gate
 names the file, row and column in Chinese, that exactly the affected regions lose their
 grades (the difference against a clean run), and that every other region is still graded.
-Stages 01-03 run in-process; `test_broken_copy_through_the_runner` renders reports.
+Stages 01-03 run in-process, against the session's clean run (`clean_run`): a case's
+warehouse is the clean one with only the tables whose files it changed read again
+(`helpers.run_planted`; `test_incremental_ingest_equals_a_full_ingest` holds it to a full
+ingest), then quality and indicators run in full. `test_broken_copy_through_the_runner`
+renders reports.
 """
 
 from __future__ import annotations
@@ -15,8 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import planted_tables, reingest
 
-from carbonpeak import indicators, ingest, quality, reference
+from carbonpeak import ingest, reference
 from carbonpeak.paths import SAMPLE_DIR
 
 YEAR = 2025
@@ -581,10 +586,7 @@ CASES = {
 # --- running ---------------------------------------------------------------------------
 
 
-def run_stages(data: Path, run: Path) -> tuple[pd.DataFrame, dict]:
-    ingest.run_ingest(data, run, YEAR)
-    quality.run_quality(run, YEAR)
-    indicators.run_indicators(run, YEAR)
+def outputs(run: Path) -> tuple[pd.DataFrame, dict]:
     ind = pd.read_csv(run / "indicators.csv", dtype={"region_code": str})
     results = json.loads((run / "quality" / "results.json").read_text(encoding="utf-8"))
     return ind, results
@@ -596,10 +598,8 @@ def not_rated(ind: pd.DataFrame) -> set[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def clean(tmp_path_factory):
-    base = tmp_path_factory.mktemp("clean")
-    shutil.copytree(SAMPLE_DIR, base / "data")
-    return run_stages(base / "data", base / "run")
+def clean(clean_run):
+    return outputs(clean_run)
 
 
 def using(table: str) -> list[str]:
@@ -616,11 +616,12 @@ def test_the_clean_sample_passes_every_check(clean):
 
 
 @pytest.mark.parametrize("case", CASES.values(), ids=list(CASES))
-def test_planted_defect(tmp_path, clean, case):
+def test_planted_defect(tmp_path, run_planted, clean, case):
     data = tmp_path / "data"
     shutil.copytree(SAMPLE_DIR, data)
     row, column = case.plant(data)
-    ind, results = run_stages(data, tmp_path / "run")
+    run_planted(data, tmp_path / "run")
+    ind, results = outputs(tmp_path / "run")
     findings = results["findings"]
 
     if case.after:
@@ -679,6 +680,41 @@ def test_planted_defect(tmp_path, clean, case):
     assert "fail" not in {verdicts[r]["verdict"] for r in untouched}
 
 
+# What each case re-reads, and that the warehouse built from the clean one is the one a
+# full ingest writes: one case of each kind of change (a table's file rewritten, replaced by
+# a workbook of another name matched by its headers, removed, doubled, refused as a special
+# file; the folder's own files: dataset.yml, a file that is no table).
+REINGESTED = {
+    "missing_column": {"industry_annual"},
+    "bureau_named_workbook_with_total_row": {"industry_annual"},
+    "optional_table_absent": {"capacity"},
+    "two_files_for_one_table": {"capacity"},
+    "fifo_named_like_a_table": {"capacity"},
+    "malformed_dataset_yml": set(),
+    "unrecognised_file": set(),
+}
+
+
+@pytest.mark.parametrize("name", REINGESTED)
+def test_incremental_ingest_equals_a_full_ingest(tmp_path, clean_run, name):
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE_DIR, data)
+    CASES[name].plant(data)
+    tables = planted_tables(data)
+    assert tables == REINGESTED[name]
+    reingest(data, tmp_path / "part", clean_run, tables)
+    ingest.run_ingest(data, tmp_path / "full", YEAR)
+    part, full = tmp_path / "part" / "warehouse", tmp_path / "full" / "warehouse"
+    assert sorted(p.name for p in part.iterdir()) == sorted(p.name for p in full.iterdir())
+    for name_ in ("ingest.json", "../run.json"):
+        assert json.loads((part / name_).read_text(encoding="utf-8")) == \
+            json.loads((full / name_).read_text(encoding="utf-8")), name_
+    for p in full.glob("*.parquet"):
+        pd.testing.assert_frame_equal(pd.read_parquet(part / p.name), pd.read_parquet(p),
+                                      obj=p.name)
+
+
+@pytest.mark.slow
 def test_broken_copy_through_the_runner(tmp_path):
     """A broken data set still renders: the clean city gets its grade, the broken one a
     report that says why its indicator is not rated."""

@@ -60,6 +60,7 @@ def pages(pdf: Path) -> list[str]:
     return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
 
 
+@pytest.mark.slow  # notebooks through papermill
 def test_city_brief_renders_html_and_a_short_pdf(rendered):
     r = rendered["330900"]
     errors = [o for c in r["nb"].cells for o in c.get("outputs", [])
@@ -79,6 +80,7 @@ def test_city_brief_renders_html_and_a_short_pdf(rendered):
         assert (r["dir"] / name).exists() and f'href="{name}"' in html
 
 
+@pytest.mark.slow  # notebooks through papermill
 def test_pdf_links_to_downloads_are_relative_and_resolve(rendered):
     r = rendered["330900"]
     out = subprocess.run(["pdfinfo", "-url", str(r["pdf"])], capture_output=True, text=True,
@@ -89,6 +91,7 @@ def test_pdf_links_to_downloads_are_relative_and_resolve(rendered):
         assert url.startswith("#") or ("://" not in url and (r["dir"] / url).is_file()), url
 
 
+@pytest.mark.slow  # notebooks through papermill
 def test_province_barometer_fits_one_page(rendered):
     r = rendered[reference.province_code()]
     text = pages(r["pdf"])

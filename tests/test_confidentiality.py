@@ -1,90 +1,50 @@
 """Every output of a sample run, for every region: no other municipality's enterprises (names
 or credit codes), no markup from data, no external reference, no missing glyph in any PDF.
 
-The enterprise truth is read from the confidential input tables (tables.yml
-`confidential: true`) of the data set that was run, plus the per-municipality files stage 03
-wrote. A record whose name is markup is planted in a copy of the sample; when the sample has
-no confidential table at all, enterprise files are planted in the run folder and the reports
-rendered again from it.
+The run is the session's `rendered_run` (conftest.py): every region, HTML and PDF, through
+the runner, on a copy of the sample with unique markers planted in every confidential column
+of two firms per city, three hostile enterprise rows (`helpers.plant_markers`) and a 杭州
+firm whose name is markup (`helpers.plant_markup_firm`). The enterprise truth is read from
+the confidential input tables (tables.yml `confidential: true`) of the data set that was run,
+plus the per-municipality files stage 03 wrote.
 """
 
 import json
 import re
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_report_fixtures import MALICIOUS, enterprise_frame
+from helpers import YEAR, confidential_inputs, pdf_text
 
-from carbonpeak import pipeline, reference
-from carbonpeak.paths import SAMPLE_DIR
-from carbonpeak.run import chain, kernels, runner
+from carbonpeak import reference
 
-YEAR = 2025
+pytestmark = pytest.mark.slow
+
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
 FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 
 
-def _confidential_inputs(data_dir: Path) -> list[Path]:
-    out = []
-    for spec in reference.tables().values():
-        if isinstance(spec, dict) and spec.get("confidential"):
-            out += [data_dir / f for f in spec.get("files", []) if (data_dir / f).exists()]
-    return out
-
-
-def _plant(data_dir: Path) -> bool:
-    """A 杭州 enterprise whose name is markup; False if the data set has no enterprise table."""
-    inputs = [p for p in _confidential_inputs(data_dir) if p.suffix == ".csv"]
-    if not inputs:
-        return False
-    df = pd.read_csv(inputs[0], dtype=str)
-    row = df[df["region_code"] == "330100"].head(1).copy()
-    row["credit_code"], row["name"] = "91330100MA0XSS0001", MALICIOUS
-    pd.concat([df, row], ignore_index=True).to_csv(inputs[0], index=False)
-    return True
-
-
-def _rerender_with_planted_files(year_dir: Path, data_dir: Path) -> None:
-    ent = year_dir / "enterprise"
-    ent.mkdir(exist_ok=True)
-    for code in reference.children(reference.province_code()):
-        enterprise_frame(code).to_parquet(ent / f"{code}.parquet", index=False)
-    stage = next(s for s in pipeline.load()["stages"] if s["id"] == "report")
-    pool = kernels.KernelPool(2, stage.get("warmup", ""))
-    try:
-        for code in reference.region_codes():
-            o = chain.render_region(stage, code, year_dir, YEAR, data_dir, ["html", "pdf"], pool)
-            assert o.ok, o.error
-    finally:
-        pool.shutdown()
-
-
 @pytest.fixture(scope="module")
-def sample_run(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("conf")
-    data_dir = tmp / "data"
-    shutil.copytree(SAMPLE_DIR, data_dir)
-    _plant(data_dir)
-    logs = []
-    rc = runner.run(data_dir, YEAR, "all", tmp / "out", "html,pdf", jobs=2, log=logs.append)
-    assert rc == 0, logs
-    year_dir = tmp / "out" / str(YEAR)
-    if not list((year_dir / "enterprise").glob("*.parquet")):
-        _rerender_with_planted_files(year_dir, data_dir)
-    return year_dir, data_dir
+def sample_run(rendered_run):
+    assert rendered_run.rc == 0, rendered_run.logs
+    year_dir = rendered_run.year_dir
+    assert list((year_dir / "enterprise").glob("*.parquet")), "no enterprise files to test"
+    return year_dir, rendered_run.data
 
 
 def _enterprises_by_region(year_dir: Path, data_dir: Path) -> dict[str, set[str]]:
     """region -> every name and credit code of its enterprises (inputs and stage-03 files)."""
     out: dict[str, set[str]] = {}
-    for p in _confidential_inputs(data_dir):
+    regions = set(reference.region_codes())
+    for p in confidential_inputs(data_dir):
         df = (pd.read_csv(p, dtype=str) if p.suffix == ".csv"
               else pd.read_excel(p, dtype=str))
         for r in df.itertuples():
+            if str(r.region_code) not in regions:  # no region's firm: swapped columns (below)
+                continue
             out.setdefault(str(r.region_code), set()).update({r.name, r.credit_code})
     for p in (year_dir / "enterprise").glob("*.parquet"):
         df = pd.read_parquet(p)
@@ -95,8 +55,7 @@ def _enterprises_by_region(year_dir: Path, data_dir: Path) -> dict[str, set[str]
 
 def _text_of(path: Path) -> str:
     if path.suffix == ".pdf":
-        return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                              check=True).stdout
+        return pdf_text(path)
     if path.suffix == ".xlsx":
         with zipfile.ZipFile(path) as z:
             return "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist()
@@ -178,77 +137,6 @@ def test_every_pdf_extracts_chinese_text_with_no_missing_glyphs(sample_run):
 INTERNAL = ("quality/", "warehouse/", "notebooks/01_", "notebooks/02_", "notebooks/03_")
 
 
-def _valid_code(area: str, serial: int) -> str:
-    from carbonpeak.methods.credit_code import credit_code_check_char
-
-    body = f"91{area}MKQ{serial:06d}"
-    return body + credit_code_check_char(body)
-
-
-def _plant_markers(data_dir: Path) -> tuple[dict[str, str | None], dict[str, str]]:
-    """Unique markers in every confidential column of every table, plus three hostile rows:
-    a firm whose columns are swapped (no region), one whose code and county say 嘉兴 but
-    whose region says 杭州, and one listed under two cities. Returns marker -> the only
-    region whose outputs may show it (None: no region's), and case -> marker."""
-    from carbonpeak import confidential
-
-    owner: dict[str, str | None] = {}
-    cases: dict[str, str] = {}
-    serial = 0
-    for table in reference.tables():
-        cols = sorted(confidential.columns(table))
-        path = data_dir / f"{table}.csv"
-        if not cols or not path.exists():
-            continue
-        df = pd.read_csv(path, dtype=str, keep_default_na=False)
-        for code in reference.children(reference.province_code()):
-            rows = df.index[df["region_code"] == code]
-            for i in rows[:2]:
-                serial += 1
-                for col in cols:
-                    if col == "credit_code" and df.at[i, col]:
-                        old = df.at[i, col]
-                        marker = _valid_code(old[2:8], serial)
-                        df.loc[df[col] == old, col] = marker  # every year of the firm
-                    elif col != "credit_code":
-                        old = df.at[i, col]
-                        marker = f"MKQ{serial:06d}{col[:2].upper()}"
-                        same = (df[col] == old) & (df["region_code"] == code)
-                        if "credit_code" in df and df.at[i, "credit_code"]:
-                            same &= df["credit_code"] == df.at[i, "credit_code"]
-                        df.loc[same if same.any() else [i], col] = marker
-                    else:
-                        continue
-                    owner[marker] = code
-        if table == "enterprises":
-            base = df[df["region_code"] == "330400"].iloc[0].to_dict()
-            hostile = []
-            serial += 1
-            swapped = {**base, "credit_code": _valid_code("330402", serial),
-                       "name": "330400", "region_code": f"MKQ{serial:06d}SWAPPED有限公司"}
-            hostile.append(swapped)
-            cases["swapped"] = swapped["region_code"]
-            serial += 1
-            mislabel = {**base, "credit_code": _valid_code("330402", serial),
-                        "name": f"MKQ{serial:06d}MISLABEL有限公司", "region_code": "330100",
-                        "county": "南湖区"}
-            hostile.append(mislabel)
-            cases["mislabel"] = mislabel["name"]
-            serial += 1
-            twice = {**base, "credit_code": _valid_code("330000", serial),  # province-registered
-                     "name": f"MKQ{serial:06d}TWICE有限公司", "region_code": "330800",
-                     "county": "柯城区"}
-            hostile += [{**twice, "region_code": "330500", "county": "吴兴区"}, twice]
-            cases["twice"] = twice["name"]
-            for h in hostile:
-                owner[h["name"] if h is not swapped else h["region_code"]] = None
-            owner[mislabel["credit_code"]] = owner[twice["credit_code"]] = None
-            owner[swapped["credit_code"]] = None
-            df = pd.concat([df, pd.DataFrame(hostile)], ignore_index=True)
-        df.to_csv(path, index=False)
-    return owner, cases
-
-
 def _searchable(path: Path) -> str:
     if path.suffix == ".parquet":
         return pd.read_parquet(path).to_csv()
@@ -269,15 +157,9 @@ def _owner_of(rel: str) -> str | None:
 
 
 @pytest.fixture(scope="module")
-def marked_run(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("marked")
-    data_dir = tmp / "data"
-    shutil.copytree(SAMPLE_DIR, data_dir)
-    owner, cases = _plant_markers(data_dir)
-    out = tmp / "out"
-    rc = runner.run(data_dir, YEAR, "all", out, "html,pdf", jobs=2, log=lambda *a: None)
-    assert rc in (0, 1)
-    return out, owner, cases
+def marked_run(rendered_run):
+    assert rendered_run.rc in (0, 1)
+    return rendered_run.out, rendered_run.owner, rendered_run.cases
 
 
 def test_no_confidential_marker_outside_its_region(marked_run):

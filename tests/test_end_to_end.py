@@ -1,4 +1,8 @@
-"""The whole chain on the sample data, as the scheduler runs it, for three regions."""
+"""The whole chain on the sample data, as the scheduler runs it.
+
+The run is the session's `rendered_run` (conftest.py): every region, HTML and PDF, through
+the runner, on a copy of the sample whose confidential cells carry planted markers (the
+confidentiality tests read the same run); REGIONS are the reports looked at closely."""
 
 import json
 import re
@@ -7,6 +11,7 @@ import subprocess
 
 import pandas as pd
 import pytest
+from helpers import pdf_text
 
 from carbonpeak import reference
 from carbonpeak.paths import SAMPLE_DIR
@@ -18,14 +23,11 @@ CONTRACT = ["region_code", "indicator_id", "year", "value", "unit", "baseline_va
 
 
 @pytest.fixture(scope="module")
-def run_out(tmp_path_factory):
-    out = tmp_path_factory.mktemp("out")
-    logs = []
-    rc = runner.run(SAMPLE_DIR, 2025, ",".join(REGIONS), out, "html,pdf", jobs=2,
-                    log=logs.append)
-    return out / "2025", rc, logs
+def run_out(rendered_run):
+    return rendered_run.year_dir, rendered_run.rc, rendered_run.logs
 
 
+@pytest.mark.slow
 def test_run_succeeds_and_writes_the_contract(run_out):
     year_dir, rc, logs = run_out
     assert rc == 0, logs
@@ -59,6 +61,7 @@ def test_run_succeeds_and_writes_the_contract(run_out):
     assert ((d["structure"] + d["intensity"] - d["total"]).abs() < 1e-9).all()
 
 
+@pytest.mark.slow
 def test_html_is_self_contained_chinese_and_has_no_code(run_out):
     year_dir = run_out[0]
     html = (year_dir / "330100" / "report.html").read_text(encoding="utf-8")
@@ -75,21 +78,23 @@ def test_html_is_self_contained_chinese_and_has_no_code(run_out):
     assert 'href="330100/report.pdf"' in index and "https://" not in index
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("code,name", [("330100", "杭州市"), ("330900", "舟山市")])
 def test_pdf_text_has_region_and_banner(run_out, code, name):
-    text = subprocess.run(["pdftotext", "-layout", str(run_out[0] / code / "report.pdf"), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    text = pdf_text(run_out[0] / code / "report.pdf", layout=True)
     assert name in text
     assert "示例数据，非官方统计" in text
     assert re.search(r"第\s*1\s*页\s*/\s*共\s*\d+\s*页", text)  # page numbers
 
 
+@pytest.mark.slow
 def test_pdf_fonts_are_embedded_cjk(run_out):
     fonts = subprocess.run(["pdffonts", str(run_out[0] / "330100" / "report.pdf")],
                            capture_output=True, text=True, check=True).stdout
     assert "Noto-Sans-CJK-SC" in fonts and " no " not in fonts.split("\n", 2)[2]  # embedded
 
 
+@pytest.mark.slow
 def test_no_missing_glyphs_in_executed_notebooks(run_out):
     import nbformat
 
@@ -107,26 +112,31 @@ def test_missing_glyph_warning_is_detected():
     assert len(kernels.missing_glyphs(nb)) == 1
 
 
+@pytest.mark.slow
 def test_manifest_traces_inputs_and_outcomes(run_out):
     m = json.loads((run_out[0] / "manifest.json").read_text(encoding="utf-8"))
     names = {i["path"].split("/")[-1]: i for i in m["inputs"]}
     assert len(names["industry_annual.csv"]["sha256"]) == 64
     assert m["packages"]["great-expectations"] == "1.24.1"
-    assert {c: r["ok"] for c, r in m["regions"].items()} == dict.fromkeys(REGIONS, True)
+    assert {c: r["ok"] for c, r in m["regions"].items()} == dict.fromkeys(
+        reference.region_codes(), True)
     assert {"ingest", "quality", "indicators", "report", "total"} <= set(m["timings_s"])
 
 
-def test_rerun_with_unchanged_inputs_is_a_no_op(run_out):
-    year_dir, _, _ = run_out
+@pytest.mark.slow
+def test_rerun_with_unchanged_inputs_is_a_no_op(rendered_run, tmp_path):
+    out = tmp_path / "out"  # the shared run stays as it was
+    shutil.copytree(rendered_run.out, out, symlinks=True)
     logs = []
-    rc = runner.run(SAMPLE_DIR, 2025, ",".join(REGIONS), year_dir.parent, "html,pdf", jobs=2,
+    rc = runner.run(rendered_run.data, 2025, ",".join(REGIONS), out, "html,pdf", jobs=2,
                     log=logs.append)
     assert rc == 0 and logs[0].startswith("up to date")
 
 
-def test_failed_region_keeps_its_previous_report(run_out, monkeypatch, tmp_path):
+@pytest.mark.slow
+def test_failed_region_keeps_its_previous_report(rendered_run, monkeypatch, tmp_path):
     out = tmp_path / "out"
-    shutil.copytree(run_out[0].parent, out)
+    shutil.copytree(rendered_run.out, out, symlinks=True)
     good = (out / "2025" / "330900" / "report.pdf").read_bytes()
     real = render.html_to_pdf
 
@@ -138,8 +148,8 @@ def test_failed_region_keeps_its_previous_report(run_out, monkeypatch, tmp_path)
     monkeypatch.setattr(render, "html_to_pdf", flaky)
     logs = []
     # jobs=1 renders in this process, where the patch applies
-    rc = runner.run(SAMPLE_DIR, 2025, "330100,330900", out, "html,pdf", jobs=1, force=True,
-                    log=logs.append)
+    rc = runner.run(rendered_run.data, 2025, "330100,330900", out, "html,pdf", jobs=1,
+                    force=True, log=logs.append)
     assert rc == 1
     assert any("330900" in line and "FAILED" in line and "disk full" in line for line in logs)
     assert (out / "2025" / "330900" / "report.pdf").read_bytes() == good
@@ -166,6 +176,7 @@ def test_bad_arguments_exit_2_without_touching_outputs(tmp_path):
         "2025", "runs.jsonl", "status.json"]
 
 
+@pytest.mark.slow
 def test_peak_notes_print_a_true_minus_sign(run_out):
     """The peak judgement a reader sees in the report and in the downloads writes
     '−1.5%' like every other number, never a hyphen '-1.5%'."""

@@ -301,12 +301,10 @@ class TestEnterprises:
             "1000–5000": 1, "<1000": 1, "≥5000": 1}
 
 
-def test_every_indicator_runs_on_the_sample(tmp_path):
+def test_every_indicator_runs_on_the_sample(clean_run):
     from carbonpeak import ingest
-    from carbonpeak.paths import SAMPLE_DIR
 
-    results = ingest.build_warehouse(SAMPLE_DIR, tmp_path)
-    tables = {n: r.frame for n, r in results.items()}
+    tables = {n: ingest.load_table(clean_run / "warehouse", n) for n in reference.tables()}
     for ind, entry in CAT.items():
         s = series_for(entry, tables)
         assert not s.empty, ind

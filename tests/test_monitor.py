@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import shutil
 
+import pytest
+
 from carbonpeak import pipeline
 from carbonpeak.paths import PIPELINES_DIR, SAMPLE_DIR
 from carbonpeak.period import Period
@@ -52,6 +54,7 @@ def test_annual_reports_ignore_monthly_files(tmp_path):
     assert monitor.periods_in_data(data)[-1] == Period.parse("2026-10")
 
 
+@pytest.mark.slow
 def test_a_new_month_renders_that_month_and_a_revision_rerenders_its_month(tmp_path):
     data = _sample_without(tmp_path, "industry_monthly_2026-10.csv")
     out = tmp_path / "out"

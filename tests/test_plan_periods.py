@@ -76,12 +76,8 @@ def test_15th_pace_uses_baseline_2025():
 # --- 2025: the 十四五 final evaluation -----------------------------------------------------
 
 @pytest.fixture(scope="module")
-def run_2025(tmp_path_factory) -> Path:
-    run = tmp_path_factory.mktemp("run2025")
-    ingest.run_ingest(SAMPLE_DIR, run, 2025)
-    quality.run_quality(run, 2025)
-    indicators.run_indicators(run, 2025)
-    return run
+def run_2025(clean_run) -> Path:
+    return clean_run  # stages 01–03 on the sample for 2025, shared by the session
 
 
 def test_the_2025_report_reads_as_a_final_evaluation(run_2025):
@@ -189,13 +185,16 @@ def _with_2026(src: Path, dst: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def run_2026(tmp_path_factory) -> Path:
+def run_2026(tmp_path_factory, run_planted) -> Path:
+    """Stages 01–03 for 2026; ingest re-reads the three tables _with_2026 extends."""
     base = tmp_path_factory.mktemp("data2026")
     data = _with_2026(SAMPLE_DIR, base / "data")
     run = tmp_path_factory.mktemp("run2026")
     ingest.run_ingest(data, run, 2026)
     quality.run_quality(run, 2026)
     indicators.run_indicators(run, 2026)
+    assert run_planted(data, run, 2026) == {
+        "industry_annual", "energy_by_fuel", "sector_value_added"}
     return run
 
 

@@ -11,8 +11,9 @@ from carbonpeak.paths import SAMPLE_DIR
 from tests.conftest import write_table
 
 
-def run_chain(tmp_path, df: pd.DataFrame, year: int = 2025):
-    """Ingest, gate and grade a copy of the sample data with `df` as industry_annual."""
+def run_chain(tmp_path, run_planted, df: pd.DataFrame, year: int = 2025):
+    """Ingest, gate and grade a copy of the sample data with `df` as industry_annual (the
+    other tables come from the session's clean warehouse: conftest.py `run_planted`)."""
     data = tmp_path / "data"
     shutil.copytree(SAMPLE_DIR, data)
     write_table(data, df)
@@ -20,6 +21,7 @@ def run_chain(tmp_path, df: pd.DataFrame, year: int = 2025):
     ingest.run_ingest(data, run, year)
     quality.run_quality(run, year)
     indicators.run_indicators(run, year)
+    run_planted(data, run, year)
     ind = pd.read_csv(run / "indicators.csv", dtype={"region_code": str})
     # the headline indicator: it reads industry_annual only, the table these tests break
     ind = ind[ind["indicator_id"] == "energy_intensity_reduction"].set_index("region_code")
@@ -31,8 +33,8 @@ def failing(results, check):
     return [f for f in results["findings"] if f["check"] == check]
 
 
-def test_clean_sample_passes_everywhere(tmp_path, sample_frame):
-    ind, results = run_chain(tmp_path, sample_frame)
+def test_clean_sample_passes_everywhere(tmp_path, run_planted, sample_frame):
+    ind, results = run_chain(tmp_path, run_planted, sample_frame)
     assert {v["verdict"] for v in results["verdicts"].values()} == {"pass"}
     assert (ind["status"] != "not_rated").all()
     summary = pd.read_csv(tmp_path / "run" / "quality" / "summary.csv")
@@ -40,10 +42,10 @@ def test_clean_sample_passes_everywhere(tmp_path, sample_frame):
     assert (tmp_path / "run" / "quality" / "docs" / "index.html").exists()
 
 
-def test_duplicate_region_year(tmp_path, sample_frame):
+def test_duplicate_region_year(tmp_path, run_planted, sample_frame):
     dup = sample_frame[(sample_frame.region_code == "330300") & (sample_frame.year == 2023)]
     df = pd.concat([sample_frame, dup], ignore_index=True)
-    ind, results = run_chain(tmp_path, df)
+    ind, results = run_chain(tmp_path, run_planted, df)
     hits = failing(results, "unique_region_year")
     assert {f["region_code"] for f in hits} == {"330300"}
     assert {f["row"] for f in hits} == {int(dup.index[0]) + 2, len(df) + 1}
@@ -55,9 +57,9 @@ def test_duplicate_region_year(tmp_path, sample_frame):
     assert (others["status"] != "not_rated").all()
 
 
-def test_missing_region(tmp_path, sample_frame):
+def test_missing_region(tmp_path, run_planted, sample_frame):
     df = sample_frame[sample_frame.region_code != "331100"]
-    ind, results = run_chain(tmp_path, df)
+    ind, results = run_chain(tmp_path, run_planted, df)
     hits = failing(results, "region_year_complete")
     assert {f["region_code"] for f in hits} == {"331100"}
     assert len(hits) == 6  # 2020..2025
@@ -66,11 +68,11 @@ def test_missing_region(tmp_path, sample_frame):
     assert ind.at["330100", "status"] != "not_rated"
 
 
-def test_province_not_equal_to_sum_of_cities(tmp_path, sample_frame):
+def test_province_not_equal_to_sum_of_cities(tmp_path, run_planted, sample_frame):
     df = sample_frame.copy()
     mask = (df.region_code == "330000") & (df.year == 2024)
     df.loc[mask, "energy_consumption"] *= 1.02
-    ind, results = run_chain(tmp_path, df)
+    ind, results = run_chain(tmp_path, run_planted, df)
     hits = failing(results, "energy_consumption_province_sum")
     assert [(f["region_code"], f["row"]) for f in hits] == [("330000", int(df[mask].index[0]) + 2)]
     assert "全省比各市合计高2.0%" in hits[0]["message"]
@@ -79,13 +81,13 @@ def test_province_not_equal_to_sum_of_cities(tmp_path, sample_frame):
     assert (cities["status"] != "not_rated").all()
 
 
-def test_unit_slip_is_an_error_and_a_jump_a_warning(tmp_path, sample_frame):
+def test_unit_slip_is_an_error_and_a_jump_a_warning(tmp_path, run_planted, sample_frame):
     df = sample_frame.copy()
     slip = (df.region_code == "330500") & (df.year == 2022)
     df.loc[slip, "value_added"] *= 10000  # 亿元 typed as 万元
     jump = (df.region_code == "330700") & (df.year == 2018)
     df.loc[jump, "energy_consumption"] *= 1.8  # suspicious, before the baseline
-    ind, results = run_chain(tmp_path, df)
+    ind, results = run_chain(tmp_path, run_planted, df)
     assert {f["region_code"] for f in failing(results, "value_added_unit_slip")} == {"330500"}
     assert ind.at["330500", "status"] == "not_rated"
     assert {f["region_code"] for f in failing(results, "energy_consumption_jump")} == {"330700"}
@@ -97,10 +99,10 @@ def test_unit_slip_is_an_error_and_a_jump_a_warning(tmp_path, sample_frame):
 
 
 @pytest.mark.parametrize("column,bad", [("energy_consumption", -5.0), ("year", 2099)])
-def test_out_of_range_values(tmp_path, sample_frame, column, bad):
+def test_out_of_range_values(tmp_path, run_planted, sample_frame, column, bad):
     df = sample_frame.copy()
     df.loc[(df.region_code == "330800") & (df.year == 2021), column] = bad
-    ind, results = run_chain(tmp_path, df)
+    ind, results = run_chain(tmp_path, run_planted, df)
     assert results["verdicts"]["330800"]["verdict"] == "fail"
     assert ind.at["330800", "status"] == "not_rated"
     assert ind.at["330100", "status"] != "not_rated"
@@ -177,3 +179,65 @@ def test_data_docs_index_lists_each_table_with_counts_and_links(tmp_path, monkey
          "[validations/industry_annual/b/2.html]检查结果 [expectations/industry_annual.html]检查规则"],
         ["企业名单", "enterprises", "0", "0", "0", "未运行（文件未能读取）"]]
     assert "http" not in page and "font-family" in page  # the offline stylesheet, inline
+
+
+def _check(table: str, frame: pd.DataFrame, check: str) -> tuple[bool, list[int]]:
+    """One check of `table`'s suite run alone through GX on `frame`: whether it passed, and
+    the rows that did not meet it."""
+    import warnings
+
+    from carbonpeak import reference
+    from carbonpeak.quality import gx as gx_stage
+
+    gx, ctx = gx_stage._gx_context()
+    params = {"current_year": 2025, "region_codes": reference.region_codes(),
+              "municipality_codes": reference.children(reference.province_code())}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)  # no string row_condition left
+        suite = gx_stage.load_suite(gx, table)
+    keep = [e for e in suite.expectations if e.meta["id"] == check]
+    assert len(keep) == 1 and keep[0].row_condition is not None, check
+    suite.expectations = keep
+    ctx.suites.add(suite)
+    asset = ctx.data_sources.add_pandas(f"src_{table}").add_dataframe_asset(table)
+    batch = asset.add_batch_definition_whole_dataframe("all_rows")
+    vd = ctx.validation_definitions.add(
+        gx.ValidationDefinition(name=f"validate_{table}", data=batch, suite=suite))
+    [r] = vd.run(batch_parameters={"dataframe": frame}, expectation_parameters=params,
+                 result_format={"result_format": "COMPLETE"}).results
+    assert not (r.exception_info or {}).get("raised_exception"), r.exception_info
+    return r.success, sorted(r.result.get("unexpected_index_list") or [])
+
+
+def test_conditional_checks_apply_to_the_rows_their_condition_selects():
+    """The suites' row conditions (GX Condition objects in expectations/*.json): each check
+    fails exactly the rows it is about, and rows outside its condition never."""
+    metrics = pd.DataFrame({
+        "region_code": ["330100"] * 8, "year": [2025] * 8,
+        "metric": ["steel_scrap_ratio", "dyeing_water_reuse_rate", "sei_value_added_growth",
+                   "sei_value_added_growth", "distributed_pv_added", "city_plan_issued",
+                   "cement_clinker_energy", "nev_output"],
+        "value": [150.0, 50.0, -20.0, -60.0, -1.0, 2.0, 250.0, 250.0]})
+    metrics["metric"] = metrics["metric"].astype("string")
+    assert _check("region_metrics", metrics, "value_not_negative") == (False, [4])  # not growth
+    assert _check("region_metrics", metrics, "rate_within_0_100") == (False, [0])
+    assert _check("region_metrics", metrics, "growth_range") == (False, [3])
+    assert _check("region_metrics", metrics, "plan_issued_is_0_or_1") == (False, [5])
+    assert _check("region_metrics", metrics, "clinker_energy_range") == (False, [6])
+    assert _check("region_metrics", metrics.drop(index=[0, 3, 4, 5, 6]),
+                  "value_not_negative") == (True, [])
+
+    projects = pd.DataFrame({
+        "status": pd.array(["completed", "in_progress", "completed", "planned"], dtype="string"),
+        "completion_year": pd.array([None, None, 2023, None], dtype="Int64")})
+    assert _check("retrofit_projects", projects, "completed_has_year") == (False, [0])
+
+    # factories only, and `mostly` 0.9: one factory in ten without a code passes, although
+    # the parks (no codes at all) would bring the share under 90 % if they were counted
+    kind = ["factory"] * 10 + ["park"] * 5
+    codes = [None] + [f"9133010000000000{i:02d}" for i in range(9)] + [None] * 5
+    green = pd.DataFrame({"kind": pd.array(kind, dtype="string"),
+                          "credit_code": pd.array(codes, dtype="string")})
+    assert _check("green_manufacturing", green, "factory_credit_code_present") == (True, [0])
+    green.loc[1, "credit_code"] = None  # two factories in ten: under 90 %
+    assert _check("green_manufacturing", green, "factory_credit_code_present") == (False, [0, 1])

@@ -10,27 +10,26 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from helpers import pdf_text
 from openpyxl import load_workbook
 
 from carbonpeak import reference
-from carbonpeak.paths import SAMPLE_DIR
-from carbonpeak.run import runner
+
+pytestmark = pytest.mark.slow
 
 REGIONS = ["330000", "330100"]
 
 
 @pytest.fixture(scope="module")
-def year_dir(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("outputs")
-    logs = []
-    assert runner.run(SAMPLE_DIR, 2025, ",".join(REGIONS), out, "html,pdf", jobs=2,
-                      log=logs.append) == 0, logs
-    return out / "2025"
+def year_dir(rendered_run) -> Path:
+    """The session's all-region run (conftest.py `rendered_run`): HTML and PDF, sample data
+    with planted confidentiality markers."""
+    assert rendered_run.rc == 0, rendered_run.logs
+    return rendered_run.year_dir
 
 
 def _pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    return pdf_text(path, layout=True)
 
 
 @pytest.mark.parametrize("code", REGIONS)

@@ -20,6 +20,7 @@ def notebook(tmp_path, name, *sources):
     return path
 
 
+@pytest.mark.slow
 def test_reused_kernel_starts_from_an_empty_namespace_and_crashes_are_contained(tmp_path):
     pool = kernels.KernelPool(1, "import math")
     try:
@@ -87,6 +88,7 @@ def test_chains_read_only_what_they_declare():
     assert "enterprises" not in monthly.table_names()
 
 
+@pytest.mark.slow
 def test_the_benchmarks_naive_chain_converts_with_the_report_template(tmp_path):
     """`make bench` compares against nbconvert's CLI: the report template must work there."""
     import subprocess

@@ -42,6 +42,7 @@ def test_help_lists_the_exit_codes_the_runner_uses():
         assert f"| {code} | {meaning} |" in readme
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args,expected", [
     (["--regions", "339999"], "unknown region code '339999'"),
     (["--formats", "docx"], "unknown format 'docx'"),
@@ -55,6 +56,7 @@ def test_bad_arguments_exit_2_with_one_line(tmp_path, args, expected):
     assert not (tmp_path / "out" / "2025" / "330100").exists()
 
 
+@pytest.mark.slow
 def test_argparse_errors_exit_2(tmp_path):
     r = cli("run", "--year", "next", cwd=tmp_path)
     assert r.returncode == 2 and "invalid int value" in r.stderr
@@ -77,6 +79,7 @@ def test_headline_input_missing_or_empty_exits_2_naming_the_file(tmp_path):
     assert status["exit_code"] == 2 and "is empty" in status["message"]
 
 
+@pytest.mark.slow
 def test_output_not_writable_exits_2(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
@@ -118,6 +121,7 @@ def test_run_error_inside_a_notebook_keeps_its_exit_code_and_message():
     assert failures.short_error(Fake()) == "KeyError: industry_annual.csv: no rows for 2031"
 
 
+@pytest.mark.slow
 def test_lock_held_exits_3_and_notify_gets_the_status_path(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
@@ -138,6 +142,7 @@ def test_lock_held_exits_3_and_notify_gets_the_status_path(tmp_path):
     assert line["exit_code"] == 3 and line["args"]["regions"] == "330100"
 
 
+@pytest.mark.slow
 def test_leftovers_of_a_dead_run_are_stopped_and_removed(tmp_path):
     staging = runlock.new_staging(tmp_path, 2025)
     other = runlock.new_staging(tmp_path, 2025)
@@ -194,6 +199,7 @@ def stale_sequence(tmp_path_factory):
     return out / "2025", steps
 
 
+@pytest.mark.slow
 def test_changed_input_rerenders_every_affected_report_whatever_regions_says(stale_sequence):
     year_dir, steps = stale_sequence
     assert steps["first"]["rc"] == 0, steps["first"]["logs"]
@@ -215,6 +221,7 @@ def test_changed_input_rerenders_every_affected_report_whatever_regions_says(sta
     assert steps["again"]["rc"] == 0 and steps["again"]["logs"][0].startswith("up to date")
 
 
+@pytest.mark.slow
 def test_changing_formats_never_deletes_another_format(stale_sequence):
     year_dir, _ = stale_sequence
     for code in SUBSET:  # the html of the first run is kept, the pdf of the second added
@@ -222,6 +229,7 @@ def test_changing_formats_never_deletes_another_format(stale_sequence):
         assert (year_dir / code / "report.pdf").exists()
 
 
+@pytest.mark.slow
 def test_runs_jsonl_status_and_latest(stale_sequence):
     year_dir, steps = stale_sequence
     out = year_dir.parent
@@ -338,6 +346,7 @@ def kill_sequence(tmp_path_factory):
     return res
 
 
+@pytest.mark.slow
 def test_sigterm_stops_kernels_and_render_workers(kill_sequence):
     term = kill_sequence["term"]
     assert term["rc"] == 143, term["stderr"]
@@ -345,6 +354,7 @@ def test_sigterm_stops_kernels_and_render_workers(kill_sequence):
     assert len(term["pids"]) >= 5 and term["alive"] == [] and term["staging"] == []
 
 
+@pytest.mark.slow
 def test_kill_9_leaves_no_orphan_and_the_next_run_cleans_up(kill_sequence):
     k = kill_sequence
     assert len(k["killed"]["pids"]) >= 5 and k["killed"]["staging"]
@@ -360,6 +370,7 @@ def test_kill_9_leaves_no_orphan_and_the_next_run_cleans_up(kill_sequence):
         "reports written" in log
 
 
+@pytest.mark.slow
 def test_concurrent_run_exits_3_or_waits_and_nothing_is_lost(kill_sequence):
     k = kill_sequence
     assert k["rival"].returncode == 3, k["rival"].stderr

@@ -3,9 +3,8 @@
 import pandas as pd
 import pytest
 
-from carbonpeak import indicators, ingest, quality, reference
+from carbonpeak import reference
 from carbonpeak.indicators import evaluate
-from carbonpeak.paths import SAMPLE_DIR
 
 CAT = reference.catalog_for(2025)  # the sample run is 2025: the 十四五 indicators
 GRADING = reference.grading()
@@ -79,12 +78,8 @@ def test_labels_for_every_reason():
 
 
 @pytest.fixture(scope="module")
-def sample_run(tmp_path_factory):
-    run = tmp_path_factory.mktemp("run")
-    ingest.run_ingest(SAMPLE_DIR, run, 2025)
-    quality.run_quality(run, 2025)
-    indicators.run_indicators(run, 2025)
-    return pd.read_csv(run / "indicators.csv", dtype={"region_code": str},
+def sample_run(clean_run):
+    return pd.read_csv(clean_run / "indicators.csv", dtype={"region_code": str},
                        keep_default_na=False)
 
 
