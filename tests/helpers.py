@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 from filelock import FileLock
 
-from carbonpeak import indicators, ingest, quality, reference
+from carbonpeak import indicators, ingest, pipeline, quality, reference, runfolder
 from carbonpeak.ingest import sources
 from carbonpeak.ingest.dataset_meta import load_dataset_meta
 from carbonpeak.paths import SAMPLE_DIR, resolve
@@ -93,6 +93,7 @@ def reingest(data: Path, run: Path, clean_run: Path, tables: set[str], year: int
     they are cheap and belong to no table. `tests/test_bad_input.py` checks the result
     against a full ingest."""
     data, run = resolve(data), resolve(run)
+    tables = tables & set(pipeline.of_kind("year").tables)  # what the annual chain reads
     warehouse = run / "warehouse"
     shutil.copytree(clean_run / "warehouse", warehouse)
     clean = json.loads((warehouse / "ingest.json").read_text(encoding="utf-8"))
@@ -123,7 +124,8 @@ def reingest(data: Path, run: Path, clean_run: Path, tables: set[str], year: int
             for n in reference.tables() if n in of(n)["sources"]}
     headers = {n: of(n)["headers"].get(n, {}) for n in reference.tables()}
     for name in tables:
-        for suffix in (".parquet", ingest.VERSIONS):
+        for suffix in (runfolder.TABLE_SUFFIX, runfolder.VERSIONS_SUFFIX,
+                       runfolder.REVISIONS_SUFFIX):
             src, dst = scratch / f"{name}{suffix}", warehouse / f"{name}{suffix}"
             if src.exists():
                 shutil.copyfile(src, dst)

@@ -79,8 +79,6 @@ def test_hooked_into_the_quality_stage(data_dir, tmp_path):
     run = tmp_path / "run"
     ingest.run_ingest(data_dir, run, 2026, "month")
     verdicts = quality.run_quality(run, 2026, None, "month").set_index("代码")
-    ingest.run_ingest(data_dir, run, 2026)
-    verdicts = quality.run_quality(run, 2026).set_index("代码")
     results = json.loads((run / "quality" / "results.json").read_text(encoding="utf-8"))
     mine = [f for f in results["findings"] if f["table"] == "industry_monthly"]
     falling = [f for f in mine if f["check"] == "cumulative_not_falling"]

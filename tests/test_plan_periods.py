@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from carbonpeak import indicators, ingest, quality, reference
+from carbonpeak import reference
 from carbonpeak.errors import ConfigError
 from carbonpeak.indicators import grading
 from carbonpeak.paths import SAMPLE_DIR
@@ -190,9 +190,6 @@ def run_2026(tmp_path_factory, run_planted) -> Path:
     base = tmp_path_factory.mktemp("data2026")
     data = _with_2026(SAMPLE_DIR, base / "data")
     run = tmp_path_factory.mktemp("run2026")
-    ingest.run_ingest(data, run, 2026)
-    quality.run_quality(run, 2026)
-    indicators.run_indicators(run, 2026)
     assert run_planted(data, run, 2026) == {
         "industry_annual", "energy_by_fuel", "sector_value_added"}
     return run

@@ -295,14 +295,6 @@ def test_size_and_row_limits(tmp_path, monkeypatch):
     with pytest.raises(UnreadableFile, match="20行的上限"):
         read_raw(path, "energy", KNOWN)
     monkeypatch.setattr(rawfile, "MAX_FILE_BYTES", 100)
-    from carbonpeak.ingest import readers
-
-    path = tmp_path / "e.csv"
-    path.write_text("地区,综合能耗\n" + "杭州市,1\n" * 50, encoding="utf-8")
-    monkeypatch.setattr(readers, "MAX_ROWS", 20)
-    with pytest.raises(UnreadableFile, match="20行的上限"):
-        read_raw(path, "energy", KNOWN)
-    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 100)
     with pytest.raises(UnreadableFile, match="MB 的上限"):
         read_raw(path, "energy", KNOWN)
 
