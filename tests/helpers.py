@@ -93,7 +93,8 @@ def reingest(data: Path, run: Path, clean_run: Path, tables: set[str], year: int
     they are cheap and belong to no table. `tests/test_bad_input.py` checks the result
     against a full ingest."""
     data, run = resolve(data), resolve(run)
-    tables = tables & set(pipeline.of_kind("year").tables)  # what the annual chain reads
+    declared = pipeline.of_kind("year").table_names()  # what the annual chain reads
+    tables = tables & set(declared)
     warehouse = run / "warehouse"
     shutil.copytree(clean_run / "warehouse", warehouse)
     clean = json.loads((warehouse / "ingest.json").read_text(encoding="utf-8"))
@@ -116,13 +117,13 @@ def reingest(data: Path, run: Path, clean_run: Path, tables: set[str], year: int
 
     # the findings in the order ingest writes them: the folder's own, then table by table
     findings = [f for f in fresh["findings"] if f["table"] in ("dataset", sources.FILES)]
-    for name in reference.tables():
+    for name in declared:
         findings += [f for f in of(name)["findings"] if f["table"] == name]
     # the clean run's unchanged files, by the same name in this folder
     srcs = {n: "; ".join(str(data / Path(p).name) for p in of(n)["sources"][n].split("; "))
             if n not in tables else fresh["sources"][n]
-            for n in reference.tables() if n in of(n)["sources"]}
-    headers = {n: of(n)["headers"].get(n, {}) for n in reference.tables()}
+            for n in declared if n in of(n)["sources"]}
+    headers = {n: of(n)["headers"].get(n, {}) for n in declared}
     for name in tables:
         for suffix in (runfolder.TABLE_SUFFIX, runfolder.VERSIONS_SUFFIX,
                        runfolder.REVISIONS_SUFFIX):

@@ -41,7 +41,7 @@ def folder(tmp_path) -> RunFolder:
     data = tmp_path / "data"
     data.mkdir()
     shutil.copy(SAMPLE_DIR / "industry_annual.csv", data)
-    build_warehouse(data, f.warehouse.path, names=["industry_annual"])
+    build_warehouse(data, f.warehouse.path, only=["industry_annual"])
     _quality(f)
     pd.DataFrame({"region_code": ["330000", "330100"], "indicator_id": ["x", "x"],
                   "status": ["green", "not_rated"],

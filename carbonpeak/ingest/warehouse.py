@@ -17,8 +17,8 @@ from carbonpeak.runfolder import Warehouse
 
 
 def build_warehouse(data_dir: Path, out_dir: Path, extra: list[Finding] | None = None,
-                    names: list[str] | None = None) -> dict[str, TableResult]:
-    """Read the tables `names` (default: every table of tables.yml) found in data_dir; write
+                    only: list[str] | None = None) -> dict[str, TableResult]:
+    """Read the tables `only` (default: every table of tables.yml) found in data_dir; write
     Parquet and findings to out_dir. A file of another table is recognised (so it is not
     reported as unknown) but not read. `extra` holds findings about the data folder itself
     (dataset.yml)."""
@@ -27,7 +27,7 @@ def build_warehouse(data_dir: Path, out_dir: Path, extra: list[Finding] | None =
     specs = reference.tables()
     found = sources.match(data_dir, specs, match_header)
     for name, spec in specs.items():
-        if names is not None and name not in names:
+        if only is not None and name not in only:
             continue
         paths = found.files.get(name, [])
         if spec.get("multi_file") and paths:
