@@ -124,7 +124,7 @@ def test_an_edited_status_word_reaches_every_place(ref_dir, tmp_path):
     assert narrative.light_word("green") == charts.STATUS_ZH["green"] == "達"
     assert brief.wording.move("yellow", "green")["short"] == "由黄转達"
     ctx = load(make_run_dir(tmp_path / "2024", 2024), HANGZHOU, 2024)
-    zh = chinese(ctx.indicators)
+    zh = chinese(ctx.indicators, view.words(False))
     assert "達" in set(zh["状态"]) and "绿" not in set(zh["状态"])
     legend = str(overview.headline_table(ctx))
     assert "達＝达到序时进度" in legend and "不考核＝该指标不考核本地区" in legend

@@ -143,6 +143,9 @@ def test_intermediate_years_keep_pace_wording(tmp_path):
     assert "达到序时进度（绿灯）" in s and "终期评估" not in s and "已完成" not in s
     view = overview.overview_view(ctx)
     assert not view["final"]
+    assert view["words"]["required"] == "序时进度要求"  # the progress year's table of words
+    table = str(overview.headline_table(ctx))
+    assert "序时进度要求为按计划进度本年度应达到的水平" in table and "目标要求" not in table
     assert {r["word"] for r in view["rows"] if r.get("status") == "green"} == {"达到进度"}
 
 

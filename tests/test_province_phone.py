@@ -42,7 +42,8 @@ def _league(required):
             for i, (n, r) in enumerate(zip(("杭州市", "宁波市"), required, strict=True))]
     common = required[0] if len(set(required)) == 1 else None
     return view.render("sections/league.html.j2",
-                       tables=[{"name": "能耗下降", "rows": rows, "required_common": common}])
+                       tables=[{"name": "能耗下降", "rows": rows, "required_common": common}],
+                       words=view.words(False))
 
 
 def test_league_says_a_common_requirement_once_on_a_phone():

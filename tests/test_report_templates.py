@@ -29,7 +29,7 @@ FIXTURES = {
                 "tallies": [{"status": "green", "n": 1}, {"status": "yellow", "n": 1},
                             {"status": "red", "n": 1}, {"status": "not_rated", "n": 0}],
                 "not_applicable": 2},
-    "overview": {"main_year": 2025, "notes": [
+    "overview": {"main_year": 2025, "words": view.words(False), "notes": [
         {"id": "fn-330100-1", "mark": "①", "name": "绿色工厂", "reason": "未分解到市"}],
         "rows": [{"group": "二　主要目标"},
                  {"name": "规上单位工业增加值能耗较2020年下降", "ref": "", "judged": "",
@@ -65,7 +65,7 @@ FIXTURES = {
          "change": "−20.5%", "other": False},
         {"name": "其他工业", "energy": "300.0", "share": "—", "intensity": "0.400",
          "change": "+1.0%", "other": True}]}},
-    "downloads": {"scope": "杭州市", "files": [
+    "downloads": {"scope": "杭州市", "holds": view.words(False)["downloads"], "files": [
         {"name": "indicators-330100.xlsx", "label": "Excel工作簿"},
         {"name": "indicators-330100.csv", "label": "CSV"}]},
 }
@@ -141,6 +141,9 @@ def test_section_headings_live_in_the_phrase_file_not_in_the_notebooks():
         '<nav class="toc"><p class="toc-title">目录</p></nav>' + page))
     assert listed == [w["heading"] for w in words.values()
                       if w.get("heading") and w.get("level", 2) == 2]
-    city = str(view.headed("overview", view.HTML("")))
-    prov = str(view.headed("overview", view.HTML(""), province=True))
-    assert words["overview"]["intro"] in city and words["overview"]["intro_province"] in prov
+    progress = str(view.headed("overview", view.HTML(""), mode=view.words(False)))
+    final = str(view.headed("overview", view.HTML(""), province=True, mode=view.words(True)))
+    assert "全部指标的实际值、目标、序时进度要求、状态" in progress
+    assert "全部指标的实际值、目标、目标要求、状态" in final and "序时进度" not in final
+    for name in ("next_steps", "groups", "enterprises"):  # the province's own introduction
+        assert words[name]["intro_province"] in str(view.headed(name, view.HTML(""), True))

@@ -40,8 +40,17 @@ def required_value(kind: str, target: float, year: int, baseline_year: int, targ
     raise ValueError(f"unknown indicator kind {kind!r}")
 
 
-def rule_text(preset_name: str, target_type: str = "binding") -> str:
-    """The sentence that states a preset's rule, for the methods annex and table notes.
+def _rule_templates(final: bool) -> dict:
+    """The rule sentences of a report mode: a final evaluation's own where grading.yml words
+    one (`rule_templates_final_zh`), the progress year's otherwise."""
+    cfg = reference.grading()
+    own = cfg.get("rule_templates_final_zh") or {} if final else {}
+    return {**cfg["rule_templates_zh"], **own}
+
+
+def rule_text(preset_name: str, target_type: str = "binding", final: bool = False) -> str:
+    """The sentence that states a preset's rule, for the methods annex and table notes; with
+    `final`, as the final evaluation (终期评估) states it for the targets due in its year.
 
     Built from the method's template in grading.yml filled with the preset's own parameters
     (and, for the peak outlook, the `peak` thresholds and the deadline), so a threshold
@@ -55,11 +64,16 @@ def rule_text(preset_name: str, target_type: str = "binding") -> str:
         peak = cfg["peak"]
         params.update(peak, half=peak["window"] // 2,
                       deadline=reference.catalog()["industrial_co2_peak"]["target"])
-    text = _squeeze(cfg["rule_templates_zh"][method].format(**params))
+    text = _squeeze(_rule_templates(final)[method].format(**params))
     if target_type == "stretch":
-        worst = cfg.get("stretch_worst_status", YELLOW)
-        text += cfg["rule_templates_zh"]["stretch"].format(worst_zh=WORDS[worst])
+        text += stretch_text(final)
     return text
+
+
+def stretch_text(final: bool = False) -> str:
+    """The cap on a 力争 (stretch) target missed, as the report's mode words it."""
+    worst = reference.grading().get("stretch_worst_status", YELLOW)
+    return _rule_templates(final)["stretch"].format(worst_zh=WORDS[worst])
 
 
 def cap_stretch(status: str) -> str:

@@ -12,8 +12,9 @@ from carbonpeak.indicators import enterprise, grading
 from carbonpeak.report.context import ReportContext
 from carbonpeak.report.fmt import isna
 from carbonpeak.report.fmt import value as fmt_value
+from carbonpeak.report.narrative import due, is_final
 from carbonpeak.report.rows import entry, ordered
-from carbonpeak.report.view import HTML, headed, phrases, say, section
+from carbonpeak.report.view import HTML, headed, phrases, say, section, words
 
 # A clause that points at a file of the package is for analysts, not for the reader.
 _FILE = re.compile(r"[（(]?[^，。；（(]*?[\w./-]+\.(?:ya?ml|csv|parquet|py|md|json)\b[^，。；）)]*[）)]?")
@@ -76,8 +77,9 @@ def short_rule(title_zh: str) -> str:
     return title_zh.split("（")[0].strip() or title_zh
 
 
+# After the path the targets are measured against (its words are the report mode's:
+# phrases.yml `vocabulary`, path_term and path_text).
 OTHER_METHODS = [
-    ("序时进度", "按规划期已过去的年份比例推算本年度应达到的水平：强度下降按几何路径，数量与比例按直线路径。"),
     ("因素分解", "把规上工业能耗强度的变化分为两部分：行业结构变化（结构效应）和各行业自身能效变化（强度效应）。"),
     ("达峰判断", "看近五年工业二氧化碳排放：最高值在两年以前且最近一年明显低于最高值为“已达峰”；"
      "年变化幅度在1%以内为“平台期”；否则为“仍在上升”。达峰年份按近年增速的变化趋势推算。"),
@@ -102,13 +104,17 @@ def _target_from(row, e: dict) -> str:
 
 def methodology_view(ctx: ReportContext) -> dict:
     presets = reference.grading().get("presets", {})
-    rows, used = [], []
+    final = is_final(ctx)
+    mode = words(final)
+    rows, used, pacing = [], [], set()  # pacing: presets a row not yet due is graded by
     for row in ordered(ctx.indicators).itertuples():
         e = entry(row.indicator_id, row)
         key = row.grading_preset if not isna(row.grading_preset) else None
         p = presets.get(key, {}) if key else {}
         if p and key not in used:
             used.append(key)
+        if p and not due(row, ctx.year):
+            pacing.add(key)
         target = plain(e.get("target_text_zh")) or "—"
         if e.get("targets_from"):  # the number and its source: a reference file, not the plan
             target += _target_from(row, e)
@@ -120,10 +126,14 @@ def methodology_view(ctx: ReportContext) -> dict:
     for k in used:
         full = presets[k].get("title_zh", "")
         basis = full.split("（", 1)[1].rstrip("）") if "（" in full else ""
-        rules.append({"name": short_rule(full), "text": grading.rule_text(k), "basis": basis})
+        # a final evaluation states a rule as it applies to its due targets, unless a target
+        # due later is graded by the same preset (then the pace rule is the one that holds)
+        rules.append({"name": short_rule(full), "basis": basis,
+                      "text": grading.rule_text(k, final=final and k not in pacing)})
     return {"rows": rows, "rules": rules,
-            "other": [{"name": k, "text": v.format(worst=enterprise.worst_grade())}
-                      for k, v in OTHER_METHODS]}
+            "other": [{"name": mode["path_term"], "text": mode["path_text"]}]
+            + [{"name": k, "text": v.format(worst=enterprise.worst_grade())}
+               for k, v in OTHER_METHODS]}
 
 
 def methodology(ctx: ReportContext) -> HTML:

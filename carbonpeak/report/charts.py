@@ -27,39 +27,41 @@ from carbonpeak.report.chart_base import (
 )
 from carbonpeak.status import NOT_RATED
 
-# The three paths of every trajectory panel (seaborn style mapping).
+# The three paths of every trajectory panel (seaborn style mapping), by role; each path's
+# label is the report mode's word for it (phrases.yml `vocabulary`: actual, required_path,
+# stretch_path).
 TRAJ = {
-    "实际": {"color": COLORS["actual"], "dashes": "", "marker": "o"},
-    "序时进度": {"color": COLORS["required"], "dashes": (4, 2), "marker": "X"},
-    "力争进度": {"color": COLORS["stretch"], "dashes": (1, 1.5), "marker": "^"},
+    "actual": {"color": COLORS["actual"], "dashes": "", "marker": "o"},
+    "required_path": {"color": COLORS["required"], "dashes": (4, 2), "marker": "X"},
+    "stretch_path": {"color": COLORS["stretch"], "dashes": (1, 1.5), "marker": "^"},
 }
 
 
 def trajectory(series: pd.DataFrame, region_name: str, name_zh: str, unit: str,
                baseline_year: int, target: float | None, stretch: float | None,
-               year: int, ylabel: str, ax=None) -> str:
+               year: int, ylabel: str, words: dict, ax=None) -> str:
     """Actual path against the required and stretch paths, drawn on `ax` (one panel of
-    `trajectories`); returns the alt sentence."""
+    `trajectories`), labelled in the report mode's `words`; returns the alt sentence."""
     import seaborn as sns
 
     s = series[series["year"] >= baseline_year].sort_values("year")
-    lines = [("实际", "value")]
+    lines = [("actual", "value")]
     if s["required_value"].notna().any():
-        lines.append(("序时进度", "required_value"))
+        lines.append(("required_path", "required_value"))
     if "stretch_required_value" in s and s["stretch_required_value"].notna().any():
-        lines.append(("力争进度", "stretch_required_value"))
-    long = pd.concat([pd.DataFrame({"year": s["year"], "v": s[col], "line": name})
-                      for name, col in lines], ignore_index=True)
-    order = [name for name, _ in lines]
+        lines.append(("stretch_path", "stretch_required_value"))
+    long = pd.concat([pd.DataFrame({"year": s["year"], "v": s[col], "line": role})
+                      for role, col in lines], ignore_index=True)
+    order = [role for role, _ in lines]
     sns.lineplot(data=long, x="year", y="v", hue="line", style="line", hue_order=order,
                  style_order=order, palette={k: TRAJ[k]["color"] for k in order},
                  dashes={k: TRAJ[k]["dashes"] for k in order},
                  markers={k: TRAJ[k]["marker"] for k in order}, estimator=None,
                  errorbar=None, legend=False, ax=ax)
-    for line, name in zip(ax.get_lines()[-len(order):], order, strict=True):
-        line.set_label(name)  # for the figure's shared legend
-        line.set_linewidth(1.8 if name == "实际" else 1.1)
-        line.set_zorder(3 if name == "实际" else 2)
+    for line, role in zip(ax.get_lines()[-len(order):], order, strict=True):
+        line.set_label(words[role])  # for the figure's shared legend
+        line.set_linewidth(1.8 if role == "actual" else 1.1)
+        line.set_zorder(3 if role == "actual" else 2)
     ax.set_xlabel("")
     if (s[["value", "required_value"]].min().min() or 0) < 0:  # else 0 is the floor anyway
         _zero_line(ax)
@@ -76,14 +78,15 @@ def trajectory(series: pd.DataFrame, region_name: str, name_zh: str, unit: str,
     alt = f"折线图：{region_name}{name_zh}，{baseline_year}年至{year}年"
     if len(last):
         r = last.iloc[0]
-        alt += f"，{year}年实际{_num(r['value'])}{unit}，序时进度要求{_num(r['required_value'])}{unit}"
+        alt += (f"，{year}年{words['actual']}{_num(r['value'])}{unit}，"
+                f"{words['required']}{_num(r['required_value'])}{unit}")
         if not pd.isna(r["value"]):
             ax.annotate(_num(r["value"]), (year, r["value"]), textcoords="offset points",
                         xytext=(0, 5), ha="center", fontsize=MIN_FONT_PT, fontweight="bold")
     return alt
 
 
-def trajectories(panels: list[dict], region_name: str, year: int,
+def trajectories(panels: list[dict], region_name: str, year: int, words: dict,
                  cols: int | None = None) -> Chart:
     """Small multiples, one panel per indicator (three to a row, one legend for all): the
     actual path against the required and stretch paths.
@@ -101,7 +104,7 @@ def trajectories(panels: list[dict], region_name: str, year: int,
     for ax, p in zip(axes.flat, panels, strict=False):
         alts.append(trajectory(p["series"], region_name, p["short_zh"], p["unit"],
                                p["baseline_year"], p.get("target"), p.get("stretch"), year,
-                               p["unit"] if cols > 1 else p["ylabel"], ax=ax))
+                               p["unit"] if cols > 1 else p["ylabel"], words, ax=ax))
         tgt, st = p.get("target"), p.get("stretch")
         goal = "" if tgt is None else f"目标{tgt:g}{p['unit']}" + (
             f"，力争{st:g}{p['unit']}" if st is not None else "")
@@ -111,15 +114,15 @@ def trajectories(panels: list[dict], region_name: str, year: int,
                     color=COLORS["required"], va="bottom")
         lo, hi = ax.get_ylim()
         ax.set_ylim(lo, hi + (hi - lo) * 0.12)  # room for the value label
-        stretch = stretch or any(ln.get_label() == "力争进度" for ln in ax.get_lines())
+        stretch = stretch or any(ln.get_label() == words["stretch_path"] for ln in ax.get_lines())
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)
     h, labels = axes.flat[0].get_legend_handles_labels()
-    if stretch and "力争进度" not in labels:
+    if stretch and words["stretch_path"] not in labels:
         from matplotlib.lines import Line2D
 
         h.append(Line2D([], [], color=COLORS["stretch"], marker="^", linestyle=":"))
-        labels.append("力争进度")
+        labels.append(words["stretch_path"])
     fig.legend(h, labels, loc="upper left", ncol=3, bbox_to_anchor=(0.0, 1.0),
                fontsize=7.5, handlelength=2.4)
     if cols > 1:
@@ -129,7 +132,7 @@ def trajectories(panels: list[dict], region_name: str, year: int,
 
 
 def _comparison_panel(ax, values: pd.DataFrame, highlight: str | None, short_zh: str,
-                      unit: str, required: float | None,
+                      unit: str, required: float | None, required_label: str,
                       province_value: float | None = None, digits: int = 1) -> str:
     v = values.dropna(subset=["value"]).sort_values("value", ascending=True)
     own = [c == highlight for c in v["region_code"]]
@@ -150,7 +153,8 @@ def _comparison_panel(ax, values: pd.DataFrame, highlight: str | None, short_zh:
             lbl.set_fontweight("bold")
     if required is not None and not pd.isna(required):
         ax.axvline(required, color=COLORS["required"], linestyle="--", linewidth=1)
-        ax.text(required, len(v) - 0.3, f"序时进度要求 {_num(required, digits)}", fontsize=MIN_FONT_PT,
+        ax.text(required, len(v) - 0.3, f"{required_label} {_num(required, digits)}",
+                fontsize=MIN_FONT_PT,
                 color=COLORS["required"], ha="center", va="bottom")
     if province_value is not None and not pd.isna(province_value):
         ax.axvline(province_value, color=COLORS["stretch"], linestyle=":", linewidth=1)
@@ -176,7 +180,7 @@ def _comparison_panel(ax, values: pd.DataFrame, highlight: str | None, short_zh:
     return alt
 
 
-def comparisons(specs: list[dict], highlight: str | None) -> Chart:
+def comparisons(specs: list[dict], highlight: str | None, words: dict) -> Chart:
     """The municipalities side by side on one or more indicators (one panel each, one status
     legend): bars best first, status by colour, hatch and label, this region outlined.
 
@@ -192,7 +196,8 @@ def comparisons(specs: list[dict], highlight: str | None) -> Chart:
     alts, seen = [], set()
     for ax, s in zip(axes, specs, strict=True):
         alts.append(_comparison_panel(ax, s["values"], highlight, s["short_zh"], s["unit"],
-                                      s.get("required"), s.get("province_value"),
+                                      s.get("required"), words["required"],
+                                      s.get("province_value"),
                                       s.get("digits", 1)))
         seen |= set(s["values"]["status"])
     fig.legend(handles=_status_handles(sorted(seen & set(STATUS_ZH), key=list(STATUS_ZH).index)),

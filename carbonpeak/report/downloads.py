@@ -12,23 +12,25 @@ import pandas as pd
 from carbonpeak import reference, runfolder, status
 from carbonpeak.report.context import ReportContext
 from carbonpeak.report.front import banner, title
+from carbonpeak.report.narrative import is_final
 from carbonpeak.report.rows import entry, ordered
-from carbonpeak.report.view import HTML, headed, section
+from carbonpeak.report.view import HTML, headed, section, words
 from carbonpeak.textsafe import spreadsheet_cell
 
+# Chinese headers; the requirement columns (None here) are named in the report mode's words.
 COLUMNS_ZH = {
     "region_code": "地区代码", "region_name": "地区", "indicator_id": "指标代码",
     "name_zh": "指标", "year": "年度", "value": "实际值", "unit": "单位", "note": "研判",
     "baseline_year": "基期", "baseline_value": "基期值", "target_year": "目标年",
     "target_value": "目标值", "stretch_target_value": "力争目标值", "target_type": "目标类型",
-    "required_value": "序时进度要求", "status_zh": "状态", "status_reason": "未评级类别",
+    "required_value": None, "status_zh": "状态", "status_reason": "未评级类别",
     "not_rated_reason": "未评级原因", "prev_value": "上年值", "prev_status_zh": "上年状态",
     "rank": "排名", "rank_of": "参与排名地区数", "projected_value": "预测值",
     "projection_year": "预测年份", "status": "状态代码",
 }
 SERIES_ZH = {"region_code": "地区代码", "region_name": "地区", "indicator_id": "指标代码",
              "name_zh": "指标", "year": "年份", "value": "实际值", "unit": "单位",
-             "required_value": "序时进度要求", "stretch_required_value": "力争进度要求",
+             "required_value": None, "stretch_required_value": None,
              "level": "水平值"}
 WHOLE = {"年度", "基期", "目标年", "排名", "参与排名地区数", "预测年份", "年份"}
 NUMBER_FORMAT = "0.0"
@@ -59,7 +61,9 @@ def _safe(df: pd.DataFrame) -> pd.DataFrame:
                     pd.api.types.is_string_dtype(s) else s)
 
 
-def chinese(df: pd.DataFrame) -> pd.DataFrame:
+def chinese(df: pd.DataFrame, mode: dict) -> pd.DataFrame:
+    """The indicator rows with Chinese headers and words, the requirement named in the
+    report mode's words (`view.words`)."""
     st = status.WORDS
     out = df.copy()
     out["name_zh"] = out["indicator_id"].map(lambda i: entry(i)["name_zh"])
@@ -71,11 +75,12 @@ def chinese(df: pd.DataFrame) -> pd.DataFrame:
         out["target_type"] = out["target_type"].map(lambda t: TARGET_TYPE_ZH.get(t, t))
     if "status_reason" in out:
         out["status_reason"] = out["status_reason"].map(lambda r: status.REASONS.get(r, r))
-    cols = [c for c in COLUMNS_ZH if c in out.columns and c != "status"]
-    return out[cols].rename(columns=COLUMNS_ZH)
+    heads = {**COLUMNS_ZH, "required_value": mode["required"]}
+    cols = [c for c in heads if c in out.columns and c != "status"]
+    return out[cols].rename(columns=heads)
 
 
-def series_chinese(ctx: ReportContext) -> pd.DataFrame:
+def series_chinese(ctx: ReportContext, mode: dict) -> pd.DataFrame:
     s = ctx.series.copy()
     if ctx.is_province:
         s = s  # the province's own series; other regions' series are in their own downloads
@@ -84,8 +89,10 @@ def series_chinese(ctx: ReportContext) -> pd.DataFrame:
     s["unit"] = s["indicator_id"].map(lambda i: entry(i).get("unit", ""))
     order = {i: k for k, i in enumerate(ordered(ctx.indicators)["indicator_id"])}
     s = s.assign(_o=s["indicator_id"].map(order).fillna(999)).sort_values(["_o", "year"])
-    cols = [c for c in SERIES_ZH if c in s.columns]
-    return s[cols].rename(columns=SERIES_ZH)
+    heads = {**SERIES_ZH, "required_value": mode["series_required"],
+             "stretch_required_value": mode["series_stretch"]}
+    cols = [c for c in heads if c in s.columns]
+    return s[cols].rename(columns=heads)
 
 
 def scope(ctx: ReportContext) -> str:
@@ -96,13 +103,13 @@ def scope(ctx: ReportContext) -> str:
     return f"全省及{len(reference.children(reference.province_code()))}个设区市"
 
 
-def notes(ctx: ReportContext, n_rows: int) -> pd.DataFrame:
+def notes(ctx: ReportContext, n_rows: int, mode: dict) -> pd.DataFrame:
     st = status.WORDS
     lines = [title(ctx), f"数据版本：{ctx.dataset.get('vintage_zh', '—')}",
              banner(ctx.dataset), f"生成日期：{ctx.generated}",
              f"“指标”表共{n_rows}行，{scope(ctx)}的全部指标，按报告顺序排列；“时间序列”表为本地区各指标逐年数值。",
-             f"状态：{st['green']}＝达到序时进度；{st['yellow']}＝落后于序时进度；"
-             f"{st['red']}＝明显落后或不降反升；{st['not_rated']}＝数据缺失或未通过质量检查；"
+             "状态：" + mode["lights_download"].format(**st)
+             + f"；{st['not_rated']}＝数据缺失或未通过质量检查；"
              f"“未评级类别”为“{status.reason_word('not_applicable')}”的指标不考核本地区。",
              "百分比指标的数值单位为%，其变化以百分点计。",
              "预测值为按近三年趋势对目标年的外推，不是统计数据；报告年度即目标年的指标不给出预测值。",
@@ -150,10 +157,11 @@ def write_files(out: Path, names: list[str], rows: pd.DataFrame, zh: pd.DataFram
 def write(ctx: ReportContext, out: Path) -> list[str]:
     """Write the three files into `out`; returns their names."""
     rows = _in_order(ctx)
-    zh = chinese(rows)
+    mode = words(is_final(ctx))
+    zh = chinese(rows, mode)
     return write_files(out, [n for n, _ in download_files(ctx.region_code)], rows, zh,
-                       [("指标", zh), ("时间序列", series_chinese(ctx)),
-                        ("说明", notes(ctx, len(zh)))])
+                       [("指标", zh), ("时间序列", series_chinese(ctx, mode)),
+                        ("说明", notes(ctx, len(zh), mode))])
 
 
 def downloads(ctx: ReportContext, out_dir: Path | str | None = None) -> HTML:
@@ -161,5 +169,6 @@ def downloads(ctx: ReportContext, out_dir: Path | str | None = None) -> HTML:
     and link them."""
     out = Path(out_dir) if out_dir else ctx.run_dir / ctx.region_code
     write(ctx, out)
-    return headed("downloads", section("downloads", scope=scope(ctx), files=[
+    return headed("downloads", section("downloads", scope=scope(ctx),
+                                       holds=words(is_final(ctx))["downloads"], files=[
         {"name": n, "label": label} for n, label in download_files(ctx.region_code)]))

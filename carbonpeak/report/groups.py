@@ -22,7 +22,7 @@ from carbonpeak.report.rows import (
     status_of,
     unrated,
 )
-from carbonpeak.report.view import HTML, headed, section
+from carbonpeak.report.view import HTML, headed, section, words
 
 OTHER_SECTORS = {"other"}  # outside the plan's key sectors: listed, not in the shares
 
@@ -79,7 +79,8 @@ def comparison_chart(ctx: ReportContext, indicator_id: str | list[str]):
     specs = [s for s in (comparison_spec(ctx, i) for i in ids) if s is not None]
     if not specs:
         return None
-    return charts.comparisons(specs, None if ctx.is_province else ctx.region_code)
+    return charts.comparisons(specs, None if ctx.is_province else ctx.region_code,
+                              words(narrative.is_final(ctx)))
 
 
 def drivers_view(ctx: ReportContext) -> dict:
@@ -145,6 +146,7 @@ def groups_view(ctx: ReportContext) -> dict:
         by_group.setdefault(entry(row.indicator_id, row).get("task_group") or "other",
                             []).append(row)
     marks = not_rated_notes(ctx)
+    mode = words(narrative.is_final(ctx))
     out, empty = [], []
     for g in groups():
         rows = by_group.get(g["id"], [])
@@ -155,7 +157,7 @@ def groups_view(ctx: ReportContext) -> dict:
         panels = trajectory_panels(ctx, [r.indicator_id for r in rated])
         # every rated indicator, three panels to a figure so that a long grid flows over pages
         cols = 3 if len(panels) > 3 else None
-        trajectories = [charts.trajectories(panels[i:i + 3], ctx.region_name, ctx.year,
+        trajectories = [charts.trajectories(panels[i:i + 3], ctx.region_name, ctx.year, mode,
                                             cols).view() for i in range(0, len(panels), 3)]
         compared = [r.indicator_id for r in rows
                     if entry(r.indicator_id, r).get("kind") == "intensity_reduction"

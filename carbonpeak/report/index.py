@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from carbonpeak import pipeline, reference, runfolder
+from carbonpeak import pipeline, reference, runfolder, status
 from carbonpeak.brief.downloads import download_files as brief_download_files
 from carbonpeak.period import Period
 from carbonpeak.report import download_files, fmt_value, verdict_word
 from carbonpeak.report.fmt import isna
 from carbonpeak.report.front import banner
 from carbonpeak.report.narrative import counts
-from carbonpeak.report.view import css
+from carbonpeak.report.view import css, words
 from carbonpeak.report.view import render as render_template
 from carbonpeak.status import KEYS as STATUSES
 
@@ -101,10 +101,12 @@ def view(year_dir: Path, period: Period | int) -> dict:
                      "links": [{"href": f"{code}/{f}", "label": label} for f, label in files
                                if (folder.region(code) / f).exists()],
                      "stale": states.get(code, {}).get("state") in ("stale", "failed")})
-    title = pipeline.for_period(period).chain_title(period)
+    chain = pipeline.for_period(period)
+    title = chain.chain_title(period)
+    lights = words(chain.is_final(period))["lights_download"].format(**status.WORDS)
     return {"title": f"{title}（{period.label_zh}）", "banner": banner(dataset),
             "vintage": dataset.get("vintage_zh", "—"), "css": css(),
-            "monthly": period.is_monthly, "heads": heads, "rows": rows}
+            "monthly": period.is_monthly, "heads": heads, "rows": rows, "lights": lights}
 
 
 def render(year_dir: Path, period: Period | int) -> str:

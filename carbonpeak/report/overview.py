@@ -24,7 +24,7 @@ from carbonpeak.report.rows import (
     stretch,
     unrated,
 )
-from carbonpeak.report.view import HTML, headed, phrases, say, section
+from carbonpeak.report.view import HTML, headed, phrases, say, section, words
 from carbonpeak.status import reason_word
 
 FOOTNOTE_MARKS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓㉔㉕㉖㉗㉘㉙㉚㉛㉜㉝㉞㉟"
@@ -64,13 +64,13 @@ def arithmetic(row) -> str:
     v = {"year": ex["year"], "base_year": ex["base_year"],
          "completion": fmt.pct(100 * ex["completion"])}
     method = ex["method"]
+    now = due(row, ex["year"])  # a target due this year: the target itself, not a pace
     if method == "direction_and_pace":
-        final = "_final" if due(row, ex["year"]) else ""  # the target itself, not a pace
         v.update(required=fmt.pct(ex["required"], 2), done=fmt.pct(abs(ex["value"]), 2),
                  done_word="下降" if ex["value"] >= 0 else "上升",
                  limit=say("explain.limit_rise" if ex["value"] < 0
-                           else "explain.limit_slow" + final))
-        key = method + final
+                           else "explain.limit_slow" + ("_final" if now else "")))
+        key = method
     else:
         v.update(base=fmt.value(ex["base"], unit), required=fmt.value(ex["required"], unit),
                  value=fmt.value(ex["value"], unit),
@@ -86,10 +86,11 @@ def arithmetic(row) -> str:
         else:
             bands = reference.grading()["presets"][ex["preset"]]["bands"]
             v.update(green=fmt.pct(100 * bands["green"]), yellow=fmt.pct(100 * bands["yellow"]))
+    if now and f"{key}_final" in phrases()["explain"]:
+        key += "_final"
     text = say(f"explain.{key}", **v)
     if stretch(row):
-        text += say("explain.stretch", rule=grading.rule_text(ex["preset"], "stretch")
-                    .removeprefix(grading.rule_text(ex["preset"])).rstrip("。"))
+        text += say("explain.stretch", rule=grading.stretch_text(final=now).rstrip("。"))
     return text
 
 
@@ -166,8 +167,10 @@ def overview_view(ctx: ReportContext, rows: pd.DataFrame | None = None) -> dict:
         notes.append({"id": f"fn-{ctx.region_code}-{n}", "mark": mark(n - 1), "name": c["name"],
                       "reason": c["reason"]})
         c["row"]["fn"] = {"href": f"#fn-{ctx.region_code}-{n}", "mark": mark(n - 1)}
-    return {"rows": out, "notes": notes, "main_year": main_year, "final": final}
+    return {"rows": out, "notes": notes, "main_year": main_year, "final": final,
+            "words": words(final)}
 
 
 def headline_table(ctx: ReportContext, rows: pd.DataFrame | None = None) -> HTML:
-    return headed("overview", section("overview", **overview_view(ctx, rows)), ctx.is_province)
+    return headed("overview", section("overview", **overview_view(ctx, rows)), ctx.is_province,
+                  words(is_final(ctx)))

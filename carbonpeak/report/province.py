@@ -8,7 +8,7 @@ from carbonpeak.report import fmt, narrative
 from carbonpeak.report.context import ReportContext
 from carbonpeak.report.fmt import isna
 from carbonpeak.report.rows import entry, higher_is_better, ordered, reason_text, status_of
-from carbonpeak.report.view import HTML, headed, phrases, section
+from carbonpeak.report.view import HTML, headed, phrases, section, words
 from carbonpeak.status import key as status_key
 
 # Where each municipality sits on the tile map (row, column): north up, the sea to the east;
@@ -165,7 +165,7 @@ def league_view(ctx: ReportContext, group: str = MAIN_GROUP) -> dict:
         # one requirement for every city: on a phone it is said once above the table
         common = rows[0]["required"] if len({x["required"] for x in rows}) == 1 else None
         tables.append({"name": e["name_zh"], "rows": rows, "required_common": common})
-    return {"tables": tables}
+    return {"tables": tables, "words": words(narrative.is_final(ctx))}
 
 
 def league_tables(ctx: ReportContext, group: str = MAIN_GROUP) -> HTML:

@@ -47,6 +47,12 @@ def fill(patterns: dict, key: str, **values) -> str:
     return str(pattern).format(**values)
 
 
+def words(final: bool) -> dict:
+    """The report mode's table of words (phrases.yml `vocabulary`): the final evaluation's or
+    the progress year's, whichever the report is (narrative.is_final decides)."""
+    return phrases()["vocabulary"]["final" if final else "progress"]
+
+
 def say(key: str, **values) -> str:
     """The phrase `key` of the report's phrase file with its blanks filled."""
     return fill(phrases(), key, **values)
@@ -83,12 +89,15 @@ def section(template: str, **view) -> HTML:
     return HTML(render(f"sections/{template}.html.j2", **view))
 
 
-def headed(name: str, body: HTML, province: bool = False) -> HTML:
+def headed(name: str, body: HTML, province: bool = False, mode: dict | None = None) -> HTML:
     """A section under its heading and introduction (phrases.yml `sections`): whichever
     template renders the section (its data may be missing), the notebook that calls it
-    carries no report text and the 目录 lists the same headings."""
+    carries no report text and the 目录 lists the same headings. An introduction with
+    {blanks} takes them from the report mode's words (`mode`, see `words`)."""
     words = phrases()["sections"][name]
     intro = words.get("intro_province", words.get("intro")) if province else words.get("intro")
+    if intro and mode is not None:
+        intro = intro.format(**mode)
     head = render("sections/heading.html.j2", heading=words.get("heading", ""),
                   intro=intro or "", level=int(words.get("level", 2)))
     return HTML(head + str(body))
