@@ -250,6 +250,8 @@ def doc_markdown() -> str:
         scope = "、".join(used + named) or "按指标目录指定"
         lines += [f"### {preset['title_zh']}（`{name}`）", "",
                   f"适用：{scope}。", "", rule_text(name), ""]
+        if rule_text(name, final=True) != rule_text(name):  # as the final evaluation words it
+            lines += [f"终期评估（目标年为报告年份的指标）：{rule_text(name, final=True)}", ""]
     worst = WORDS[cfg.get("stretch_worst_status", YELLOW)]
     stretch = [e["short_zh"] for e in cat.values() if e.get("target_type") == "stretch"]
     lines += [
