@@ -111,6 +111,17 @@ def shared(factory: pytest.TempPathFactory, name: str, build) -> tuple[Path, dic
     return path, json.loads(record.read_text(encoding="utf-8"))
 
 
+@pytest.fixture
+def ref_dir(tmp_path, monkeypatch):
+    """A private copy of data/reference/ that the reference loaders read: edit it freely."""
+    from carbonpeak import reference
+
+    d = tmp_path / "reference"
+    shutil.copytree(reference.REFERENCE_DIR, d)
+    monkeypatch.setattr(reference, "REFERENCE_DIR", d)
+    return d
+
+
 @pytest.fixture(scope="session")
 def clean_run(tmp_path_factory) -> Path:
     """The run folder of stages 01–03 on a copy of the shipped sample for 2025 (warehouse/,

@@ -29,6 +29,22 @@ from carbonpeak.paths import SAMPLE_DIR, resolve
 YEAR = 2025
 
 
+def edit_text(path: Path, old: str, new: str) -> None:
+    """Replace the first `old` in a text file, failing when it is not there (a test that
+    edits a reference file must edit what it means to)."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def alive(pid: int) -> bool:
+    """The process exists and is not a zombie (Linux /proc)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 # --- stages 01–03 ------------------------------------------------------------------------
 
 

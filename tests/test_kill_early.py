@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import alive
 
 from carbonpeak.paths import ROOT, SAMPLE_DIR
 
@@ -40,13 +41,6 @@ def descendants(pid: int) -> set[int]:
         found |= kids
         todo.extend(kids)
     return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 @pytest.fixture(scope="module")

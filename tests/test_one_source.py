@@ -10,6 +10,7 @@ import shutil
 import pandas as pd
 import pytest
 import yaml
+from helpers import edit_text
 from test_report_fixtures import make_run_dir
 
 from carbonpeak import brief, pipeline, reference, status
@@ -23,20 +24,6 @@ from carbonpeak.report.enterprises import own_view
 from carbonpeak.report.next_steps import next_view
 
 HANGZHOU = "330100"
-
-
-@pytest.fixture
-def ref_dir(tmp_path, monkeypatch):
-    d = tmp_path / "reference"
-    shutil.copytree(reference.REFERENCE_DIR, d)
-    monkeypatch.setattr(reference, "REFERENCE_DIR", d)
-    return d
-
-
-def _edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 # --- titles: pipelines/*.yml ------------------------------------------------------------------
@@ -70,9 +57,9 @@ def test_the_brief_prints_the_pipelines_titles():
 def test_an_edited_pipeline_title_reaches_the_cover(tmp_path, monkeypatch):
     pipes = tmp_path / "pipelines"
     shutil.copytree(pipeline.PIPELINES_DIR, pipes)
-    _edit(pipes / "annual.yml", 'report: "{region}工业领域碳达峰进度报告（{period}）"',
+    edit_text(pipes / "annual.yml", 'report: "{region}工业领域碳达峰进度报告（{period}）"',
           'report: "{region}工业碳达峰年度报告（{period}）"')
-    _edit(pipes / "annual.yml", "kicker: 浙江省工业领域碳达峰年度进度报告", "kicker: 年度报告")
+    edit_text(pipes / "annual.yml", "kicker: 浙江省工业领域碳达峰年度进度报告", "kicker: 年度报告")
     monkeypatch.setattr(pipeline, "PIPELINES_DIR", pipes)
     ctx = load(make_run_dir(tmp_path / "2024", 2024), HANGZHOU, 2024)
     assert front.title(ctx) == "杭州市工业碳达峰年度报告（2024年）"
@@ -115,8 +102,8 @@ def test_status_keys_are_the_tables_keys():
 
 
 def test_an_edited_status_word_reaches_every_place(ref_dir, tmp_path):
-    _edit(ref_dir / "grading.yml", "status_zh: {green: 绿,", "status_zh: {green: 達,")
-    _edit(ref_dir / "grading.yml", "not_applicable: 不适用,", "not_applicable: 不考核,")
+    edit_text(ref_dir / "grading.yml", "status_zh: {green: 绿,", "status_zh: {green: 達,")
+    edit_text(ref_dir / "grading.yml", "not_applicable: 不适用,", "not_applicable: 不考核,")
     tally = str(view.section("summary", messages=[], not_applicable=2,
                              tallies=[{"status": "green", "n": 1}]))
     assert '<span class="light green">達</span>' in tally and "不考核" in tally
@@ -146,7 +133,7 @@ def test_an_edited_cut_point_changes_the_grade_and_the_rule_text(ref_dir):
     assert before["K"].tolist() == pytest.approx([1.3, 0.7])
     assert before["grade"].tolist() == [4, 2]  # 1.2 < 1.3 ≤ 2.0; 0.6 < 0.7 ≤ 0.8
     assert "1.2＜K≤2为4级" in enterprise.rule_text()[0]
-    _edit(ref_dir / "carbon_efficiency.yml", "grade_cutpoints: [0.6, 0.8, 1.2, 2.0]",
+    edit_text(ref_dir / "carbon_efficiency.yml", "grade_cutpoints: [0.6, 0.8, 1.2, 2.0]",
           "grade_cutpoints: [0.6, 0.8, 1.5, 2.0]")
     after = enterprise.evaluate(FIRMS, 2025).set_index("credit_code")
     assert after["grade"].tolist() == [3, 2]  # 0.8 < 1.3 ≤ 1.5
@@ -159,9 +146,9 @@ def test_the_report_states_the_files_cut_points(ref_dir, tmp_path):
     ctx = load(make_run_dir(tmp_path / "2025"), HANGZHOU, 2025)
     other = {m["name"]: m["text"] for m in methodology_view(ctx)["other"]}
     assert "分为1—5级" in other["企业碳效"] and own_view(ctx)["level_cuts"] == ["0.6", "2.0"]
-    _edit(ref_dir / "carbon_efficiency.yml", "grade_cutpoints: [0.6, 0.8, 1.2, 2.0]",
+    edit_text(ref_dir / "carbon_efficiency.yml", "grade_cutpoints: [0.6, 0.8, 1.2, 2.0]",
           "grade_cutpoints: [0.6, 0.8, 1.2, 2.0, 3.0]")
-    _edit(ref_dir / "carbon_efficiency.yml", "level_cutpoints: [0.6, 2.0]",
+    edit_text(ref_dir / "carbon_efficiency.yml", "level_cutpoints: [0.6, 2.0]",
           "level_cutpoints: [0.5, 4.0]")
     other = {m["name"]: m["text"] for m in methodology_view(ctx)["other"]}
     assert "分为1—6级" in other["企业碳效"] and own_view(ctx)["level_cuts"] == ["0.5", "4.0"]
@@ -170,7 +157,7 @@ def test_the_report_states_the_files_cut_points(ref_dir, tmp_path):
 
 
 def test_a_bad_cut_point_names_the_file_and_key(ref_dir):
-    _edit(ref_dir / "carbon_efficiency.yml", "grade_cutpoints: [0.6, 0.8, 1.2, 2.0]",
+    edit_text(ref_dir / "carbon_efficiency.yml", "grade_cutpoints: [0.6, 0.8, 1.2, 2.0]",
           "grade_cutpoints: [0.6, 1.2, 0.8, 2.0]")
     with pytest.raises(ConfigError, match="carbon_efficiency.yml.*grade_cutpoints"):
         reference.carbon_efficiency()

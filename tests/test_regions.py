@@ -3,8 +3,6 @@ checked on load, and the rules built on it (who is reported on, province = Σ ci
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -28,14 +26,6 @@ OLD_COUNTIES = {
     "331000": "02 03 04 22 23 24 81 82 83",
     "331100": "02 21 22 23 24 25 26 27 81",
 }
-
-
-@pytest.fixture
-def ref_dir(tmp_path, monkeypatch):
-    d = tmp_path / "reference"
-    shutil.copytree(reference.REFERENCE_DIR, d)
-    monkeypatch.setattr(reference, "REFERENCE_DIR", d)
-    return d
 
 
 def _lines(ref_dir) -> list[str]:

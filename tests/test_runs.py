@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from helpers import alive
 
 from carbonpeak import reference
 from carbonpeak.paths import ROOT, SAMPLE_DIR
@@ -263,13 +264,6 @@ def operations_command() -> str:
     doc = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
     line = re.search(r"```cron\n(?:[A-Z_]+=.*\n)*(.+)\n```", doc).group(1)
     return line.split(None, 5)[5]
-
-
-def alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 def children(pid: int) -> list[int]:
