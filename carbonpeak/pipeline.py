@@ -130,9 +130,13 @@ class Pipeline(_Strict):
         return kicker.format(**self._fill("", period)) if kicker else self.chain_title(period)
 
 
-def path_for(period: Period) -> Path:
+def kind_of(period: Period) -> str:
     """A year runs the annual chain, a cumulative month the monthly barometer chain."""
-    return PIPELINES_DIR / KINDS["year" if period.annual else "month"]
+    return "year" if period.annual else "month"
+
+
+def path_for(period: Period) -> Path:
+    return PIPELINES_DIR / KINDS[kind_of(period)]
 
 
 def load(path: Path | None = None) -> Pipeline:
@@ -175,12 +179,12 @@ def _cached(path: str, mtime_ns: int) -> Pipeline:
 
 
 def for_period(period: Period) -> Pipeline:
-    path = path_for(period)
-    return _cached(str(path), path.stat().st_mtime_ns)
+    return of_kind(kind_of(period))
 
 
 def of_kind(kind: str) -> Pipeline:
-    """The chain a stage notebook belongs to, from the `pipeline` parameter it was given."""
+    """The declaration of a chain by its period kind (the `pipeline` parameter a stage
+    notebook is given), read again when its file changed."""
     if kind not in KINDS:
         raise PipelineError(f"no pipeline {kind!r}: expected one of {', '.join(KINDS)}")
     path = PIPELINES_DIR / KINDS[kind]
