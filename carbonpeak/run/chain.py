@@ -16,21 +16,13 @@ from carbonpeak.period import Period
 from carbonpeak.run import freshness, manifest, publish, runlock, verdict
 from carbonpeak.run.failures import run_error, short_error
 from carbonpeak.run.kernels import KernelPool, execute
+from carbonpeak.run.outcome import RegionOutcome
 from carbonpeak.run.preflight import FORMATS
 from carbonpeak.run.renderers import render_files, render_job, render_pool
 from carbonpeak.run.signals import Interrupted
 from carbonpeak.runfolder import RunFolder
 
 STAGE_WARMUP = "import pandas\nimport carbonpeak.ingest"
-
-
-@dataclass
-class RegionOutcome:
-    region_code: str
-    ok: bool = False
-    seconds: float = 0.0
-    error: str = ""
-    files: list[str] = field(default_factory=list)
 
 
 def stage_params(data_dir: Path, run_dir: Path, period: Period, spec: pipeline.Pipeline,

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from carbonpeak import reference
+from carbonpeak.period import Period
+from carbonpeak.run.outcome import RegionOutcome
 from carbonpeak.runfolder import NOTEBOOKS, RunFolder
-
-if TYPE_CHECKING:  # annotations only: these modules import this one
-    from carbonpeak.period import Period
-    from carbonpeak.run.chain import RegionOutcome
 
 
 def publish(src: Path, dst: Path) -> None:

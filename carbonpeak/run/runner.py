@@ -15,31 +15,16 @@ from __future__ import annotations
 import os
 import signal
 import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from carbonpeak import errors
 from carbonpeak.period import Period
 from carbonpeak.run import chain, runlock, runlog, signals, verdict
+from carbonpeak.run.outcome import RunState
 from carbonpeak.run.preflight import preflight
 from carbonpeak.runfolder import RunFolder
 
 EXIT_CODES = verdict.EXIT_CODES
-
-
-@dataclass
-class RunState:
-    """What one run did, for runs.jsonl, status.json and the exit code."""
-
-    run_id: str
-    args: dict
-    started: str = field(default_factory=runlog.now)
-    exit_code: int = 2
-    message: str = ""
-    inputs: dict = field(default_factory=dict)
-    outcomes: dict = field(default_factory=dict)  # code -> rendered|failed|current
-    quality: dict = field(default_factory=dict)
-    errors: dict = field(default_factory=dict)
 
 
 def run(data_dir: str | Path, period: int | str | Period, regions: str = "all",

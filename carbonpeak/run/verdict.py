@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from carbonpeak.run import freshness, runlog
+from carbonpeak.run.outcome import RegionOutcome, RunState
 from carbonpeak.runfolder import BAROMETER, INDICATORS, RunFolder, UnreadableRunFile
 
 # What each exit code means (README, --help and docs/operations.md say the same).
@@ -18,9 +18,6 @@ EXIT_CODES = {
     3: "another run holds the lock on the output folder",
 }
 
-if TYPE_CHECKING:  # annotations only: these modules import this one
-    from carbonpeak.run.chain import RegionOutcome
-    from carbonpeak.run.runner import RunState
 
 
 def verdict(year_dir: Path, wanted: list[str], failed: list[RegionOutcome]) -> tuple[int, str]:
