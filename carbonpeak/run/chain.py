@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from carbonpeak import errors, pipeline, reference
@@ -102,7 +102,7 @@ class Plan:
     published: list[str]
     stale: list[str]
     todo: list[str]
-    timings: dict[str, float] = field(default_factory=dict)
+    now: dict  # what a report built from the published run-wide files would record
 
 
 def plan(req: Request) -> Plan:
@@ -117,7 +117,7 @@ def plan(req: Request) -> Plan:
              if not freshness.is_current(records.get(c), now, req.year_dir)]
     todo = [c for c in req.wanted
             if not freshness.is_current(records.get(c), now, req.year_dir, req.formats)]
-    return Plan(inputs, code, records, published, stale, todo)
+    return Plan(inputs, code, records, published, stale, todo, now)
 
 
 def built_from(req: Request, inputs: dict, code: dict, run_dir: Path) -> dict:
@@ -204,7 +204,7 @@ def execute_run(req: Request, state, log) -> int:
     year_dir, codes = req.year_dir, reference.region_codes()
     p = plan(req)
     state.inputs = p.inputs
-    now = built_from(req, p.inputs, p.code, year_dir)
+    now = p.now
     if up_to_date(req, p):
         state.outcomes = dict.fromkeys(req.wanted, "current")
         code, why = verdict.verdict(year_dir, req.wanted, [])
