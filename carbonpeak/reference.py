@@ -108,14 +108,28 @@ def _bad_row(line: int, column: str, what: str) -> ConfigError:
     return ConfigError(f"regions.csv 第{line}行，{column}列：{what}")
 
 
-def regions() -> list[dict]:
-    """The regions the chain reports on (REPORTED_LEVELS), province first, in code order."""
-    return [r for r in hierarchy().values() if r["level"] in REPORTED_LEVELS]
+def regions(levels=REPORTED_LEVELS) -> list[dict]:
+    """The regions of `levels` (default: the province and its cities, which every run
+    reports on), province first, in code order. Which counties a run reports on depends on
+    its data: runfolder.RunFolder.reported_codes()."""
+    return [r for r in hierarchy().values() if r["level"] in levels]
 
 
-def region_codes() -> list[str]:
-    """The codes of the regions the chain reports on, province first."""
-    return [r["region_code"] for r in regions()]
+def region_codes(levels=REPORTED_LEVELS) -> list[str]:
+    """The codes of the regions of `levels`, province first."""
+    return [r["region_code"] for r in regions(levels)]
+
+
+@reloading("tables.yml")
+def county_tables() -> list[str]:
+    """The tables whose rows are county-level units (tables.yml `level: county`)."""
+    return [n for n, s in tables().items() if s.get("level") == "county"]
+
+
+def rows_of(table: str) -> str:
+    """The table whose rows a county table carries one level down (tables.yml `rows_of`),
+    for matching an indicator's inputs; any other table stands for itself."""
+    return tables().get(table, {}).get("rows_of", table)
 
 
 def _region(code: str) -> dict:
@@ -275,6 +289,20 @@ def city_targets() -> dict[tuple[str, str], dict]:
     return out
 
 
+@reloading("county_targets.csv")
+def county_targets() -> dict[tuple[str, str], dict]:
+    """(county code, indicator_id) -> {target, stretch_target, source_zh, illustrative} where
+    a city decomposed its target among its counties; a county without a row takes its
+    city's target (engine.targets_for)."""
+    out: dict[tuple[str, str], dict] = {}
+    for row in _csv_rows("county_targets.csv"):
+        out[(row["region_code"], row["indicator_id"])] = {
+            **{k: float(row[k]) for k in ("target", "stretch_target") if row.get(k)},
+            "source_zh": (row.get("source_zh") or "").strip(),
+            "illustrative": (row.get("illustrative") or "0").strip() in ("1", "true", "True")}
+    return out
+
+
 def _csv_rows(name: str) -> list[dict]:
     path = REFERENCE_DIR / name
     if not path.exists():
@@ -340,7 +368,8 @@ LOADERS = {
     "regions.csv": hierarchy, "indicators.yml": catalog, "grading.yml": grading,
     "tables.yml": tables, "task_groups.yml": task_groups, "sectors.yml": sectors,
     "emission_factors.yml": emission_factors, "industry_codes.csv": industry_names,
-    "city_targets.csv": city_targets, "plan_periods.yml": plan_periods,
+    "city_targets.csv": city_targets, "county_targets.csv": county_targets,
+    "plan_periods.yml": plan_periods,
     "annual_targets.csv": annual_targets, "carbon_budgets.csv": carbon_budgets,
     "plan_targets.csv": plan_targets, "carbon_efficiency.yml": carbon_efficiency,
 }

@@ -14,8 +14,8 @@ import pandas as pd
 import yaml
 
 from carbonpeak import reference
+from tools import sample_counties, sample_monthly
 from tools import sample_detail as d
-from tools import sample_monthly
 from tools.sample_cities import OUTPUT_2020
 
 SEED = 20230221  # the plan's issue date
@@ -143,7 +143,9 @@ def write(out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     headline = generate()
     written = []
-    for name, df in {"industry_annual": headline, **detail_tables(headline)}.items():
+    counties = sample_counties.split(headline)
+    for name, df in {"industry_annual": headline, "industry_annual_county": counties,
+                     **detail_tables(headline)}.items():
         path = out_dir / f"{name}.csv"
         df.to_csv(path, index=False, encoding="utf-8")
         written.append(path)

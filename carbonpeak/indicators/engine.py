@@ -42,9 +42,12 @@ def _target_row(indicator_id: str, entry: dict, region_code: str,
     if source == "plan_targets":
         found = reference.plan_targets()
         period = reference.entry_periods(entry)[0]
-        row = (found.get((period, region_code, indicator_id))
-               or found.get((period, reference.province_code(), indicator_id)))
-        return row
+        code: str | None = region_code  # the region's own, else the nearest one above
+        while code is not None:
+            if row := found.get((period, code, indicator_id)):
+                return row
+            code = reference.parent(code)
+        return None
     if source == "carbon_budgets":
         budget = reference.carbon_budgets().get((region_code, year))
         return None if budget is None else {**budget, "target": budget["co2_budget"],
@@ -61,6 +64,11 @@ def targets_for(indicator_id: str, entry: dict, region_code: str,
     if entry.get("targets_from"):
         row = _target_row(indicator_id, entry, region_code, year)
         return (None, None) if row is None else (row["target"], row["stretch_target"])
+    if reference.level(region_code) == "county":
+        own = reference.county_targets().get((region_code, indicator_id))
+        if own and "target" in own:
+            return own["target"], own.get("stretch_target")
+        return targets_for(indicator_id, entry, reference.parent(region_code), year)
     own = reference.city_targets().get((region_code, indicator_id), {})
     if own:
         return own.get("target", entry["target"]), own.get("stretch_target")
@@ -73,6 +81,14 @@ def target_source(indicator_id: str, entry: dict, region_code: str,
                   year: int) -> tuple[str, bool]:
     """Where a region's target comes from, in words, and whether it is an illustrative
     sample value (示例值): the reference-file row, else the plan period's document."""
+    if reference.level(region_code) == "county" and not entry.get("targets_from"):
+        own = reference.county_targets().get((region_code, indicator_id))
+        if own and "target" in own:
+            return own["source_zh"], own["illustrative"]
+        source, illustrative = target_source(indicator_id, entry, reference.parent(region_code),
+                                             year)
+        inherited = reference.grading()["inherited_target_zh"]
+        return (f"{inherited}（{source}）" if source else inherited), illustrative
     row = _target_row(indicator_id, entry, region_code, year)
     if row is not None:
         return row["source_zh"], bool(row["illustrative"])
@@ -134,8 +150,10 @@ def sector_presence(tables: dict[str, pd.DataFrame], year: int) -> dict[str, set
 
 def evaluate(indicator_id: str, entry: dict, tables: dict[str, pd.DataFrame], year: int,
              blocked: dict[str, str], series: pd.DataFrame | None = None,
-             present: dict[str, set[str]] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One indicator for every region: (rows for `year`, the full series for charts).
+             present: dict[str, set[str]] | None = None,
+             regions: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One indicator for every region of `regions` (default: the province and its cities):
+    (rows for `year`, the full series for charts).
 
     `blocked` maps region_code -> the reason its inputs failed the quality gate; `present`
     (sector_presence) decides where an indicator tied to a sector does not apply.
@@ -143,7 +161,7 @@ def evaluate(indicator_id: str, entry: dict, tables: dict[str, pd.DataFrame], ye
     if series is None:
         series = series_for(entry, tables)
     preset_name, preset = grading.preset_for(entry)
-    names = {r["region_code"]: r["name"] for r in reference.regions()}
+    regions = reference.region_codes() if regions is None else regions
     higher = entry.get("higher_is_better", True)
     kind, base_year = entry["kind"], entry["baseline_year"]
     province = reference.province_code()
@@ -152,7 +170,7 @@ def evaluate(indicator_id: str, entry: dict, tables: dict[str, pd.DataFrame], ye
     rows, full = [], []
     budget = kind == "budget"  # an annual cap: the year's own budget, no five-year path
     period = reference.plan_period_for(year)["id"]
-    for region in reference.region_codes():
+    for region in regions:
         target, stretch = targets_for(indicator_id, entry, region, year)
         source_zh, illustrative = target_source(indicator_id, entry, region, year)
         s = series[series["region_code"] == region].set_index("year").sort_index()
@@ -210,8 +228,9 @@ def evaluate(indicator_id: str, entry: dict, tables: dict[str, pd.DataFrame], ye
                          if province_value and not math.isnan(province_value) else "")
                 done = "累计" if kind in ("count", "amount") else f"{year}年为"
                 why = "no_local_target"
-                reason = (f"全省目标（{entry['target']:g}{entry['unit']}）为全省总量，未分解到设区市；"
-                          f"本市{done}{value:g}{entry['unit']}{share}")
+                down, here = reference.grading()["not_divided_zh"][reference.level(region)]
+                reason = (f"全省目标（{entry['target']:g}{entry['unit']}）为全省总量，未分解到{down}；"
+                          f"{here}{done}{value:g}{entry['unit']}{share}")
             elif math.isnan(req):
                 why, reason = "no_data", f"缺少基期（{base_year}年）数据，无法计算序时进度"
             elif preset["method"] == "precomputed":
@@ -229,7 +248,7 @@ def evaluate(indicator_id: str, entry: dict, tables: dict[str, pd.DataFrame], ye
             prev_status = grading.cap_stretch(prev_status)
         stretch_req = required(year, stretch) if stretch is not None else math.nan
         rows.append({
-            "region_code": region, "region_name": names[region], "indicator_id": indicator_id,
+            "region_code": region, "region_name": reference.region_name(region), "indicator_id": indicator_id,
             "name_zh": entry["name_zh"], "task_group": entry.get("task_group", ""),
             "year": year, "value": value, "unit": entry["unit"],
             "baseline_year": base_year, "baseline_value": base_value,
@@ -267,13 +286,17 @@ def evaluate(indicator_id: str, entry: dict, tables: dict[str, pd.DataFrame], ye
                           else math.nan),
             }))
     out = pd.DataFrame(rows)
-    munis = out["region_code"].isin(reference.children(province)) & out["value"].notna()
+    # a city is ranked among the cities, a county among its city's counties; the province's
+    # rank_of is the number of cities ranked
+    parent = out["region_code"].map(reference.parent).fillna(province)
+    ranked = (out["region_code"] != province) & out["value"].notna()
     if kind in ("milestone", "budget"):
-        munis &= False  # a year, or tonnes against a city's own budget, is not a score to rank
-    ranked = out.loc[munis, "value"].rank(ascending=not higher, method="min")
+        ranked &= False  # a year, or tonnes against a city's own budget, is not a score to rank
     out["rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
-    out.loc[munis, "rank"] = ranked.astype("int64")
-    out["rank_of"] = int(munis.sum())
+    by = parent[ranked]
+    out.loc[ranked, "rank"] = (out.loc[ranked, "value"].groupby(by)
+                               .rank(ascending=not higher, method="min").astype("int64"))
+    out["rank_of"] = parent.map(ranked.groupby(parent).sum()).fillna(0).astype("int64")
     return out[OUTPUT_COLUMNS], (pd.concat(full, ignore_index=True) if full else pd.DataFrame())
 
 
@@ -285,9 +308,14 @@ def _at(s: pd.DataFrame, column: str, year: int) -> float:
 
 
 def compute_all(tables: dict[str, pd.DataFrame], year: int,
-                blocked_by: dict[str, dict[str, str]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+                blocked_by: dict[str, dict[str, str]], regions: list[str] | None = None,
+                absent: str = "no_data") -> tuple[pd.DataFrame, pd.DataFrame]:
     """The catalog indicators of the plan period `year` belongs to (十四五 for 2021–2025,
-    十五五 for 2026–2030); `blocked_by[indicator_id][region]` holds not_rated reasons."""
+    十五五 for 2026–2030) for `regions` (default: the province and its cities);
+    `blocked_by[indicator_id][region]` holds not_rated reasons. An indicator whose input
+    table is absent is `absent` (no_data; not_provided at county level, where most tables
+    are not delivered at all)."""
+    regions = reference.region_codes() if regions is None else regions
     current, series = [], []
     present = sector_presence(tables, year)
     for indicator_id, entry in reference.catalog_for(year).items():
@@ -299,13 +327,15 @@ def compute_all(tables: dict[str, pd.DataFrame], year: int,
                 f"{reference.tables()[t].get('title_zh', t)}"
                 f"（{(reference.tables()[t].get('files') or [t + '.csv'])[0]}）" for t in missing)
             known = blocked_by.get(indicator_id, {})  # e.g. the file was empty: say so
-            blocked = {r: known.get(r) or f"未提供{titles}数据" for r in reference.region_codes()}
-            cur, ser = evaluate(indicator_id, entry, {}, year, blocked, series=NO_SERIES)
+            blocked = {r: known.get(r) or f"未提供{titles}数据" for r in regions}
+            cur, ser = evaluate(indicator_id, entry, {}, year, blocked, series=NO_SERIES,
+                                regions=regions)
             # a table never delivered is missing data, not data that failed the quality gate
-            cur.loc[~cur["region_code"].isin(list(known)), "status_reason"] = "no_data"
+            cur.loc[~cur["region_code"].isin(list(known)), "status_reason"] = absent
         else:
             cur, ser = evaluate(indicator_id, entry, tables, year,
-                                blocked_by.get(indicator_id, {}), present=present)
+                                blocked_by.get(indicator_id, {}), present=present,
+                                regions=regions)
         current.append(cur)
         series.append(ser)
     return pd.concat(current, ignore_index=True), pd.concat(series, ignore_index=True)

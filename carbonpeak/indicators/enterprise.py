@@ -78,15 +78,18 @@ COLUMNS = ["credit_code", "name", "county", "industry_code", "industry_zh", "sec
            "energy_tce", "value_added", "co2_t", "tier", "L", "K", "grade", "level"]
 
 
-def write(graded: pd.DataFrame, out_dir: Path) -> pd.DataFrame:
-    """One confidential file per municipality; returns the public counts."""
+def write(graded: pd.DataFrame, out_dir: Path,
+          counties: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One confidential file per municipality, and per county from `counties` (the same
+    firms placed by county); returns the public counts."""
     folder = runfolder.RunFolder(out_dir)
     folder.file(runfolder.ENTERPRISE).mkdir(parents=True, exist_ok=True)
     summary = []
-    for region, grp in graded.groupby("region_code"):
-        grp[COLUMNS].sort_values(["grade", "K"], ascending=[False, False]).to_parquet(
-            folder.enterprise(region), index=False)
-        summary.append(_counts(grp, region))
+    for frame in (graded, counties if counties is not None else graded.iloc[0:0]):
+        for region, grp in frame.groupby("region_code"):
+            grp[COLUMNS].sort_values(["grade", "K"], ascending=[False, False]).to_parquet(
+                folder.enterprise(region), index=False)
+            summary.append(_counts(grp, region))
     summary.append(_counts(graded, reference.province_code()))
     out = pd.concat(summary, ignore_index=True)
     out.to_csv(folder.file(runfolder.ENTERPRISE_SUMMARY), index=False, encoding="utf-8")

@@ -69,6 +69,8 @@ def list_count(tables, entry) -> pd.DataFrame:
     period, cumulative per region; `filter` selects rows by column values."""
     p = entry["params"]
     df = tables[p["table"]]
+    # the regions counted (a list placed by county carries its counties; none counted is 0)
+    regions = df.attrs.get("regions") or reference.children(reference.province_code())
     for column, value in (p.get("filter") or {}).items():
         df = df[df[column] == value]
     year_col = p.get("year_column", "year")
@@ -76,7 +78,6 @@ def list_count(tables, entry) -> pd.DataFrame:
                        + 1))
     counts = (df[df[year_col] > entry["baseline_year"]]
               .groupby(["region_code", year_col]).size().rename("n").reset_index())
-    regions = reference.children(reference.province_code())
     grid = pd.MultiIndex.from_product([regions, years], names=["region_code", "year"])
     n = counts.set_index(["region_code", year_col])["n"].reindex(grid, fill_value=0)
     out = n.groupby(level="region_code").cumsum().rename("value").reset_index()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from carbonpeak import reference, runfolder
-from carbonpeak.indicators import decomposition, emissions, engine, enterprise
+from carbonpeak.indicators import counties, decomposition, emissions, engine, enterprise
 from carbonpeak.indicators.as_of import as_of
 from carbonpeak.ingest.warehouse import load_table
 from carbonpeak.paths import resolve
@@ -23,6 +23,12 @@ def run_indicators(run_dir, year: int) -> pd.DataFrame:
     findings = folder.load_quality_results()["findings"]
     blocked = blocked_by(findings, reference.catalog())
     current, series = engine.compute_all(tables, year, blocked)
+    county_tables, county_codes = counties.county_tables(tables)
+    if county_codes:
+        c_current, c_series = engine.compute_all(county_tables, year, blocked, county_codes,
+                                                 absent="not_provided")
+        current = pd.concat([current, c_current], ignore_index=True)
+        series = pd.concat([series, c_series], ignore_index=True)
     current.to_csv(folder.indicators, index=False, encoding="utf-8")
     series.to_parquet(folder.file(runfolder.INDICATOR_SERIES), index=False)
     # drivers are decomposed since the baseline of the year's plan period (2020 or 2025); the
@@ -42,6 +48,8 @@ def run_indicators(run_dir, year: int) -> pd.DataFrame:
             decomposition.decomposition(sectors, base, year).to_csv(
                 folder.file(runfolder.DECOMPOSITION), index=False)
     if tables.get("enterprises") is not None:
-        enterprise.write(enterprise.evaluate(tables["enterprises"], year), folder.path)
+        placed = county_tables.get("enterprises")  # each county's own firms, in its own file
+        enterprise.write(enterprise.evaluate(tables["enterprises"], year), folder.path,
+                         None if placed is None else enterprise.evaluate(placed, year))
     return current[["region_name", "indicator_id", "value", "required_value", "status", "rank"]]
 

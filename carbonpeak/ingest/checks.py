@@ -25,12 +25,17 @@ INGEST_CHECKS = {
     "file_matched": ("文件按文件名或表头对应到数据表", WARNING),
     "table_absent": ("可选数据表已提供（未提供时相关指标未评级：未提供）", INFO),
     "bad_period": ("统计期可识别（如2026-10、2026年1-10月，或1-10月另有年份列）", ERROR),
+    "unknown_county": ("县（市、区）可识别（行政区划代码或名称，见地区代码表）", ERROR),
+    "county_wrong_city": ("按设区市报送的县级文件只含本市的县（市、区）", ERROR),
+    "county_conflict": ("同一县（市、区）同一年份在不同文件中的数值一致", ERROR),
     "revision": ("同一地区同一统计期在不同文件中的数值一致（不一致时以较新的文件为准）", WARNING),
 }
 
 
 # Checks that only tables delivered one file per month can fail (not listed for the others).
 MONTHLY_CHECKS = {"bad_period", "revision"}
+# Checks that only county-level tables (tables.yml `level: county`) can fail.
+COUNTY_CHECKS = {"unknown_county", "county_wrong_city", "county_conflict"}
 
 
 # Reasons a file could not be read at all; they are reported under `file_readable`.

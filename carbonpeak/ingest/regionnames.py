@@ -35,6 +35,30 @@ def county_lookup() -> dict[str, tuple[str, str]]:
     return out
 
 
+@reference.reloading("regions.csv")
+def county_codes() -> dict[str, str]:
+    """Any way a county is written (as county_lookup) -> its GB/T 2260 code."""
+    by_name = {(reference.region_name(c), reference.parent(c)): c
+               for c in reference.codes_at("county")}
+    return {k: by_name[v] for k, v in county_lookup().items()}
+
+
+def county_code_of(text: object) -> str | None:
+    """The code of a written county-level unit (330111, 富阳区, 杭州市富阳区), or None."""
+    if text is None:
+        return None
+    return county_codes().get("".join(str(text).split()).lower())
+
+
+def city_named_in(file_name: str) -> str | None:
+    """The one city a file name names (杭州市各区县规上工业主要指标.xlsx -> 330100), else None."""
+    stem = "".join(file_name.split()).lower()
+    found = {code for code in reference.codes_at("municipality")
+             for name in (reference.region_name(code), reference.short_name(code))
+             if name.lower() in stem}
+    return found.pop() if len(found) == 1 else None
+
+
 def city_of(text: object) -> str | None:
     """The region code a written region stands for, or None if it is not one."""
     if text is None:

@@ -132,7 +132,15 @@ def _record(cells, src_row, fname, spec, mapping, header_of, has_county, finding
     """One file row as canonical values, or None when it cannot be attributed to a region."""
     rec: dict = {SOURCE_ROW: int(src_row), SOURCE_FILE: fname}
     region = None
-    if "region_code" in header_of:
+    if "region_code" in header_of and spec.get("level") == "county":
+        if total:
+            return None  # a 合计 row of a county file: the city's own row is the city's total
+        region = _county(cells[header_of["region_code"]], src_row, fname, header_of, finding,
+                         name)
+        if region is None:
+            return None
+        rec["region_code"] = region
+    elif "region_code" in header_of:
         text = cells[header_of["region_code"]]
         region = regionnames.city_of(text)
         county = regionnames.county_of(text) if region is None else None
@@ -179,6 +187,34 @@ def _record(cells, src_row, fname, spec, mapping, header_of, has_county, finding
             value = None
         rec[column] = value
     return rec
+
+
+def _county(text, src_row, fname, header_of, finding, name) -> str | None:
+    """The county code of a county-level row, or None (with a finding) when the row names no
+    county of regions.csv, names a city, or lies outside the city its file is for."""
+    column = header_of["region_code"]
+    code = regionnames.county_code_of(text)
+    if code is None:
+        city = regionnames.city_of(text)
+        if city is not None:
+            finding("total_row_dropped",
+                    f"{reference.region_name(city)}的市级行已剔除（本表为县级数据，市级数据以"
+                    f"{reference.tables()['industry_annual']['title_zh']}为准）",
+                    severity=WARNING, row=src_row, column=column, region=city, fld="region_code")
+        else:
+            finding("unknown_county",
+                    f"无法识别的县（市、区）{confidential.quote(name, text, None)}：应为地区代码表"
+                    "（regions.csv）中的行政区划代码（如330111）或名称（如富阳区、杭州市富阳区），该行已忽略",
+                    row=src_row, column=column, fld="region_code")
+        return None
+    city, file_city = reference.parent(code), regionnames.city_named_in(fname)
+    if file_city and city != file_city:
+        finding("county_wrong_city",
+                f"{reference.region_name(code)}属于{reference.region_name(city)}，不属于本文件的"
+                f"{reference.region_name(file_city)}，该行已忽略",
+                row=src_row, column=column, region=code, fld="region_code")
+        return None
+    return code
 
 
 def _periods(records: list[dict], fname: str, header_of: dict, finding) -> list[dict]:

@@ -12,6 +12,7 @@ from carbonpeak import confidential, reference
 from carbonpeak.findings import ERROR, INFO, Finding, UnreadableFile
 from carbonpeak.ingest import sources
 from carbonpeak.ingest.headers import match_header
+from carbonpeak.ingest.parts import read_parts
 from carbonpeak.ingest.table import TableResult, read_files, read_table
 from carbonpeak.runfolder import Warehouse
 
@@ -31,7 +32,8 @@ def build_warehouse(data_dir: Path, out_dir: Path, extra: list[Finding] | None =
             continue
         paths = found.files.get(name, [])
         if spec.get("multi_file") and paths:
-            results[name] = read_files(paths, name, spec)
+            dated = any(c["type"] == "period" for c in spec["columns"].values())
+            results[name] = (read_files if dated else read_parts)(paths, name, spec)
             results[name].findings[:0] = found.notes.get(name, [])
             continue
         if len(paths) > 1:

@@ -40,6 +40,10 @@ def augment(df: pd.DataFrame, table: str, year: int, first_year: int,
     for col in ps.get("columns", []):
         gap = _province_gap(df, col, [k for k in key if k != "region_code"])
         df[f"_province_gap__{col}"] = gap.where(_where(df, ps.get("where")))
+    pp = meta.get("parent_sum") or {}
+    for col in pp.get("columns", []):
+        df[f"_parent_gap__{col}"] = _parent_gap(df, col, tables.get(pp["table"]))
+        df[f"_siblings__{col}"] = _siblings(df)
     for name, expr in (meta.get("computed") or {}).items():
         with np.errstate(divide="ignore", invalid="ignore"):
             df[name] = pd.to_numeric(df.eval(expr, engine="python"), errors="coerce")
@@ -95,6 +99,32 @@ def _add_jump_columns(df, ordered, series, col, slip) -> None:
 def _province_gap(df: pd.DataFrame, col: str, group: list[str]) -> pd.Series:
     """Province ÷ Σ municipalities − 1 on the province's rows (same year, same other keys)."""
     return hierarchy_sums.parent_gap(df, col, group, rows=df["_row_present"])
+
+
+def _parent_gap(df: pd.DataFrame, col: str, parents: pd.DataFrame | None) -> pd.Series:
+    """Σ of the children delivered for a parent and year (a city's counties) ÷ the parent's
+    own row in `parents` − 1, on every child row of that parent and year."""
+    if parents is None or df.empty:
+        return pd.Series(np.nan, index=df.index, dtype="float64")
+    rows = df[df["_row_present"]]
+    parent = rows["region_code"].astype(str).map(reference.parent)
+    sums = rows.groupby([parent, rows["year"]])[col].transform(lambda v: v.sum(min_count=1))
+    own = parents.dropna(subset=["region_code", "year"]).drop_duplicates(["region_code", "year"])
+    own = own.set_index([own["region_code"].astype(str), own["year"].astype("int64")])[col]
+    keys = pd.MultiIndex.from_arrays([parent, rows["year"].astype("Int64")])
+    city = pd.Series(own.reindex(keys).to_numpy(dtype="float64"), index=rows.index)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (sums / city - 1).reindex(df.index).astype("float64")
+
+
+def _siblings(df: pd.DataFrame) -> pd.Series:
+    """For a parent-sum message: the parent's code and which of its children were delivered
+    for the row's year (`330100|330102,330105`), so the finding names the city and counties."""
+    rows = df[df["_row_present"]]
+    parent = rows["region_code"].astype(str).map(reference.parent)
+    kids = rows.groupby([parent, rows["year"]])["region_code"].transform(
+        lambda v: ",".join(sorted(v.astype(str))))
+    return (parent + "|" + kids).reindex(df.index).astype("object")
 
 
 def _share_of(df: pd.DataFrame, rule: dict, other: pd.DataFrame | None) -> pd.Series:

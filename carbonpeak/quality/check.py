@@ -74,7 +74,9 @@ def check(warehouse: Path, out_dir: Path, year: int, ingest_findings: list[Findi
     monthly_findings, monthly_summary = monthly.run(tables, headers)  # cross-row, cross-table
     findings += monthly_findings
     summary += monthly_summary
-    verdicts = region_verdicts(findings, summary, scope)
+    counties = sorted({str(c) for t in reference.county_tables() if tables.get(t) is not None
+                       for c in tables[t]["region_code"].dropna()})
+    verdicts = region_verdicts(findings, summary, scope, reference.region_codes() + counties)
     _write(out_dir, gx_results, findings, summary, verdicts)
     build_data_docs(ctx, QualityFolder(out_dir).docs, summary)
     return {code: {k: v[k] for k in ("verdict", "errors", "warnings")}
@@ -97,19 +99,23 @@ def _ingest_summary(table: str, findings: list[Finding]) -> list[dict]:
 
 
 def region_verdicts(findings: list[Finding], summary: list[dict] | None = None,
-                    scope: dict[str, set[str] | None] | None = None) -> dict[str, dict]:
-    """pass / warning / fail per region, and the checks that touch it with their verdicts.
+                    scope: dict[str, set[str] | None] | None = None,
+                    codes: list[str] | None = None) -> dict[str, dict]:
+    """pass / warning / fail per region of `codes` (default: the province and its cities),
+    and the checks that touch it with their verdicts.
 
-    A whole-table finding (no region) counts for every region. A check touches a region
-    when its table holds rows of that region (or has no region column), or when it failed
-    for that region."""
+    A whole-table finding (no region) counts for every region the table serves (a county
+    table's, for its counties only). A check touches a region when its table holds rows of
+    that region (or has no region column), or when it failed for that region."""
     summary, scope = summary or [], scope or {}
     failed: dict[tuple[str, str], set[str | None]] = defaultdict(set)
     for f in findings:
         failed[(f.table, ingest_check(f.check))].add(f.region_code)
     out = {}
-    for region in reference.region_codes():
-        mine = [f for f in findings if f.region_code in (None, region)]
+    serves = {t: _every_region(t) for t in {f.table for f in findings}}
+    for region in reference.region_codes() if codes is None else codes:
+        mine = [f for f in findings if f.region_code == region
+                or f.region_code is None and region in serves[f.table]]
         errors = [f for f in mine if f.severity == ERROR]
         warnings = [f for f in mine if f.severity == WARNING]
         checks = []
@@ -150,6 +156,18 @@ def load_results(quality_dir: Path) -> dict:
     return QualityFolder(quality_dir).load_results()
 
 
+def _every_region(table: str) -> set[str]:
+    """The regions a finding without a region stands for: a county table's, its counties;
+    a list of firms or projects (placed by county too), every region; any other table's,
+    the province and its cities."""
+    spec = reference.tables().get(table, {})
+    if table in reference.county_tables():
+        return set(reference.codes_at("county"))
+    if table not in reference.tables() or "province" not in spec:
+        return set(reference.region_codes(reference.LEVELS))
+    return set(reference.region_codes())
+
+
 def blocked_by(findings: list[dict], catalog: dict) -> dict[str, dict[str, str]]:
     """indicator_id -> region_code -> why it cannot be graded (its inputs failed the gate)."""
     out: dict[str, dict[str, str]] = defaultdict(dict)
@@ -157,11 +175,11 @@ def blocked_by(findings: list[dict], catalog: dict) -> dict[str, dict[str, str]]
         if f["severity"] != ERROR:
             continue
         for ind, entry in catalog.items():
-            fields = entry.get("inputs", {}).get(f["table"])
+            fields = entry.get("inputs", {}).get(reference.rows_of(f["table"]))
             if fields is None or (f["field"] and f["field"] not in fields
                                   and f["field"] not in ("region_code", "year")):
                 continue
-            regions = [f["region_code"]] if f["region_code"] else reference.region_codes()
+            regions = [f["region_code"]] if f["region_code"] else _every_region(f["table"])
             for region in regions:
                 # the reason is written to indicators.csv, which every region reads
                 out[ind].setdefault(region, str(confidential.redact(Finding(**f), public=True)))

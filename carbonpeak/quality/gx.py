@@ -148,6 +148,11 @@ def _detail(row: pd.Series, column: str | None, kwargs: dict) -> str:
     name, _, col = column.partition("__")
     if name == "_province_gap":
         return f"（全省比各市合计{'高' if value > 0 else '低'}{abs(value):.1%}）"
+    if name == "_parent_gap":
+        city, _, kids = str(row.get(f"_siblings__{col}") or "|").partition("|")
+        names = "、".join(reference.short_name(k) for k in kids.split(",") if k)
+        return (f"（{int(row['year'])}年{reference.region_name(city)}所报{len(kids.split(','))}个"
+                f"县（市、区）（{names}）合计比市级数据{'高' if value > 0 else '低'}{abs(value):.1%}）")
     if name == "_scale":
         return f"（实际值：{_fmt(row[col])}，为同一序列各年中位数的{value:.4g}倍）"
     if name == "_yoy":

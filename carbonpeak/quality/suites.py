@@ -48,6 +48,13 @@ def derived_expectations(table: str) -> list[dict]:
         out.append(_exp(f"_province_gap__{col}", f"{col}_province_sum", ps.get("severity", ERROR),
                         [col], f"全省{_title(table, col)}应等于{n}个设区市之和（误差不超过{tol:.1%}）",
                         min_value=-tol, max_value=tol))
+    pp = meta.get("parent_sum") or {}
+    tol = pp.get("tolerance", hierarchy_sums.TOLERANCE)
+    for col in pp.get("columns", []):
+        other = reference.tables()[pp["table"]]["title_zh"]
+        out.append(_exp(f"_parent_gap__{col}", f"{col}_parent_sum", pp.get("severity", ERROR),
+                        [col], f"各县（市、区）的{_title(table, col)}之和应等于所属设区市的数值"
+                        f"（{other}，误差不超过{tol:.1%}）", min_value=-tol, max_value=tol))
     yoy = meta.get("year_over_year") or {}
     slip = yoy.get("unit_slip_factor", DEFAULT_SLIP_FACTOR)
     jump = yoy.get("warning_factor", DEFAULT_JUMP_FACTOR)
