@@ -41,7 +41,11 @@ def main(argv: list[str] | None = None) -> int:
     when = r.add_mutually_exclusive_group()
     when.add_argument("--year", type=int, help="reporting year (annual report; default 2025)")
     when.add_argument("--period", help="YYYY (annual), YYYY-MM (1–N月 barometer) or latest")
-    r.add_argument("--regions", default="all", help="all, or codes like 330100,330200")
+    r.add_argument("--regions", default="all",
+                   help="all, or codes like 330100,330200; a city with its counties: 330100+")
+    r.add_argument("--level", choices=["city", "county", "all"],
+                   help="which reports: city (the province and its cities), county, or all "
+                   "(default: all when county data are delivered, else city)")
     r.add_argument("--out", default="outputs", help="output root; reports go to OUT/PERIOD/")
     r.add_argument("--formats", default="html,pdf", help="html,pdf")
     r.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="regions in parallel")
@@ -77,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         return latest.run_latest(args.data, args.regions, args.out, args.formats, args.jobs,
                                   args.force, log=log, wait=args.wait, notify=args.notify)
     return runner.run(args.data, period, args.regions, args.out, args.formats, args.jobs,
-                      args.force, log=log, wait=args.wait, notify=args.notify)
+                      args.force, log=log, wait=args.wait, notify=args.notify, level=args.level)
 
 
 if __name__ == "__main__":

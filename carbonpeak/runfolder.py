@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from carbonpeak import reference
 from carbonpeak.errors import RunError
 
 # --- the files, relative to the run folder, with the stage that writes each ------------
@@ -283,6 +284,17 @@ class RunFolder:
             return json.loads(self.status.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
+
+    def reported_codes(self) -> list[str]:
+        """The regions this run reports on: the province and its cities, and the county-level
+        units the county tables of its warehouse hold rows for (none without county data)."""
+        counties: set[str] = set()
+        for table in reference.county_tables():
+            df = self.warehouse.load_table(table)
+            if df is not None:
+                counties |= set(df["region_code"].dropna().astype(str))
+        return reference.region_codes() + [c for c in reference.codes_at("county")
+                                           if c in counties]
 
     def load_manifest(self) -> dict:
         """manifest.json, {} when absent or not JSON: every report is then rebuilt."""

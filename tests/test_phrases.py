@@ -81,7 +81,7 @@ class TestRanks:
         (3, 11, "在11个设区市中居第3位"), (3, 3, "在3个有数据的设区市中居末位"),
         (2, 3, "在3个有数据的设区市中居第2位")])
     def test_rank_in_words(self, rank, of, out):
-        assert narrative.rank_phrase(rank, of) == out
+        assert narrative.rank_phrase(rank, of, "330100") == out
 
     def test_no_slash_rank_in_sentences(self):
         assert "/" not in narrative.indicator_sentence(CTX, row())

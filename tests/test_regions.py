@@ -168,8 +168,8 @@ class TestCountsFollowTheFile:
         from carbonpeak.report import narrative
 
         assert len(reference.children(reference.province_code())) == 10
-        assert narrative.rank_phrase(10, 10) == "在10个设区市中居末位"
-        assert narrative.rank_phrase(3, 9) == "在9个有数据的设区市中居第3位"
+        assert narrative.rank_phrase(10, 10, "330100") == "在10个设区市中居末位"
+        assert narrative.rank_phrase(3, 9, "330100") == "在9个有数据的设区市中居第3位"
         titles = [e["meta"]["title_zh"] for e in derived_expectations("industry_annual")
                   if e["meta"]["id"].endswith("_province_sum")]
         assert titles and all("应等于10个设区市之和" in t for t in titles)
@@ -183,8 +183,8 @@ class TestCountsFollowTheFile:
     def test_the_sample_count_is_eleven(self):
         from carbonpeak.report import narrative
 
-        assert narrative.rank_phrase(11, 11) == "在11个设区市中居末位"
-        assert narrative.rank_phrase(10, 11) == "在11个设区市中居第10位"
+        assert narrative.rank_phrase(11, 11, "330100") == "在11个设区市中居末位"
+        assert narrative.rank_phrase(10, 11, "330100") == "在11个设区市中居第10位"
 
     def test_an_edited_county_is_read_again(self, ref_dir):
         lines = _lines(ref_dir)

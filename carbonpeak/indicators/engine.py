@@ -228,7 +228,8 @@ def evaluate(indicator_id: str, entry: dict, tables: dict[str, pd.DataFrame], ye
                          if province_value and not math.isnan(province_value) else "")
                 done = "累计" if kind in ("count", "amount") else f"{year}年为"
                 why = "no_local_target"
-                down, here = reference.grading()["not_divided_zh"][reference.level(region)]
+                words = reference.grading()["level_words_zh"][reference.level(region)]
+                down, here = words["peers"], words["self"]
                 reason = (f"全省目标（{entry['target']:g}{entry['unit']}）为全省总量，未分解到{down}；"
                           f"{here}{done}{value:g}{entry['unit']}{share}")
             elif math.isnan(req):

@@ -133,7 +133,8 @@ def trajectories(panels: list[dict], region_name: str, year: int, words: dict,
 
 def _comparison_panel(ax, values: pd.DataFrame, highlight: str | None, short_zh: str,
                       unit: str, required: float | None, required_label: str,
-                      province_value: float | None = None, digits: int = 1) -> str:
+                      province_value: float | None, digits: int, peers: dict) -> str:
+    """One panel of `comparisons`; `peers`: how the regions compared are called."""
     v = values.dropna(subset=["value"]).sort_values("value", ascending=True)
     own = [c == highlight for c in v["region_code"]]
     ax.barh(range(len(v)), v["value"], height=0.7,  # one call: a bar per region
@@ -171,12 +172,13 @@ def _comparison_panel(ax, values: pd.DataFrame, highlight: str | None, short_zh:
     ax.xaxis.set_major_locator(_locator(4))
     ax.tick_params(axis="y", length=0)
     desc = v.sort_values("value", ascending=False)
-    alt = f"条形图：各设区市{short_zh}，由高到低依次为" + "、".join(
+    alt = f"条形图：各{peers['peers']}{short_zh}，由高到低依次为" + "、".join(
         f"{n}{_num(x, digits)}" for n, x in zip(desc["name"], desc["value"], strict=True))
     if highlight:
         own = v[v["region_code"] == highlight]
         if len(own):
-            alt += f"；本市{own.iloc[0]['name']}为{_num(own.iloc[0]['value'], digits)}{unit}"
+            alt += (f"；{peers['self']}{own.iloc[0]['name']}为"
+                    f"{_num(own.iloc[0]['value'], digits)}{unit}")
     return alt
 
 
@@ -198,12 +200,14 @@ def comparisons(specs: list[dict], highlight: str | None, words: dict) -> Chart:
         alts.append(_comparison_panel(ax, s["values"], highlight, s["short_zh"], s["unit"],
                                       s.get("required"), words["required"],
                                       s.get("province_value"),
-                                      s.get("digits", 1)))
+                                      s.get("digits", 1), s["peers"]))
         seen |= set(s["values"]["status"])
     fig.legend(handles=_status_handles(sorted(seen & set(STATUS_ZH), key=list(STATUS_ZH).index)),
                loc="upper left", ncol=4, bbox_to_anchor=(0.0, 1.0), fontsize=7.5)
-    fig.text(0.99, 0.985, "各设区市比较（◀ 为本市）" if highlight else "各设区市比较",
-             ha="right", va="top", fontsize=7.5, color=COLORS["required"])
+    level = specs[0]["peers"]
+    fig.text(0.99, 0.985, f"各{level['peers']}比较（◀ 为{level['self']}）" if highlight
+             else f"各{level['peers']}比较", ha="right", va="top", fontsize=7.5,
+             color=COLORS["required"])
     return Chart(_image(fig), "；".join(alts))
 
 

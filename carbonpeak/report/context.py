@@ -41,10 +41,30 @@ class ReportContext:
     enterprises: pd.DataFrame | None = None  # CONFIDENTIAL: this municipality's own firms only
     enterprise_summary: pd.DataFrame | None = None  # public aggregates, every region
     missing: dict[str, str] = field(default_factory=dict)  # section -> file that is absent
+    # a county's indicators without county data (未提供): left out of its report but named
+    not_provided: list[str] = field(default_factory=list)
 
     @property
     def is_province(self) -> bool:
         return self.region_code == reference.province_code()
+
+    @property
+    def level(self) -> str:
+        return reference.level(self.region_code)
+
+    @property
+    def is_county(self) -> bool:
+        return self.level == "county"
+
+    def has_rows(self, attr: str) -> bool:
+        """A stage-03 table of this report holds rows of this region: a county's report
+        leaves out the sections of tables delivered for cities only, rather than show them
+        empty."""
+        df = getattr(self, attr)
+        if df is None or len(df) == 0:
+            return False
+        return "region_code" not in df or (df["region_code"].astype(str)
+                                           == self.region_code).any()
 
     @property
     def period(self) -> Period:
@@ -98,6 +118,10 @@ def load(run_dir: Path | str, region_code: str, year: int) -> ReportContext:
         setattr(ctx, attr, df)
     proj = folder.load_csv(runfolder.PEAK_PROJECTION, missing_ok=True)
     ctx.projection = own(proj, region_code) if proj is not None else None
+    if ctx.is_county:
+        absent = ctx.indicators["status_reason"] == "not_provided"
+        ctx.not_provided = list(ctx.indicators.loc[absent, "indicator_id"])
+        ctx.indicators = ctx.indicators[~absent].reset_index(drop=True)
     if not ctx.is_province:  # the province report shows aggregates only, never firms
         ctx.enterprises = folder.load_enterprises(region_code)
         if ctx.enterprises is None:

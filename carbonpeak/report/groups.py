@@ -53,8 +53,9 @@ def trajectory_panels(ctx: ReportContext, ids: list[str]) -> list[dict]:
 
 def comparison_spec(ctx: ReportContext, indicator_id: str) -> dict | None:
     a, province = ctx.all_regions, reference.province_code()
+    peers = narrative.peer_codes(ctx.region_code)
     rows = a[(a["indicator_id"] == indicator_id)
-             & a["region_code"].isin(reference.children(province))].dropna(subset=["value"])
+             & a["region_code"].isin(peers)].dropna(subset=["value"])
     if len(rows) < 2:
         return None
     e = entry(indicator_id, rows.iloc[0])
@@ -69,7 +70,8 @@ def comparison_spec(ctx: ReportContext, indicator_id: str) -> dict | None:
           and not isna(prov["value"].iloc[0]) else None)
     unit = rows.iloc[0]["unit"]
     return {"values": values, "short_zh": e["short_zh"], "unit": unit,
-            "required": required, "province_value": pv, "digits": fmt.digits(unit)}
+            "required": required, "province_value": pv, "digits": fmt.digits(unit),
+            "peers": narrative.level_words(peers[0])}
 
 
 def comparison_chart(ctx: ReportContext, indicator_id: str | list[str]):
@@ -164,9 +166,9 @@ def groups_view(ctx: ReportContext) -> dict:
                     and g["id"] == "main_targets" and not isna(r.rank_of) and r.rank_of >= 2]
         comp = comparison_chart(ctx, compared) if compared else None
         extra = {}
-        if g["id"] == "main_targets":
+        if g["id"] == "main_targets" and (not ctx.is_county or ctx.has_rows("decomposition")):
             extra["drivers"] = drivers_view(ctx)
-        elif g["id"] == "key_sectors":
+        elif g["id"] == "key_sectors" and (not ctx.is_county or ctx.has_rows("sectors")):
             extra["sectors"] = sectors_view(ctx)
         if not rows and not extra:
             empty.append(group_heading(g))

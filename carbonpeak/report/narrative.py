@@ -91,17 +91,29 @@ def required_phrase(row, e: dict, final: bool = False) -> str:
     return say("required.level", required=fmt.value(row.required_value, row.unit))
 
 
-def rank_phrase(rank, rank_of) -> str:
-    """Among all the province's cities: 首位 / 末位 / 第r位; among fewer (only some have
-    data) it says so."""
+def rank_phrase(rank, rank_of, region_code: str) -> str:
+    """Among all the region's peers (a city among the cities, a county among its city's
+    counties): 首位 / 末位 / 第r位; among fewer (only some have data) it says so."""
     if isna(rank) or isna(rank_of):
         return ""
     r, n = int(rank), int(rank_of)
     if n < 2:
         return ""
-    prefix = "rank." if n >= len(reference.children(reference.province_code())) else "rank.short_"
+    peers = peer_codes(region_code)
+    prefix = "rank." if n >= len(peers) else "rank.short_"
     where = "first" if r == 1 else ("last" if r == n else "middle")
-    return say(prefix + where, n=n, rank=r)
+    return say(prefix + where, n=n, rank=r, peers=level_words(peers[0])["peers"])
+
+
+def peer_codes(region_code: str) -> list[str]:
+    """The regions a region is compared with: its parent's children (the province: the
+    cities)."""
+    return reference.children(reference.parent(region_code) or region_code)
+
+
+def level_words(region_code: str) -> dict:
+    """How the region's level is called (grading.yml level_words_zh): peers, self."""
+    return reference.grading()["level_words_zh"][reference.level(region_code)]
 
 
 def milestone_sentence(row, e: dict) -> str:
@@ -146,7 +158,7 @@ def indicator_sentence(ctx: ReportContext, row) -> str:
         key = ("stretch_final_met" if met == "True" else "stretch_final_missed") if final \
             else "stretch_met"
         s += say(key, stretch=fmt.value(row.stretch_target_value, unit))
-    if rank := rank_phrase(row.rank, row.rank_of):
+    if rank := rank_phrase(row.rank, row.rank_of, row.region_code):
         s += f"；{rank}"
     proj, py, tgt = row.projected_value, row.projection_year, row.target_value
     if not isna(proj) and not isna(py) and ctx.year < int(py) and not isna(tgt):
@@ -255,7 +267,8 @@ def summary_sentences(ctx: ReportContext) -> list[str]:
         for row in ordered(ind[ind["status"] == status]).itertuples():
             out.append(indicator_sentence(ctx, row))
     met = [entry(r.indicator_id, r)["short_zh"] + (say("stretch_target") if stretch(r) else "")
-           + (f"（{rank_phrase(r.rank, r.rank_of)}）" if rank_phrase(r.rank, r.rank_of) else "")
+           + (f"（{rank_phrase(r.rank, r.rank_of, r.region_code)}）"
+              if rank_phrase(r.rank, r.rank_of, r.region_code) else "")
            for r in ordered(ind[ind["status"] == "green"]).itertuples()]
     if met:
         out.append(say("summary.met_final" if final else "summary.met", names="、".join(met)))

@@ -93,5 +93,8 @@ def peak_view(ctx: ReportContext) -> dict:
 
 
 def peak_outlook(ctx: ReportContext) -> HTML:
-    """Industrial CO2 series and the 2030 outlook (province: every municipality as well)."""
+    """Industrial CO2 series and the 2030 outlook (province: every municipality as well);
+    left out of a county's report unless CO2 was computed for the county."""
+    if ctx.is_county and not ctx.has_rows("co2"):
+        return HTML("")
     return headed("peak", section("peak", **peak_view(ctx)))

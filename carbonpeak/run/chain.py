@@ -106,10 +106,14 @@ class Plan:
 
 
 def plan(req: Request) -> Plan:
-    codes = reference.region_codes()
+    codes = reference.region_codes(reference.LEVELS)
     inputs = freshness.period_inputs(req.data_dir, req.period, req.spec)
     code = freshness.code_hashes()
     previous = manifest.read(req.year_dir)
+    if "reported" in previous and manifest.same_inputs(previous, inputs):
+        # the same data as last time report on the same regions: a county asked for but
+        # without rows then has none now either, and is not a report to do
+        req.wanted = [c for c in req.wanted if c in previous["reported"]]
     records = {c: {**r, "region_code": c} for c, r in previous.get("regions", {}).items()}
     now = built_from(req, inputs, code, req.year_dir)
     published = [c for c in codes if freshness.published_formats(req.year_dir, c)]
@@ -196,12 +200,19 @@ def record_outcomes(state, records: dict, outcomes: list, now: dict) -> None:
                                       "error": o.error}
 
 
+def _listed(codes: list[str], *groups: list[str]) -> list[str]:
+    """The regions status.json lists: the province and its cities always, a county when it
+    has a report or the run reports on it."""
+    keep = set(reference.region_codes()).union(*groups)
+    return [c for c in codes if c in keep]
+
+
 def execute_run(req: Request, state, log) -> int:
     """The whole locked run; returns the exit code."""
     t_start = time.perf_counter()
     for line in runlock.clean_leftovers(req.out_root):
         log(f"warning: a previous run died: {line}")
-    year_dir, codes = req.year_dir, reference.region_codes()
+    year_dir, codes = req.year_dir, reference.region_codes(reference.LEVELS)
     p = plan(req)
     state.inputs = p.inputs
     now = p.now
@@ -212,7 +223,8 @@ def execute_run(req: Request, state, log) -> int:
         log(f"up to date: {year_dir} (inputs, code and reference data unchanged; --force to "
             "redo)" + (f"; {why}" if why else ""))
         state.message = why or "up to date"
-        verdict.write_status(year_dir, state, p.records, now, codes, code)
+        verdict.write_status(year_dir, state, p.records, now,
+                             _listed(codes, p.published, req.wanted), code)
         return code
     if p.stale:
         log(f"re-rendering {len(p.stale)} report(s) built from older inputs: "
@@ -236,6 +248,15 @@ def execute_run(req: Request, state, log) -> int:
         pool = KernelPool(size, warmup, record) if per_region else None
         renderers = render_pool(size, staging) if per_region else None
         run_once_stages(req, staging, stage_pool, timings, log)
+        reported = RunFolder(staging).reported_codes()
+        if missing := [c for c in req.wanted if c not in reported]:
+            if reference.level(missing[0]) == "county" and len(missing) > 3:
+                log(f"{len(missing)} county-level units have no rows in the county tables "
+                    "and get no report")
+            else:
+                log(f"no data for {', '.join(missing)}: no report")
+        req.wanted = [c for c in req.wanted if c in reported]
+        candidates = [c for c in candidates if c in reported or c in p.published]
         now = built_from(req, p.inputs, p.code, staging)
         targets = [c for c in candidates
                    if c in p.stale or not freshness.is_current(p.records.get(c), now, year_dir)
@@ -252,12 +273,13 @@ def execute_run(req: Request, state, log) -> int:
         publish.publish_all(staging, year_dir, outcomes, once)
         timings["total"] = round(time.perf_counter() - t_start, 3)
         manifest.write(year_dir, req.data_dir, p.inputs, p.code, req.period, req.formats,
-                       timings, p.records)
+                       timings, p.records, reported)
         code, why = verdict.verdict(year_dir, sorted({*req.wanted, *targets}),
                                     [o for o in outcomes if not o.ok])
         state.message = why or f"{sum(o.ok for o in outcomes)} reports written"
         state.quality = verdict.quality_verdicts(year_dir)
-        verdict.write_status(year_dir, state, p.records, now, codes, code)
+        verdict.write_status(year_dir, state, p.records, now,
+                             _listed(codes, p.published, reported), code)
         publish.write_index(year_dir, req.period)
     except Interrupted:
         interrupted = True  # stop kernels and workers now rather than wait for them

@@ -20,8 +20,16 @@ def read(year_dir: Path) -> dict:
     return RunFolder(year_dir).load_manifest()
 
 
+def same_inputs(previous: dict, inputs: dict[str, str]) -> bool:
+    """The manifest `previous` was written from exactly these input hashes."""
+    before = {Path(i.get("path") or i.get("rows", "")).name if "path" in i else i["rows"]:
+              i["sha256"] for i in previous.get("inputs", [])}
+    return before == dict(inputs)
+
+
 def write(year_dir: Path, data_dir: Path, inputs: dict[str, str], code: dict[str, str],
-                   period: Period, formats: list[str], timings: dict, records: dict) -> None:
+                   period: Period, formats: list[str], timings: dict, records: dict,
+                   reported: list[str] | None = None) -> None:
     """Inputs, versions, timings and, per region, what its report was built from. `inputs`
     and `code` are the hashes the run took at its start, not taken again."""
     versions = {}
@@ -47,5 +55,7 @@ def write(year_dir: Path, data_dir: Path, inputs: dict[str, str], code: dict[str
         "timings_s": timings,
         "regions": {c: {k: v for k, v in r.items() if k != "region_code"}
                     for c, r in sorted(records.items())},
+        # the regions the data let this run report on (counties: those with county rows)
+        "reported": reported or [],
     }
     runlog.write_json(RunFolder(year_dir).manifest, manifest)

@@ -8,13 +8,15 @@ from pathlib import Path
 
 from carbonpeak import errors, pipeline, reference
 from carbonpeak.period import Period
+from carbonpeak.run import selection
 from carbonpeak.run.failures import short_error
 
 FORMATS = ("html", "pdf")
 
 
 def preflight(data_dir: Path, period: Period, regions: str, out_root: Path,
-              formats: list[str], jobs: int) -> tuple[list[str], pipeline.Pipeline]:
+              formats: list[str], jobs: int,
+              level: str | None = None) -> tuple[list[str], pipeline.Pipeline]:
     """What can be checked in this process before any kernel starts, each failure an exit 2
     naming the argument or file."""
     if bad := [f for f in formats if f not in FORMATS] or not formats:
@@ -28,12 +30,9 @@ def preflight(data_dir: Path, period: Period, regions: str, out_root: Path,
         except Exception as e:  # noqa: BLE001 - any parse/shape error of a reference file
             raise errors.ConfigError(f"{reference.REFERENCE_DIR / path} cannot be loaded: "
                                      f"{short_error(e)}") from None
-    codes = reference.region_codes()
     spec = pipeline.for_period(period)
-    wanted = codes if regions == "all" else [c.strip() for c in regions.split(",") if c.strip()]
-    if unknown := [c for c in wanted if c not in codes] or not wanted:
-        raise errors.RunError(f"unknown region code {unknown[0] if unknown else regions!r}; "
-                              f"known: all, {', '.join(codes)} (--regions)")
+    delivered = data_dir.is_dir() and _counties_delivered(data_dir, spec)
+    wanted = selection.select(regions, level, delivered)
     try:
         out_root.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=out_root, prefix=".write-test-"):
@@ -45,6 +44,18 @@ def preflight(data_dir: Path, period: Period, regions: str, out_root: Path,
         raise errors.InputError(f"data directory {data_dir} does not exist (--data)")
     _check_headline(data_dir)
     return wanted, spec
+
+
+def _counties_delivered(data_dir: Path, spec: pipeline.Pipeline) -> bool:
+    """A county table this chain reads has a file in the data folder."""
+    from carbonpeak import ingest
+    from carbonpeak.ingest import sources
+
+    tables = [t for t in reference.county_tables() if t in spec.table_names()]
+    if not tables:
+        return False
+    found = sources.match(data_dir, reference.tables(), ingest.match_header)
+    return any(found.files.get(t) for t in tables)
 
 
 def _check_headline(data_dir: Path) -> None:

@@ -45,7 +45,7 @@ def publish_all(staging: Path, year_dir: Path, outcomes: list[RegionOutcome],
                 once: list) -> None:
     """Whole-run outputs first (whatever the once-stages wrote), then each good region."""
     year_dir.mkdir(parents=True, exist_ok=True)
-    regions = {o.region_code for o in outcomes} | set(reference.region_codes())
+    regions = {o.region_code for o in outcomes} | set(reference.region_codes(reference.LEVELS))
     for item in sorted(staging.iterdir()):
         if item.name not in regions and item.name != NOTEBOOKS \
                 and not item.name.startswith("."):  # the run's own bookkeeping stays

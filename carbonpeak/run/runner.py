@@ -29,7 +29,8 @@ EXIT_CODES = verdict.EXIT_CODES
 
 def run(data_dir: str | Path, period: int | str | Period, regions: str = "all",
         out: str | Path = "outputs", formats: str | list[str] = "html,pdf", jobs: int = 2,
-        force: bool = False, log=print, wait: float = 0, notify: str | None = None) -> int:
+        force: bool = False, log=print, wait: float = 0, notify: str | None = None,
+        level: str | None = None) -> int:
     """Run the chain for one reporting period (a year, 2025, or a cumulative month,
     "2026-10") and return the exit code (EXIT_CODES). Relative paths are relative to the
     current directory."""
@@ -45,7 +46,7 @@ def run(data_dir: str | Path, period: int | str | Period, regions: str = "all",
         period = Period(0)
     state = RunState(uuid.uuid4().hex[:12], {
         "data": str(data_dir), "period": period.key, "year": period.year, "regions": regions,
-        "out": str(out_root), "formats": ",".join(formats), "jobs": jobs, "force": force,
+        "level": level, "out": str(out_root), "formats": ",".join(formats), "jobs": jobs, "force": force,
         "wait": wait})
     year_dir = out_root / period.key
     previous_handlers = signals.trap()
@@ -53,7 +54,7 @@ def run(data_dir: str | Path, period: int | str | Period, regions: str = "all",
         try:
             if bad_period:
                 raise errors.RunError(bad_period)
-            wanted, spec = preflight(data_dir, period, regions, out_root, formats, jobs)
+            wanted, spec = preflight(data_dir, period, regions, out_root, formats, jobs, level)
             req = chain.Request(data_dir, period, wanted, out_root, formats, jobs, force, spec)
             with runlock.RunLock(out_root, wait):
                 state.exit_code = chain.execute_run(req, state, log)
