@@ -160,6 +160,18 @@ def children(code: str) -> list[str]:
     return [c for c, r in hierarchy().items() if r["parent_code"] == str(code)]
 
 
+def peers(code: str) -> list[str]:
+    """The regions a region is compared with: its parent's children (a county among its
+    city's counties; the province's peers are its cities)."""
+    return children(parent(code) or code)
+
+
+def level_words(code: str) -> dict:
+    """How the regions of a level are called (grading.yml level_words_zh): `peers`, as a
+    group (县（市、区）), and `self`, as one calls itself (本县（市、区））."""
+    return grading()["level_words_zh"][level(code)]
+
+
 def codes_at(at: str) -> list[str]:
     """Every region of one level, in code order."""
     if at not in LEVELS:

@@ -11,6 +11,7 @@ it does not, so a report never fails for a table that was not produced.
 from carbonpeak.report.appendix import methodology, quality_section, verdict_word
 from carbonpeak.report.chart_base import COLORS, FONT, Chart, setup_matplotlib
 from carbonpeak.report.context import ReportContext, load
+from carbonpeak.report.counties import counties
 from carbonpeak.report.downloads import download_files, downloads
 from carbonpeak.report.enterprises import enterprises
 from carbonpeak.report.fmt import value as fmt_value
@@ -31,7 +32,7 @@ from carbonpeak.report.view import HTML
 
 __all__ = [
     "COLORS", "FONT", "HTML", "Chart", "ReportContext", "barometer",
-    "comparison_chart", "contents", "cover", "download_files", "downloads", "driver_sentence",
+    "comparison_chart", "contents", "counties", "cover", "download_files", "downloads", "driver_sentence",
     "drivers", "enterprises", "fmt_value", "headline_table", "indicator_sentence",
     "key_messages", "league_tables", "load", "methodology", "next_steps", "outlook_sentence",
     "peak_outlook", "quality_section", "sectors", "setup_matplotlib", "status_heatmap",

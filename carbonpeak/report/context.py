@@ -26,7 +26,8 @@ class ReportContext:
     region_name: str
     year: int
     indicators: pd.DataFrame  # this region's rows for the reporting year
-    all_regions: pd.DataFrame  # every region's rows (public: no enterprise data)
+    all_regions: pd.DataFrame  # the province's, the cities' and the peers' rows (public)
+    counties: pd.DataFrame  # the rows of the county-level units below this region (public)
     series: pd.DataFrame  # this region's indicator series
     findings: list[dict]  # quality findings that touch this region
     verdict: dict
@@ -77,6 +78,14 @@ class ReportContext:
         return pipeline.for_period(self.period)
 
 
+def _counties_below(code: str) -> list[str]:
+    """The county-level units under a city, or under the province (all of them)."""
+    if reference.level(code) == "county":
+        return []
+    return [c for c in reference.codes_at("county")
+            if code in (reference.parent(c), reference.parent(reference.parent(c)))]
+
+
 def own(df: pd.DataFrame | None, code: str) -> pd.DataFrame | None:
     if df is None:
         return None
@@ -97,7 +106,10 @@ def load(run_dir: Path | str, region_code: str, year: int) -> ReportContext:
         region_name=reference.region_name(region_code),
         year=int(year),
         indicators=ind[ind["region_code"] == region_code].reset_index(drop=True),
-        all_regions=ind,
+        # the province, its cities and the region's peers: what the report compares with
+        all_regions=ind[ind["region_code"].isin(
+            {*reference.region_codes(), *reference.peers(region_code)})].reset_index(drop=True),
+        counties=ind[ind["region_code"].isin(_counties_below(region_code))].reset_index(drop=True),
         series=series[series["region_code"] == region_code].reset_index(drop=True),
         findings=findings,
         verdict=quality.get("verdicts", {}).get(region_code,

@@ -36,6 +36,7 @@ def own_view(ctx: ReportContext) -> dict:
     watch = worst(e)
     return {
         "region": ctx.region_name, "n": len(e),
+        "here": reference.level_words(ctx.region_code)["self"],
         "categories": [{"name": c, "n": int(cats.get(c, 0))} for c in CATEGORY_ORDER
                        if c in cats],
         "level_cuts": [fmt.num(x) for x in reference.carbon_efficiency()["level_cutpoints"]],
@@ -80,7 +81,8 @@ def aggregates_view(ctx: ReportContext) -> dict:
 
 
 def enterprises(ctx: ReportContext) -> HTML:
-    return headed("enterprises", _enterprises(ctx), ctx.is_province)
+    here = {} if ctx.is_province else {"here": reference.level_words(ctx.region_code)["self"]}
+    return headed("enterprises", _enterprises(ctx), ctx.is_province, here)
 
 
 def _enterprises(ctx: ReportContext) -> HTML:

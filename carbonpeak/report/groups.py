@@ -53,7 +53,7 @@ def trajectory_panels(ctx: ReportContext, ids: list[str]) -> list[dict]:
 
 def comparison_spec(ctx: ReportContext, indicator_id: str) -> dict | None:
     a, province = ctx.all_regions, reference.province_code()
-    peers = narrative.peer_codes(ctx.region_code)
+    peers = reference.peers(ctx.region_code)
     rows = a[(a["indicator_id"] == indicator_id)
              & a["region_code"].isin(peers)].dropna(subset=["value"])
     if len(rows) < 2:
@@ -71,7 +71,7 @@ def comparison_spec(ctx: ReportContext, indicator_id: str) -> dict | None:
     unit = rows.iloc[0]["unit"]
     return {"values": values, "short_zh": e["short_zh"], "unit": unit,
             "required": required, "province_value": pv, "digits": fmt.digits(unit),
-            "peers": narrative.level_words(peers[0])}
+            "peers": reference.level_words(peers[0])}
 
 
 def comparison_chart(ctx: ReportContext, indicator_id: str | list[str]):

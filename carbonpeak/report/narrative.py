@@ -99,21 +99,11 @@ def rank_phrase(rank, rank_of, region_code: str) -> str:
     r, n = int(rank), int(rank_of)
     if n < 2:
         return ""
-    peers = peer_codes(region_code)
+    peers = reference.peers(region_code)
     prefix = "rank." if n >= len(peers) else "rank.short_"
     where = "first" if r == 1 else ("last" if r == n else "middle")
-    return say(prefix + where, n=n, rank=r, peers=level_words(peers[0])["peers"])
+    return say(prefix + where, n=n, rank=r, peers=reference.level_words(peers[0])["peers"])
 
-
-def peer_codes(region_code: str) -> list[str]:
-    """The regions a region is compared with: its parent's children (the province: the
-    cities)."""
-    return reference.children(reference.parent(region_code) or region_code)
-
-
-def level_words(region_code: str) -> dict:
-    """How the region's level is called (grading.yml level_words_zh): peers, self."""
-    return reference.grading()["level_words_zh"][reference.level(region_code)]
 
 
 def milestone_sentence(row, e: dict) -> str:

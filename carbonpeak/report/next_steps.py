@@ -81,11 +81,12 @@ def actors(ctx: ReportContext, row, e: dict) -> list[str]:
     return out
 
 
-def lead(e: dict, province: bool) -> str:
+def lead(e: dict, level: str) -> str:
+    """The region's own lead department, with the provincial one it answers to."""
     dept = e.get("lead_zh") or ""
-    if not dept or province:
+    if not dept or level == "province":
         return dept or "—"
-    local = phrases().get("lead_local", {}).get(dept)
+    local = phrases().get("lead_local", {}).get(level, {}).get(dept)
     return f"{local}（省级牵头：{dept}）" if local else dept
 
 
@@ -137,7 +138,7 @@ def next_view(ctx: ReportContext) -> dict:
             step = "；".join(filter(None, [step, later[r.indicator_id]["text"]]))
         items.append({"name": e["short_zh"], "status": status_of(r), "gap": gap,
                       "gap_word": say("next.over") if e.get("kind") == "budget" else "",
-                      "pace": step, "lead": lead(e, ctx.is_province),
+                      "pace": step, "lead": lead(e, ctx.level),
                       "actors": actors(ctx, r, e), "higher": higher_is_better(e),
                       "word": phrases()["status_final"][status_of(r)]
                       if narrative.due(r, ctx.year) else ""})
@@ -147,6 +148,8 @@ def next_view(ctx: ReportContext) -> dict:
     linked = any(r.indicator_id in later for r in ctx.indicators.itertuples()
                  if status_of(r) in ("red", "yellow"))
     return {"items": items, "region": ctx.region_name, "final": final, "linked": linked,
+            "here": reference.level_words(ctx.region_code)["self"] if not ctx.is_province
+            else "",
             "period": p["name_zh"] if p else "", "next_period": nxt[0] if nxt else None,
             "successors": list(later.values())}
 

@@ -8,7 +8,7 @@ import pandas as pd
 
 from carbonpeak import reference
 from carbonpeak.indicators import grading
-from carbonpeak.report import fmt, narrative
+from carbonpeak.report import fmt
 from carbonpeak.report.context import ReportContext
 from carbonpeak.report.fmt import digits, isna
 from carbonpeak.report.narrative import due, is_final
@@ -167,7 +167,7 @@ def overview_view(ctx: ReportContext, rows: pd.DataFrame | None = None) -> dict:
         notes.append({"id": f"fn-{ctx.region_code}-{n}", "mark": mark(n - 1), "name": c["name"],
                       "reason": c["reason"]})
         c["row"]["fn"] = {"href": f"#fn-{ctx.region_code}-{n}", "mark": mark(n - 1)}
-    level = narrative.level_words(narrative.peer_codes(ctx.region_code)[0])
+    level = reference.level_words(reference.peers(ctx.region_code)[0])
     absent = "、".join(entry(i)["short_zh"] for i in ctx.not_provided)
     return {"rows": out, "notes": notes, "main_year": main_year, "final": final,
             "words": words(final), "peers": level["peers"],
