@@ -9,6 +9,7 @@ the confidential input tables (tables.yml `confidential: true`) of the data set 
 plus the per-municipality files stage 03 wrote.
 """
 
+import csv
 import json
 import re
 import subprocess
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import YEAR, confidential_inputs, pdf_text
+from helpers import RENDERED_REGIONS, YEAR, confidential_inputs, pdf_text
 
 from carbonpeak import reference
 
@@ -38,7 +39,7 @@ def sample_run(rendered_run):
 def _enterprises_by_region(year_dir: Path, data_dir: Path) -> dict[str, set[str]]:
     """region -> every name and credit code of its enterprises (inputs and stage-03 files)."""
     out: dict[str, set[str]] = {}
-    regions = set(reference.region_codes())
+    regions = set(reference.region_codes())  # the inputs list firms by city
     for p in confidential_inputs(data_dir):
         df = (pd.read_csv(p, dtype=str) if p.suffix == ".csv"
               else pd.read_excel(p, dtype=str))
@@ -69,14 +70,18 @@ def _outputs(year_dir: Path, code: str) -> list[Path]:
     return files
 
 
-def test_no_municipality_output_names_another_municipalitys_enterprise(sample_run):
+def test_no_region_output_names_another_regions_enterprise(sample_run):
     year_dir, data_dir = sample_run
     truth = _enterprises_by_region(year_dir, data_dir)
     assert sum(len(v) for v in truth.values()) > 20, "no enterprise data to test with"
     own_seen = 0
-    for code in reference.region_codes():
-        foreign = set().union(*(v for c, v in truth.items() if c != code))
-        foreign = {x for x in foreign if len(x) >= 4 and x != "nan"}
+    for code in RENDERED_REGIONS:
+        # three levels: a city may name its counties' firms (they are its own); a county
+        # only its own, never a sibling county's or the rest of its city's
+        family = {code, *reference.children(code)} if code != reference.province_code() \
+            else {code}
+        foreign = set().union(*(v for c, v in truth.items() if c not in family))
+        foreign = {x for x in foreign - truth.get(code, set()) if len(x) >= 4 and x != "nan"}
         outputs = _outputs(year_dir, code)
         kinds = {p.suffix for p in outputs}
         assert {".html", ".pdf", ".csv", ".xlsx", ".ipynb"} <= kinds, (code, kinds)
@@ -93,7 +98,7 @@ def test_no_municipality_output_names_another_municipalitys_enterprise(sample_ru
 
 def test_markup_in_enterprise_names_is_text(sample_run):
     year_dir, _ = sample_run
-    for code in reference.region_codes():
+    for code in RENDERED_REGIONS:
         for path in _outputs(year_dir, code):
             if path.suffix in (".html", ".ipynb"):
                 assert "<script>alert(1)" not in path.read_text(encoding="utf-8"), path
@@ -162,8 +167,39 @@ def marked_run(rendered_run):
     return rendered_run.out, rendered_run.owner, rendered_run.cases
 
 
-def test_no_confidential_marker_outside_its_region(marked_run):
+def _marker_counties(data_dir: Path, owner: dict) -> dict[str, str | None]:
+    """marker -> the county its row is in, read from the planted inputs: the county column
+    (by name within the row's city, from regions.csv), else the credit code's area."""
+    with (Path(reference.REFERENCE_DIR) / "regions.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
+    county = {r["region_code"]: r for r in rows if r["level"] == "county"}
+    by_name = {(r["parent_code"], r["name"]): c for c, r in county.items()}
+    out: dict[str, str | None] = {}
+    for p in confidential_inputs(data_dir):
+        df = pd.read_csv(p, dtype=str, keep_default_na=False)
+        for rec in df.to_dict("records"):
+            hit = [m for m in owner if m in rec.values()]
+            if not hit:
+                continue
+            city, code = rec.get("region_code"), rec.get("credit_code") or ""
+            place = by_name.get((city, rec.get("county")))
+            if place is None and code[2:8] in county and county[code[2:8]]["parent_code"] == city:
+                place = code[2:8]
+            for m in hit:
+                out[m] = place
+    return out
+
+
+def test_no_confidential_marker_outside_its_region(marked_run, rendered_run):
     out, owner, _ = marked_run
+    counties = _marker_counties(rendered_run.data, owner)
+
+    def allowed(marker: str, region: str | None) -> bool:
+        """A firm's marker belongs to its city's outputs and its county's, nobody else's."""
+        r = owner[marker]
+        return r is not None and region is not None and (
+            r == region or counties.get(marker) == region)
+
     assert len(owner) > 60
     scanned, own_seen = 0, set()
     for path in sorted(p for p in out.rglob("*") if p.is_file()):
@@ -174,9 +210,9 @@ def test_no_confidential_marker_outside_its_region(marked_run):
         text = _searchable(path)
         scanned += 1
         region = _owner_of(rel_year)
-        leaked = [m for m, r in owner.items() if m in text and (r is None or r != region)]
+        leaked = [m for m in owner if m in text and not allowed(m, region)]
         assert not leaked, f"{rel} (region {region}) shows {leaked[:3]}"
-        own_seen |= {m for m, r in owner.items() if r == region and m in text}
+        own_seen |= {m for m in owner if allowed(m, region) and m in text}
     assert scanned > 40
     assert len(own_seen) >= 10, "own enterprises should still be listed in own reports"
 

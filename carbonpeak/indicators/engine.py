@@ -332,7 +332,10 @@ def compute_all(tables: dict[str, pd.DataFrame], year: int,
             cur, ser = evaluate(indicator_id, entry, {}, year, blocked, series=NO_SERIES,
                                 regions=regions)
             # a table never delivered is missing data, not data that failed the quality gate
-            cur.loc[~cur["region_code"].isin(list(known)), "status_reason"] = absent
+            fresh = ~cur["region_code"].isin(list(known))
+            cur.loc[fresh, "status_reason"] = absent
+            if absent == "not_provided":  # nothing was checked, so nothing failed
+                cur.loc[fresh, "quality_verdict"] = "pass"
         else:
             cur, ser = evaluate(indicator_id, entry, tables, year,
                                 blocked_by.get(indicator_id, {}), present=present,

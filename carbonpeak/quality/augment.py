@@ -103,7 +103,8 @@ def _province_gap(df: pd.DataFrame, col: str, group: list[str]) -> pd.Series:
 
 def _parent_gap(df: pd.DataFrame, col: str, parents: pd.DataFrame | None) -> pd.Series:
     """Σ of the children delivered for a parent and year (a city's counties) ÷ the parent's
-    own row in `parents` − 1, on every child row of that parent and year."""
+    own row in `parents` − 1, on every child row of that parent and year; where some
+    children are missing, only a sum above the parent is kept (below it is expected)."""
     if parents is None or df.empty:
         return pd.Series(np.nan, index=df.index, dtype="float64")
     rows = df[df["_row_present"]]
@@ -114,7 +115,13 @@ def _parent_gap(df: pd.DataFrame, col: str, parents: pd.DataFrame | None) -> pd.
     keys = pd.MultiIndex.from_arrays([parent, rows["year"].astype("Int64")])
     city = pd.Series(own.reindex(keys).to_numpy(dtype="float64"), index=rows.index)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return (sums / city - 1).reindex(df.index).astype("float64")
+        gap = sums / city - 1
+    # a city whose counties are not all delivered (one refused, or a partial file) can only
+    # be checked one way: its counties together may not exceed it
+    count = rows.groupby([parent, rows["year"]])["region_code"].transform("nunique")
+    complete = count == parent.map(lambda p: len(reference.children(p)))
+    gap = gap.where(complete | (gap > 0))
+    return gap.reindex(df.index).astype("float64")
 
 
 def _siblings(df: pd.DataFrame) -> pd.Series:

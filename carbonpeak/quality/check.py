@@ -157,12 +157,14 @@ def load_results(quality_dir: Path) -> dict:
 
 
 def _every_region(table: str) -> set[str]:
-    """The regions a finding without a region stands for: a county table's, its counties;
-    a list of firms or projects (placed by county too), every region; any other table's,
-    the province and its cities."""
+    """The regions a finding without a region stands for. A county table's: none (each of
+    its rows names its county; a row that names none is dropped with an error in the quality
+    summary, and the county it was meant for fails Σ counties = city). A list of firms or
+    projects (placed by county too): every region. Any other table's: the province and its
+    cities."""
     spec = reference.tables().get(table, {})
     if table in reference.county_tables():
-        return set(reference.codes_at("county"))
+        return set()
     if table not in reference.tables() or "province" not in spec:
         return set(reference.region_codes(reference.LEVELS))
     return set(reference.region_codes())

@@ -77,10 +77,10 @@ def view(year_dir: Path, period: Period | int) -> dict:
     heads = [catalog[i]["short_zh"] for i in ids]
     if period.is_monthly:
         heads, monthly = _monthly_cells(year_dir, period)
-    rows = []
-    for r in reference.regions():
-        code = r["region_code"]
+    def row(code: str) -> dict:
         mine = ind[ind["region_code"] == code]
+        if "status_reason" in mine:  # a county's indicators no county data serve: not shown
+            mine = mine[mine["status_reason"] != "not_provided"]
         cells = []
         for ind_id in ids:
             row = mine[mine["indicator_id"] == ind_id]
@@ -94,19 +94,41 @@ def view(year_dir: Path, period: Period | int) -> dict:
             n = counts(mine) if len(mine) else {}
         extra = brief_download_files(code) if period.is_monthly else download_files(code)
         files = [(runfolder.REPORT["html"], "网页版"), (runfolder.REPORT["pdf"], "PDF"), *extra]
-        rows.append({"name": r["name"], "code": code, "cells": cells,
+        return {"name": reference.region_name(code), "code": code, "cells": cells,
                      "tally": [{"status": s, "n": n.get(s, 0)}
                                for s in STATUSES],
                      "verdict": verdict_word(verdicts.get(code, {}).get("verdict")),
                      "links": [{"href": f"{code}/{f}", "label": label} for f, label in files
                                if (folder.region(code) / f).exists()],
-                     "stale": states.get(code, {}).get("state") in ("stale", "failed")})
+                "stale": states.get(code, {}).get("state") in ("stale", "failed")}
+
+    rows = [row(code) for code in reference.region_codes()]
+    # the counties under each city: those with a report or a row in this run's outputs
+    listed = set(states) | set(ind["region_code"].astype(str))
+    groups = []
+    for city in reference.children(reference.province_code()):
+        kids = [c for c in reference.children(city) if c in listed]
+        if kids:
+            county_rows = [row(c) for c in kids]
+            # only the headline columns some county of the city has a value in
+            cols = [i for i in range(len(heads)) if any(r["cells"][i] for r in county_rows)]
+            for r in county_rows:
+                r["cells"] = [r["cells"][i] for i in cols]
+            groups.append({"name": reference.region_name(city), "code": city,
+                           "rows": county_rows, "heads": [heads[i] for i in cols],
+                           "tally": [{"status": s, "n": sum(c["cells"][0]["status"] == s
+                                                            for c in county_rows
+                                                            if c["cells"] and c["cells"][0])}
+                                     for s in STATUSES] if ids else []})
+    for r in rows:
+        r["counties"] = next((g for g in groups if g["code"] == r["code"]), None)
     chain = pipeline.for_period(period)
     title = chain.chain_title(period)
     lights = words(chain.is_final(period))["lights_download"].format(**status.WORDS)
     return {"title": f"{title}（{period.label_zh}）", "banner": banner(dataset),
             "vintage": dataset.get("vintage_zh", "—"), "css": css(),
-            "monthly": period.is_monthly, "heads": heads, "rows": rows, "lights": lights}
+            "monthly": period.is_monthly, "heads": heads, "rows": rows, "lights": lights,
+            "county_groups": groups, "first_head": heads[0] if heads else ""}
 
 
 def render(year_dir: Path, period: Period | int) -> str:
