@@ -8,8 +8,9 @@ Notebook 01 calls `run_ingest`; later stages read the warehouse through `load_*`
 from carbonpeak.ingest.checks import INGEST_CHECKS, MONTHLY_CHECKS, ingest_check
 from carbonpeak.ingest.coverage import check_period
 from carbonpeak.ingest.headers import match_header
+from carbonpeak.ingest.multifile import read_files
 from carbonpeak.ingest.stage import check_ready, run_ingest
-from carbonpeak.ingest.table import SOURCE_FILE, SOURCE_ROW, TableResult, read_files, read_table
+from carbonpeak.ingest.table import SOURCE_FILE, SOURCE_ROW, TableResult, read_table
 from carbonpeak.ingest.warehouse import (
     build_warehouse,
     load_findings,

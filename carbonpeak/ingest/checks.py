@@ -26,11 +26,13 @@ INGEST_CHECKS = {
     "table_absent": ("可选数据表已提供（未提供时相关指标未评级：未提供）", INFO),
     "bad_period": ("统计期可识别（如2026-10、2026年1-10月，或1-10月另有年份列）", ERROR),
     "revision": ("同一地区同一统计期在不同文件中的数值一致（不一致时以较新的文件为准）", WARNING),
+    "conflicting_delivery": ("同一月份的多份报送数值一致（不一致时两份都不采用）", ERROR),
+    "duplicate_delivery": ("同一月份只报送一份（重复报送的文件应删除）", WARNING),
 }
 
 
 # Checks that only tables delivered one file per month can fail (not listed for the others).
-MONTHLY_CHECKS = {"bad_period", "revision"}
+MONTHLY_CHECKS = {"bad_period", "revision", "conflicting_delivery", "duplicate_delivery"}
 
 
 # Reasons a file could not be read at all; they are reported under `file_readable`.

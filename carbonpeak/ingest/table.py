@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from carbonpeak import confidential, hierarchy_sums, reference
-from carbonpeak.findings import ERROR, WARNING, Finding, UnreadableFile
+from carbonpeak.findings import ERROR, WARNING, Finding
 from carbonpeak.ingest import coerce, glyphs, regionnames
 from carbonpeak.ingest.headers import known_headers, match_header
 from carbonpeak.ingest.layout import TOTAL_LABELS, header_key
@@ -348,45 +348,3 @@ def _typed(frame: pd.DataFrame, spec: dict) -> pd.DataFrame:
         else:
             frame[column] = frame[column].astype("string")
     return frame
-
-
-def read_files(paths: list[Path], name: str, spec: dict) -> TableResult:
-    """A table delivered one file per month: every file read and concatenated, each row
-    keeping its file; a (region, period) in two files with different values is a revision
-    (the file whose latest period is later wins), each revised cell a warning naming both
-    files."""
-    from carbonpeak.ingest import revisions
-
-    findings: list[Finding] = []
-    frames, headers = [], {}
-    for path in sorted(paths, key=lambda p: p.name):
-        try:
-            res = read_table(path, name, spec)
-        except UnreadableFile as e:
-            findings.append(confidential.redact(e.finding))
-            continue
-        findings += res.findings
-        headers.update({c: h for c, h in res.headers.items() if c not in headers})
-        if res.frame is not None and len(res.frame):
-            frames.append(res.frame)
-    if not frames:
-        return TableResult(name, None, paths[0], findings, headers, sources=list(paths))
-    versions = pd.concat(frames, ignore_index=True)
-    values = [c for c, s in spec["columns"].items() if s["type"] in NUMERIC_TYPES]
-    frame, revised = revisions.resolve(versions, values)
-    for r in revised.itertuples(index=False):
-        title = spec["columns"][r.column].get("title_zh", r.column)
-        findings.append(Finding(
-            name, "revision", WARNING,
-            f"{r.period}的{title}被修订：{r.old_file}第{r.old_row}行为{_g(r.old_value)}，"
-            f"{r.new_file}第{r.new_row}行为{_g(r.new_value)}；采用较新的文件（{r.new_file}）",
-            r.new_file, int(r.new_row), headers.get(r.column, r.column), r.region_code,
-            r.column))
-    return TableResult(name, frame.reset_index(drop=True), paths[0], findings, headers,
-                       sources=list(paths), versions=versions, revisions=revised)
-
-
-def _g(value) -> str:
-    return "空" if pd.isna(value) else f"{value:g}"
-
-

@@ -12,7 +12,8 @@ from carbonpeak import confidential, reference
 from carbonpeak.findings import ERROR, INFO, Finding, UnreadableFile
 from carbonpeak.ingest import sources
 from carbonpeak.ingest.headers import match_header
-from carbonpeak.ingest.table import TableResult, read_files, read_table
+from carbonpeak.ingest.multifile import read_files
+from carbonpeak.ingest.table import TableResult, read_table
 from carbonpeak.runfolder import Warehouse
 
 
