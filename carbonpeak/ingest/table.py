@@ -9,7 +9,7 @@ read at all stops its table.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -100,7 +100,8 @@ def read_table(path: Path, name: str, spec: dict) -> TableResult:
     if any(f.field in spec.get("key", []) for f in findings if f.check == "missing_column"):
         # Without its key (region, year, credit code) no row can be placed: the table is
         # unusable as a whole, and its findings say which column and which headers were seen.
-        return TableResult(name, None, path, [confidential.redact(f) for f in findings],
+        return TableResult(name, None, path,
+                           [confidential.redact(f) for f in _dated(findings, [], fname, spec)],
                            header_of)
     has_county = "county" in spec["columns"]
     records = [r for r in (_record(raw.frame.iloc[i], src_row, fname, spec, mapping, header_of,
@@ -124,7 +125,39 @@ def read_table(path: Path, name: str, spec: dict) -> TableResult:
         finding("repeated_header_dropped", f"第{rows}行与表头相同（疑似两份表格拼接），已剔除",
                 severity=WARNING, row=raw.repeated_header_rows[0])
     findings += glyphs.check_frame(frame, name, spec, header_of)
+    findings = _dated(findings, records + totals, fname, spec)
     return TableResult(name, frame, path, [confidential.redact(f) for f in findings], header_of)
+
+
+def _dated(findings: list[Finding], records: list[dict], fname: str, spec: dict
+           ) -> list[Finding]:
+    """Each finding with the year or period of the row it is about (Finding.period), so
+    that a run counts only what it reads. A monthly file's finding about no dated row (its
+    header, a row whose period cannot be read) is dated by the month the file's name
+    states, else by the latest period it holds; an annual table's stays undated (every
+    year). A finding about the date cell itself is not dated by it (a year of 2099 dates
+    nothing): a monthly file's is dated by the file."""
+    from carbonpeak.ingest import periods
+
+    monthly = any(s["type"] == "period" for s in spec["columns"].values())
+    dating = "period" if monthly else next(
+        (c for c, s in spec["columns"].items() if s["type"] == "year" and s.get("required")),
+        None)
+    if dating is None:
+        return findings
+    dates = {}
+    for rec in records:
+        value = rec.get(dating)
+        if value is not None and not (isinstance(value, float) and math.isnan(value)):
+            dates[rec[SOURCE_ROW]] = str(value) if monthly else str(int(value))
+    fallback = None
+    if monthly:
+        named = periods.from_file_name(fname)
+        fallback = (f"{named[0]}-{named[1]:02d}" if named
+                    else max(dates.values(), default=None))
+    return [f if f.period else replace(
+        f, period=fallback if f.field == dating else dates.get(f.row, fallback))
+        for f in findings]
 
 
 def _record(cells, src_row, fname, spec, mapping, header_of, has_county, finding, name,
