@@ -102,7 +102,8 @@ def load(run_dir: Path | str, region_code: str, period: str | Period) -> BriefCo
         bar = bar[bar["period"] == period.key].reset_index(drop=True)
     run = folder.load_run(missing_ok=True)
     quality = folder.load_quality_results(missing_ok=True)
-    rests = basis.basis(quality, code, period)  # the region's own rows and findings only
+    # the region's own rows and findings only; nothing said before the gate has run
+    rests = basis.basis(quality, code, period) if quality else {}
     return BriefContext(
         region_code=code, region_name=reference.region_name(code), period=period,
         barometer=bar, history=tables["history"], series=tables["series"],
