@@ -24,6 +24,9 @@ class Finding:
     column: str | None = None  # the column header as written in the file
     region_code: str | None = None  # None: the whole table is affected
     field: str | None = None  # canonical column; None: every column of the table
+    # the year ("2025") or cumulative month ("2026-10") of the row; None: every period the
+    # table holds. A run counts only the findings dated in what it reads (Period.reads).
+    period: str | None = None
 
     def location(self) -> str:
         parts = [self.file or self.table]

@@ -81,6 +81,33 @@ class Period:
         """Every cumulative period of this year up to and including this one."""
         return [Period(self.year, m, annual=False) for m in range(FIRST_MONTH, self.month + 1)]
 
+    def reads(self, date: str | None, own_only: bool = False) -> bool:
+        """Whether this period's figures are computed from data dated `date`: a year
+        ("2025"), a cumulative month ("2026-10") or a month no period reads ("2026-01");
+        None (undated: a whole table or file) is read by every period. An annual report
+        reads every year up to its own. A monthly barometer's lights read their month, the
+        same month last year and last year's 1–12月 and annual figures; the barometer of
+        a period shows the lights of every month of its year up to it (`own_only`: only
+        its own)."""
+        if date is None:
+            return True
+        m = _PATTERN.match(str(date))
+        if not m:
+            return True  # not a date this package writes: read, to be safe
+        year, month = int(m.group(1)), m.group(2)
+        if self.annual:
+            return year <= self.year
+        months = [self] if own_only else self.months_of_year()
+        dated = {d for p in months for d in p.light_dates()}
+        return (f"{year}-{int(month):02d}" if month else str(year)) in dated
+
+    def light_dates(self) -> list[str]:
+        """The dates a monthly period's own lights read: the month, the same month last
+        year, last year's 1–12月, last year's annual figures."""
+        last = self.year - 1
+        return list(dict.fromkeys([self.key, self.same_period_last_year().key, f"{last}-12",
+                                   str(last)]))
+
     def is_after(self, year: int, month: int | None = None) -> bool:
         """Whether data dated (year, month) lie after this period. month None is a year's
         figure: it is published after 1–12月, so a monthly period never reads its own year's."""

@@ -187,32 +187,37 @@ class TestCO2:
 
 
 class TestQualityGate:
-    def test_errors_in_this_years_files_block_the_region(self, tmp_path):
+    def test_errors_block_the_months_whose_lights_read_them(self, tmp_path):
         import json
 
         from carbonpeak.findings import Finding
 
         (tmp_path / "quality").mkdir()
-        findings = [Finding("industry_monthly", check, severity, "…", file, 3, None, region,
-                            "energy_consumption").to_dict() for check, severity, file, region in [
-            ("cumulative_not_falling", "error", "m_2026-09.csv", "330500"),
-            # last year's file: not this year's lights
-            ("cumulative_not_falling", "error", "m_2025-09.csv", "330600"),
-            ("december_equals_annual", "warning", "m_2026-09.csv", "330700"),  # never blocks
+        findings = [Finding("industry_monthly", check, severity, "…", f"m_{date}.csv", 3, None,
+                            region, "energy_consumption", date).to_dict()
+                    for check, severity, date, region in [
+            ("cumulative_not_falling", "error", "2026-09", "330500"),
+            # last year's September: read by this year's 1–9月 lights only
+            ("cumulative_not_falling", "error", "2025-09", "330600"),
+            # last year's 1–12月: read by every month's lights
+            ("energy_range", "error", "2025-12", "330900"),
+            ("december_equals_annual", "warning", "2026-09", "330700"),  # never blocks
         ]]
         (tmp_path / "quality" / "results.json").write_text(json.dumps({"findings": findings}))
-        versions = pd.DataFrame({"period": ["2025-09", "2026-09"],
-                                 "_source_file": ["m_2025-09.csv", "m_2026-09.csv"]})
-        assert stage.blocked_regions(tmp_path, versions, Period.parse("2026-10")) == {"330500"}
-        assert stage.blocked_regions(tmp_path, versions, Period.parse("2026-08")) == set()
-        # a whole-table error of this year's file (no region) leaves every region unrated
+        blocked = stage.blocked_regions(tmp_path, Period.parse("2026-10"))
+        assert list(blocked) == [f"2026-{m:02d}" for m in range(2, 11)]
+        assert blocked["2026-09"] == {"330500", "330600", "330900"}
+        assert blocked["2026-10"] == blocked["2026-08"] == {"330900"}
+        # a whole-file error of the 2026-10 file (no region) blocks every region's 1–10月
         findings.append(Finding("industry_monthly", "missing_column", "error", "…",
-                                "m_2026-09.csv", field="value_added_growth").to_dict())
+                                "m_2026-10.csv", field="value_added_growth",
+                                period="2026-10").to_dict())
         (tmp_path / "quality" / "results.json").write_text(json.dumps({"findings": findings}))
-        assert stage.blocked_regions(tmp_path, versions, Period.parse("2026-10")) == set(
-            reference.region_codes())
-        assert stage.blocked_regions(tmp_path / "absent", versions,
-                                     Period.parse("2026-10")) == set()  # not checked yet
+        blocked = stage.blocked_regions(tmp_path, Period.parse("2026-10"))
+        assert blocked["2026-10"] == set(reference.region_codes())
+        assert blocked["2026-09"] == {"330500", "330600", "330900"}
+        assert stage.blocked_regions(tmp_path / "absent", Period.parse("2026-10")) == {
+            f"2026-{m:02d}": set() for m in range(2, 11)}  # not checked yet
         data = fixture({**LAST_YEAR, "2026-02": (5.0, 153.0, 306.0)})
         rows = barometer.grade_period(data, Period.parse("2026-02"), REGION, blocked=True)
         assert {(r["status"], r["status_reason"]) for r in rows} == {("not_rated",

@@ -105,6 +105,30 @@ def test_out_of_range_values(tmp_path, run_planted, sample_frame, column, bad):
     assert ind.at["330100", "status"] != "not_rated"
 
 
+def test_a_2025_error_leaves_a_2023_run_unaffected(tmp_path, run_planted, sample_frame):
+    """Findings carry their year: errors in 2025 rows (a negative energy figure for 衢州,
+    text in 杭州's value added) fail the 2025 report's regions, and leave the 2023 run —
+    its verdicts, every indicator — exactly as on the clean sample."""
+    df = sample_frame.astype({"value_added": object})
+    df.loc[(df.region_code == "330800") & (df.year == 2025), "energy_consumption"] = -5.0
+    hz = (df.region_code == "330100") & (df.year == 2025)
+    df.loc[hz, "value_added"] = "abc"
+    _, bad_2025 = run_chain(tmp_path / "a", run_planted, df, 2025)
+    assert {c: v["verdict"] for c, v in bad_2025["verdicts"].items()
+            if v["verdict"] == "fail"}.keys() >= {"330800", "330100"}
+    _, bad = run_chain(tmp_path / "b", run_planted, df, 2023)
+    _, clean = run_chain(tmp_path / "c", run_planted, sample_frame, 2023)
+    assert bad["verdicts"] == clean["verdicts"]
+    assert {v["verdict"] for v in bad["verdicts"].values()} == {"pass"}
+    outside = {(f["check"], f["region_code"], f["period"], f["row"])
+               for f in bad["outside_period"] if f["severity"] == "error"}
+    assert ("not_a_number", "330100", "2025", int(df[hz].index[0]) + 2) in outside
+    assert ("energy_range", "330800", "2025") in {o[:3] for o in outside}
+    indicators = [pd.read_csv(tmp_path / d / "run" / "indicators.csv", dtype=str)
+                  for d in ("b", "c")]
+    pd.testing.assert_frame_equal(*indicators)
+
+
 def test_confidential_cells_stay_out_of_public_text():
     """A region's finding may quote its own firm in its own report, but not in the reason
     written to indicators.csv (every region reads it), nor anywhere without a region."""

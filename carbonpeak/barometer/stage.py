@@ -42,33 +42,33 @@ def inputs(warehouse: Path, period: Period) -> tuple[pd.DataFrame, pd.DataFrame]
     return series.build(rows, period.year, period.key, co2, annual), revised
 
 
-def blocked_regions(run_dir: Path, versions: pd.DataFrame | None, period: Period
-                    ) -> set[str]:
-    """Regions whose monthly rows of this year (up to the period) failed the quality gate
-    with an error (their lights are not rated: failed_quality). The gate's own rule decides
-    (quality.blocked_by, as for the annual indicators): the lights read the whole monthly
-    row, and a finding without a region blocks every region."""
+def blocked_regions(run_dir: Path, period: Period) -> dict[str, set[str]]:
+    """Per month of the period's year up to it, the regions whose lights of that month read
+    a monthly row that failed the quality gate with an error (their lights are not rated:
+    failed_quality). A finding blocks the months whose lights read its date (Period.reads:
+    the month, the same month last year, last year's 1–12月); an undated one (a whole
+    table) every month. The gate's own rule decides which regions (quality.blocked_by, as
+    for the annual indicators): a finding without a region blocks every region."""
     results = runfolder.RunFolder(run_dir).load_quality_results(missing_ok=True)
-    files = set()
-    if versions is not None and len(versions):
-        mine = versions[(versions["period"].str[:4] == str(period.year))
-                        & (versions["period"] <= period.key)]
-        files = set(mine[ingest.SOURCE_FILE])
-    findings = [f for f in results.get("findings", []) if f["table"] == TABLE
-                and not (f.get("file") and f["file"] not in files)]
+    findings = [f for f in results.get("findings", []) if f["table"] == TABLE]
     lights = {"lights": {"inputs": {TABLE: list(reference.tables()[TABLE]["columns"])}}}
-    return set(blocked_by(findings, lights).get("lights", {}))
+    return {p.key: set(blocked_by([f for f in findings if p.reads(f.get("period"), own_only=True)],
+                                  lights).get("lights", {}))
+            for p in period.months_of_year()}
 
 
 def compute(data: pd.DataFrame, revised: pd.DataFrame, period: Period,
-            blocked: set[str] = frozenset()) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(barometer rows of `period`, history of every monthly period of its year)."""
+            blocked: dict[str, set[str]] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(barometer rows of `period`, history of every monthly period of its year);
+    `blocked`: month -> the regions whose lights of that month failed the gate."""
+    blocked = blocked or {}
     history, current = [], []
     periods = period.months_of_year()
     this_year = revised[revised["period"].str[:4] == str(period.year)] if len(revised) \
         else revised
     for region in reference.region_codes():
-        graded = {p.key: barometer.grade_period(data, p, region, region in blocked)
+        graded = {p.key: barometer.grade_period(data, p, region,
+                                                region in blocked.get(p.key, ()))
                   for p in periods}
         for p in periods:
             history += [{"region_code": region, "period": p.key, **{k: r[k] for k in
@@ -97,8 +97,7 @@ def run_barometer(run_dir, period) -> pd.DataFrame:
     folder = runfolder.RunFolder(run_dir)
     warehouse = folder.warehouse.path
     data, revised = inputs(warehouse, period)
-    versions = ingest.load_versions(warehouse, TABLE)
-    blocked = blocked_regions(run_dir, versions, period)
+    blocked = blocked_regions(run_dir, period)
     table, history = compute(data, revised, period, blocked)
     table.to_csv(folder.file(runfolder.BAROMETER), index=False, encoding="utf-8")
     history.to_csv(folder.file(runfolder.BAROMETER_HISTORY), index=False, encoding="utf-8")

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from carbonpeak import reference, runfolder
+from carbonpeak.brief import basis
 from carbonpeak.paths import resolve
 from carbonpeak.period import Period
 
@@ -40,6 +41,7 @@ class BriefContext:
     verdict: str = ""
     run_dir: Path | None = None
     missing: list[str] = field(default_factory=list)
+    basis: dict = field(default_factory=dict)  # what the lights rest on (basis.py)
 
     @property
     def is_province(self) -> bool:
@@ -100,6 +102,8 @@ def load(run_dir: Path | str, region_code: str, period: str | Period) -> BriefCo
         bar = bar[bar["period"] == period.key].reset_index(drop=True)
     run = folder.load_run(missing_ok=True)
     quality = folder.load_quality_results(missing_ok=True)
+    # the region's own rows and findings only; nothing said before the gate has run
+    rests = basis.basis(quality, code, period) if quality else {}
     return BriefContext(
         region_code=code, region_name=reference.region_name(code), period=period,
         barometer=bar, history=tables["history"], series=tables["series"],
@@ -107,5 +111,5 @@ def load(run_dir: Path | str, region_code: str, period: str | Period) -> BriefCo
         province=bar[bar["region_code"] == province].reset_index(drop=True),
         dataset=run.get("dataset", {}) or {},
         generated=run.get("generated", dt.date.today().isoformat()),
-        verdict=(quality.get("verdicts", {}).get(code) or {}).get("verdict", ""),
-        run_dir=run_dir, missing=missing)
+        verdict=basis.verdict(rests) if quality else "", run_dir=run_dir, missing=missing,
+        basis=rests)

@@ -4,6 +4,7 @@ the revision statement; the lagging-sectors paragraph and the notes on method.""
 from __future__ import annotations
 
 from carbonpeak import pipeline, reference
+from carbonpeak.brief import basis
 from carbonpeak.brief.context import BriefContext
 from carbonpeak.brief.lights import region_lights
 from carbonpeak.brief.view import phrases, say, section
@@ -62,9 +63,35 @@ def cover_view(ctx: BriefContext) -> dict:
             "code": ctx.region_code, "period": ctx.period.label_zh,
             "plan": plan_period_text(ctx.period),
             "vintage": ctx.dataset.get("vintage_zh", "—"),
-            "verdict": verdict_word(ctx.verdict, ""), "generated": ctx.generated,
+            "verdict": verdict_word(ctx.verdict, ""), "quality": quality_line(ctx),
+            "generated": ctx.generated,
             "line": say("cover", period=ctx.period.label_zh, region=ctx.region_name,
                         parts="、".join(parts)) if parts else ""}
+
+
+def quality_line(ctx: BriefContext) -> str:
+    """What the lights rest on: the rows they read and the checks those passed, or the
+    findings that left them unrated (brief/basis.py)."""
+    b = ctx.basis
+    if not b:
+        return ""
+    labels = {ctx.period.key: ctx.period.months_label_zh,
+              ctx.period.same_period_last_year().key: say(
+                  "quality.last_year", months=ctx.period.months_label_zh),
+              f"{ctx.period.year - 1}-12": say("quality.last_year", months="1—12月")}
+    rows = "、".join(say("quality.row", file=f, row=r, when=labels.get(d, d))
+                     for d, f, r in b["rows"])
+    if b["errors"]:
+        lines, more = basis.quoted(b["errors"])
+        return say("quality.fail", checks="、".join(basis.titles(b, b["errors"])),
+                   items="；".join(lines), more=say("quality.more", n=more) if more else "")
+    if not b["rows"]:
+        return say("quality.no_rows", region=ctx.region_name)
+    head = say("quality.pass", region=ctx.region_name, rows=rows, n=len(b["checks"]))
+    if b["warnings"]:
+        head += say("quality.warning", k=len(basis.titles(b, b["warnings"])),
+                    checks="、".join(basis.titles(b, b["warnings"])))
+    return head
 
 
 def cover(ctx: BriefContext) -> HTML:

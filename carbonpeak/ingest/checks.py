@@ -29,11 +29,13 @@ INGEST_CHECKS = {
     "county_wrong_city": ("按设区市报送的县级文件只含本市的县（市、区）", ERROR),
     "county_conflict": ("同一县（市、区）同一年份在不同文件中的数值一致", ERROR),
     "revision": ("同一地区同一统计期在不同文件中的数值一致（不一致时以较新的文件为准）", WARNING),
+    "conflicting_delivery": ("同一月份的多份报送数值一致（不一致时两份都不采用）", ERROR),
+    "duplicate_delivery": ("同一月份只报送一份（重复报送的文件应删除）", WARNING),
 }
 
 
 # Checks that only tables delivered one file per month can fail (not listed for the others).
-MONTHLY_CHECKS = {"bad_period", "revision"}
+MONTHLY_CHECKS = {"bad_period", "revision", "conflicting_delivery", "duplicate_delivery"}
 # Checks that only county-level tables (tables.yml `level: county`) can fail.
 COUNTY_CHECKS = {"unknown_county", "county_wrong_city", "county_conflict"}
 

@@ -9,13 +9,13 @@ read at all stops its table.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from carbonpeak import confidential, hierarchy_sums, reference
-from carbonpeak.findings import ERROR, WARNING, Finding, UnreadableFile
+from carbonpeak.findings import ERROR, WARNING, Finding
 from carbonpeak.ingest import coerce, glyphs, regionnames
 from carbonpeak.ingest.headers import known_headers, match_header
 from carbonpeak.ingest.layout import TOTAL_LABELS, header_key
@@ -100,7 +100,8 @@ def read_table(path: Path, name: str, spec: dict) -> TableResult:
     if any(f.field in spec.get("key", []) for f in findings if f.check == "missing_column"):
         # Without its key (region, year, credit code) no row can be placed: the table is
         # unusable as a whole, and its findings say which column and which headers were seen.
-        return TableResult(name, None, path, [confidential.redact(f) for f in findings],
+        return TableResult(name, None, path,
+                           [confidential.redact(f) for f in _dated(findings, [], fname, spec)],
                            header_of)
     has_county = "county" in spec["columns"]
     records = [r for r in (_record(raw.frame.iloc[i], src_row, fname, spec, mapping, header_of,
@@ -124,7 +125,39 @@ def read_table(path: Path, name: str, spec: dict) -> TableResult:
         finding("repeated_header_dropped", f"第{rows}行与表头相同（疑似两份表格拼接），已剔除",
                 severity=WARNING, row=raw.repeated_header_rows[0])
     findings += glyphs.check_frame(frame, name, spec, header_of)
+    findings = _dated(findings, records + totals, fname, spec)
     return TableResult(name, frame, path, [confidential.redact(f) for f in findings], header_of)
+
+
+def _dated(findings: list[Finding], records: list[dict], fname: str, spec: dict
+           ) -> list[Finding]:
+    """Each finding with the year or period of the row it is about (Finding.period), so
+    that a run counts only what it reads. A monthly file's finding about no dated row (its
+    header, a row whose period cannot be read) is dated by the month the file's name
+    states, else by the latest period it holds; an annual table's stays undated (every
+    year). A finding about the date cell itself is not dated by it (a year of 2099 dates
+    nothing): a monthly file's is dated by the file."""
+    from carbonpeak.ingest import periods
+
+    monthly = any(s["type"] == "period" for s in spec["columns"].values())
+    dating = "period" if monthly else next(
+        (c for c, s in spec["columns"].items() if s["type"] == "year" and s.get("required")),
+        None)
+    if dating is None:
+        return findings
+    dates = {}
+    for rec in records:
+        value = rec.get(dating)
+        if value is not None and not (isinstance(value, float) and math.isnan(value)):
+            dates[rec[SOURCE_ROW]] = str(value) if monthly else str(int(value))
+    fallback = None
+    if monthly:
+        named = periods.from_file_name(fname)
+        fallback = (f"{named[0]}-{named[1]:02d}" if named
+                    else max(dates.values(), default=None))
+    return [f if f.period else replace(
+        f, period=fallback if f.field == dating else dates.get(f.row, fallback))
+        for f in findings]
 
 
 def _record(cells, src_row, fname, spec, mapping, header_of, has_county, finding, name,
@@ -384,45 +417,3 @@ def _typed(frame: pd.DataFrame, spec: dict) -> pd.DataFrame:
         else:
             frame[column] = frame[column].astype("string")
     return frame
-
-
-def read_files(paths: list[Path], name: str, spec: dict) -> TableResult:
-    """A table delivered one file per month: every file read and concatenated, each row
-    keeping its file; a (region, period) in two files with different values is a revision
-    (the file whose latest period is later wins), each revised cell a warning naming both
-    files."""
-    from carbonpeak.ingest import revisions
-
-    findings: list[Finding] = []
-    frames, headers = [], {}
-    for path in sorted(paths, key=lambda p: p.name):
-        try:
-            res = read_table(path, name, spec)
-        except UnreadableFile as e:
-            findings.append(confidential.redact(e.finding))
-            continue
-        findings += res.findings
-        headers.update({c: h for c, h in res.headers.items() if c not in headers})
-        if res.frame is not None and len(res.frame):
-            frames.append(res.frame)
-    if not frames:
-        return TableResult(name, None, paths[0], findings, headers, sources=list(paths))
-    versions = pd.concat(frames, ignore_index=True)
-    values = [c for c, s in spec["columns"].items() if s["type"] in NUMERIC_TYPES]
-    frame, revised = revisions.resolve(versions, values)
-    for r in revised.itertuples(index=False):
-        title = spec["columns"][r.column].get("title_zh", r.column)
-        findings.append(Finding(
-            name, "revision", WARNING,
-            f"{r.period}的{title}被修订：{r.old_file}第{r.old_row}行为{_g(r.old_value)}，"
-            f"{r.new_file}第{r.new_row}行为{_g(r.new_value)}；采用较新的文件（{r.new_file}）",
-            r.new_file, int(r.new_row), headers.get(r.column, r.column), r.region_code,
-            r.column))
-    return TableResult(name, frame.reset_index(drop=True), paths[0], findings, headers,
-                       sources=list(paths), versions=versions, revisions=revised)
-
-
-def _g(value) -> str:
-    return "空" if pd.isna(value) else f"{value:g}"
-
-

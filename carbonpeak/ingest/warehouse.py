@@ -12,8 +12,9 @@ from carbonpeak import confidential, reference
 from carbonpeak.findings import ERROR, INFO, Finding, UnreadableFile
 from carbonpeak.ingest import sources
 from carbonpeak.ingest.headers import match_header
+from carbonpeak.ingest.multifile import read_files
 from carbonpeak.ingest.parts import read_parts
-from carbonpeak.ingest.table import TableResult, read_files, read_table
+from carbonpeak.ingest.table import TableResult, read_table
 from carbonpeak.runfolder import Warehouse
 
 

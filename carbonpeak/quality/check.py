@@ -18,7 +18,15 @@ from pathlib import Path
 
 from carbonpeak import confidential, reference
 from carbonpeak.findings import ERROR, INFO, WARNING, Finding
-from carbonpeak.ingest import INGEST_CHECKS, MONTHLY_CHECKS, ingest_check, load_headers, load_table
+from carbonpeak.ingest import (
+    COUNTY_CHECKS,
+    INGEST_CHECKS,
+    MONTHLY_CHECKS,
+    ingest_check,
+    load_headers,
+    load_table,
+)
+from carbonpeak.period import Period
 from carbonpeak.quality import monthly
 from carbonpeak.quality.augment import augment
 from carbonpeak.quality.datadocs import build_data_docs
@@ -74,10 +82,17 @@ def check(warehouse: Path, out_dir: Path, year: int, ingest_findings: list[Findi
     monthly_findings, monthly_summary = monthly.run(tables, headers)  # cross-row, cross-table
     findings += monthly_findings
     summary += monthly_summary
+    # a finding counts only when it is dated in what this run reads (Period.reads): a 2025
+    # error never fails a 2023 report, nor a bad 2026-01 row the 1–10月 barometer
+    run = Period.parse(period) if period else Period(int(year))
+    counted = [f for f in findings if run.reads(f.period)]
+    outside = [f for f in findings if not run.reads(f.period)]
+    summary = _scoped(summary, counted, outside)
     counties = sorted({str(c) for t in reference.county_tables() if tables.get(t) is not None
                        for c in tables[t]["region_code"].dropna()})
-    verdicts = region_verdicts(findings, summary, scope, reference.region_codes() + counties)
-    _write(out_dir, gx_results, findings, summary, verdicts)
+    verdicts = region_verdicts(counted, summary, scope, reference.region_codes() + counties)
+    _write(out_dir, gx_results, counted, outside, summary, verdicts,
+           monthly.rows_read(tables))
     build_data_docs(ctx, QualityFolder(out_dir).docs, summary)
     return {code: {k: v[k] for k in ("verdict", "errors", "warnings")}
             for code, v in verdicts.items()}  # the per-check list is in results.json
@@ -85,9 +100,11 @@ def check(warehouse: Path, out_dir: Path, year: int, ingest_findings: list[Findi
 
 def _ingest_summary(table: str, findings: list[Finding]) -> list[dict]:
     rows = []
-    monthly = reference.tables().get(table, {}).get("multi_file")
+    spec = reference.tables().get(table, {})
+    monthly = any(c.get("type") == "period" for c in spec.get("columns", {}).values())
+    county = spec.get("level") == "county"
     for check, (title, severity) in INGEST_CHECKS.items():
-        if check in MONTHLY_CHECKS and not monthly:
+        if (check in MONTHLY_CHECKS and not monthly) or (check in COUNTY_CHECKS and not county):
             continue
         hits = [f for f in findings if ingest_check(f.check) == check]
         rows.append({"table": table, "check": check, "title_zh": title, "severity": severity,
@@ -96,6 +113,26 @@ def _ingest_summary(table: str, findings: list[Finding]) -> list[dict]:
                      "regions": " ".join(sorted({f.region_code for f in hits
                                                  if f.region_code}))})
     return rows
+
+
+def _scoped(summary: list[dict], counted: list[Finding], outside: list[Finding]
+            ) -> list[dict]:
+    """A check that failed only on rows this run does not read is a note, not a failure;
+    a failed check names only the regions its counted findings touch."""
+    def hits(found: list[Finding], s: dict) -> list[Finding]:
+        return [f for f in found if f.table == s["table"] and ingest_check(f.check) == s["check"]]
+
+    out = []
+    for s in summary:
+        if s["verdict"] == "fail":
+            mine = hits(counted, s)
+            if mine or not hits(outside, s):
+                s = {**s, "regions": " ".join(sorted({f.region_code for f in mine
+                                                      if f.region_code})) or s["regions"]}
+            else:
+                s = {**s, "verdict": "note"}
+        out.append(s)
+    return out
 
 
 def region_verdicts(findings: list[Finding], summary: list[dict] | None = None,
@@ -134,11 +171,12 @@ def region_verdicts(findings: list[Finding], summary: list[dict] | None = None,
     return out
 
 
-def _write(out_dir: Path, gx_results: dict, findings: list[Finding], summary: list[dict],
-           verdicts: dict) -> None:
+def _write(out_dir: Path, gx_results: dict, findings: list[Finding], outside: list[Finding],
+           summary: list[dict], verdicts: dict, monthly_rows: dict) -> None:
     findings = [confidential.redact(f) for f in findings]
     payload = {"verdicts": verdicts, "findings": [f.to_dict() for f in findings],
-               "great_expectations": gx_results}
+               "outside_period": [confidential.redact(f).to_dict() for f in outside],
+               "monthly_rows": monthly_rows, "great_expectations": gx_results}
     files = QualityFolder(out_dir)
     files.results.write_text(
         json.dumps(payload, ensure_ascii=False, indent=1, default=str), encoding="utf-8")

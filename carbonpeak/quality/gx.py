@@ -115,9 +115,21 @@ def findings_from_result(table: str, result, frame: pd.DataFrame,
                     file=row.get(SOURCE_FILE) if pd.notna(row.get(SOURCE_FILE)) else None,
                     row=int(src) if pd.notna(src) else None,
                     column=headers.get(shown) or (_title(table, shown) if shown else None),
-                    region_code=region, field=f,
+                    region_code=region, field=f, period=_date(row, column),
                 ))
     return out
+
+
+def _date(row: pd.Series, checked: str | None) -> str | None:
+    """The row's cumulative month or year (Finding.period); None when the check is about
+    the date itself (a year of 2099 dates nothing: it counts for every period)."""
+    for column in ("period", "year"):
+        if checked == column:
+            return None
+        value = row.get(column)
+        if value is not None and not pd.isna(value):
+            return str(value) if column == "period" else str(int(value))
+    return None
 
 
 def _shown_column(column: str | None, frame: pd.DataFrame) -> str | None:

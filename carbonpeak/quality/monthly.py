@@ -6,6 +6,7 @@ tolerances used here). Every finding names file, row, column and the expected va
 - december_equals_annual (warning): 1–12月 differs from the annual industry_annual row
   (annual data are revised later, so a gap is a warning, not an error);
 - monthly_province_sum (error): the province row differs from the sum of its cities;
+- monthly_region_complete (error): a period delivered without a region's row;
 - revision (warning, reported at ingest): a later file changed an earlier month.
 """
 
@@ -24,6 +25,7 @@ CHECKS = {  # id -> (what a reader sees ({n}: the cities summed into the provinc
     "december_equals_annual": ("1—12月数据与年度统计一致（年度数据修订导致的小差异为提示）",
                                WARNING),
     "monthly_province_sum": ("全省1—N月数据等于{n}个设区市之和", ERROR),
+    "monthly_region_complete": ("每个统计期都有全省及{n}个设区市的数据", ERROR),
 }
 
 
@@ -71,6 +73,19 @@ def as_of(warehouse, tables: dict, findings: list[Finding], until: str
     return {**tables, TABLE: frame}, kept
 
 
+def rows_read(tables: dict) -> dict[str, dict[str, list]]:
+    """region -> period -> [file, row] of the monthly rows that stand (results.json
+    `monthly_rows`): what a brief's 数据质量 line names as the data its lights read."""
+    df = tables.get(TABLE)
+    out: dict[str, dict[str, list]] = {}
+    if df is None:
+        return out
+    for r in df[["region_code", "period", revisions.SOURCE_FILE,
+                 revisions.SOURCE_ROW]].itertuples(index=False):
+        out.setdefault(str(r[0]), {})[str(r[1])] = [r[2], int(r[3])]
+    return out
+
+
 def run(tables: dict, headers: dict[str, dict[str, str]]) -> tuple[list[Finding], list[dict]]:
     """(findings, one summary row per check) for the monthly table, if present."""
     df = tables.get(TABLE)
@@ -83,6 +98,7 @@ def run(tables: dict, headers: dict[str, dict[str, str]]) -> tuple[list[Finding]
         "december_equals_annual": december_vs_annual(df, tables.get("industry_annual"), cfg,
                                                       shown),
         "monthly_province_sum": province_sum(df, cfg, shown),
+        "monthly_region_complete": complete(df, shown),
     }
     n = len(hierarchy_sums.summed())
     summary = [{"table": TABLE, "check": c, "title_zh": t.format(n=n), "severity": s,
@@ -96,7 +112,8 @@ def run(tables: dict, headers: dict[str, dict[str, str]]) -> tuple[list[Finding]
 def _finding(check: str, message: str, row: pd.Series, column: str, shown: dict) -> Finding:
     return Finding(TABLE, check, CHECKS[check][1], message, file=row.get(revisions.SOURCE_FILE),
                    row=int(row[revisions.SOURCE_ROW]), column=shown.get(column, column),
-                   region_code=str(row["region_code"]), field=column)
+                   region_code=str(row["region_code"]), field=column,
+                   period=str(row["period"]))
 
 
 def falling(df: pd.DataFrame, cfg: dict, shown: dict) -> list[Finding]:
@@ -159,6 +176,8 @@ def province_sum(df: pd.DataFrame, cfg: dict, shown: dict) -> list[Finding]:
     spec = reference.tables()[TABLE]["columns"]
     additive = [c for c, s in spec.items() if s.get("additive") and c in df]
     sums = hierarchy_sums.child_sums(df, additive, ["period"])
+    cities = df[df["region_code"].isin(hierarchy_sums.summed())]
+    given = cities.groupby("period")[additive].count()  # cities with a value, per column
     out = []
     n_cities = len(hierarchy_sums.summed())
     for _, row in df[df["region_code"] == reference.province_code()].iterrows():
@@ -167,11 +186,30 @@ def province_sum(df: pd.DataFrame, cfg: dict, shown: dict) -> list[Finding]:
             continue  # an incomplete set of cities cannot be summed (reported as missing)
         for c in additive:
             want, got = sums.at[p, c], row[c]
-            if pd.isna(got) or pd.isna(want):
-                continue
+            if pd.isna(got) or pd.isna(want) or given.at[p, c] < n_cities:
+                continue  # a city's value missing (its own error): no sum to compare
             if hierarchy_sums.off(got, want, tol):
                 out.append(_finding(
                     "monthly_province_sum",
                     f"{p}全省的{_title(c)}（{got:g}）与{n_cities}个设区市之和（{want:g}）不一致"
                     f"（允许误差{tol:.1%}），应为{want:g}", row, c, shown))
+    return out
+
+
+def complete(df: pd.DataFrame, shown: dict) -> list[Finding]:
+    """A region without a row in a period the others were delivered for: an error naming
+    the file that delivered the period (the one most of its rows come from)."""
+    out = []
+    regions = reference.region_codes()
+    for p, rows in df.groupby("period", sort=True):
+        have = set(rows["region_code"].astype(str))
+        file = rows[revisions.SOURCE_FILE].mode().iloc[0]
+        for region in regions:
+            if region not in have:
+                out.append(Finding(
+                    TABLE, "monthly_region_complete", ERROR,
+                    f"{file}中没有{reference.region_name(region)}{p}的数据（每个统计期应有全省及"
+                    f"{len(hierarchy_sums.summed())}个设区市各一行），该地区该期灯号未评级",
+                    file=file, column=shown.get("region_code", "region_code"),
+                    region_code=region, field="region_code", period=str(p)))
     return out
