@@ -70,15 +70,44 @@ def co2_intensity_reduction(tables: dict[str, pd.DataFrame], entry: dict) -> pd.
         listed = pd.Series([total.get((region, int(y)), math.nan) for y in g.index],
                            index=g.index) - emis
         level = emis / va  # 万吨 / 亿元 = tCO2 per 万元
+        incl = [reduction_incl_state_listed(table, region, int(y), base, lv, level.get(base))
+                for y, lv in zip(g.index, level, strict=True)]
         parts.append(pd.DataFrame({"region_code": region, "year": g.index.astype(int),
                                    "level": level.to_numpy(),
-                                   "note": [_listed_note(x, x + e) for x, e in zip(
-                                       listed, emis, strict=True)]}))
+                                   "note": [_listed_note(x, x + e, base, i) for x, e, i in zip(
+                                       listed, emis, incl, strict=True)]}))
     df = pd.concat(parts, ignore_index=True)
     base_level = df[df["year"] == base].set_index("region_code")["level"]
     df["level_baseline"] = df["region_code"].map(base_level)
     df["value"] = (1 - df["level"] / df["level_baseline"]) * 100
     return df.assign(level_unit="吨二氧化碳/万元")
+
+
+def reduction_incl_state_listed(co2: pd.DataFrame, region: str, year: int, base: int,
+                                level: float, level_base: float) -> float | None:
+    """The CO2 intensity reduction (%) since `base` on the scope WITH 国家单列项目, for a
+    region that has them in `year` (else None). `co2` is a co2_series table (indexed by
+    region_code, year, or with those columns); `level`/`level_base` the intensity without
+    them. The value added is the same on both scopes, so the intensity with them is
+    level × total/excl."""
+    t = co2 if isinstance(co2.index, pd.MultiIndex) else co2.assign(
+        region_code=co2["region_code"].astype(str)).set_index(["region_code", "year"])
+    try:
+        total, excl = t.at[(region, year), "co2_total"], t.at[(region, year), "co2_excl_state_listed"]
+        total_b, excl_b = (t.at[(region, base), "co2_total"],
+                           t.at[(region, base), "co2_excl_state_listed"])
+    except KeyError:
+        return None
+    values = (level, level_base, total, excl, total_b, excl_b)
+    if any(v is None or pd.isna(v) for v in values) or not total > excl or not excl or not excl_b:
+        return None
+    return float((1 - (level * total / excl) / (level_base * total_b / excl_b)) * 100)
+
+
+def scope_change(value: float) -> str:
+    """'下降6.5%' / '上升6.5%': a reduction (%) in the scope words of emission_factors.yml."""
+    words = reference.co2_scope()
+    return (words["fell"] if value >= 0 else words["rose"]).format(v=num(abs(value), 1))
 
 
 @indicator
@@ -99,12 +128,14 @@ def _assess_region(grp: pd.DataFrame, column: str, year: int, deadline: int) -> 
     return peak.assess(s, year, reference.grading()["peak"], deadline)
 
 
-def _listed_note(listed: float, total: float) -> str:
-    """What leaving 国家单列项目 out of the CO2 intensity means, where a region has them."""
-    if not listed or math.isnan(listed) or listed <= 0:
+def _listed_note(listed: float, total: float, base: int, incl: float | None) -> str:
+    """Where a region has 国家单列项目: what the CO2 intensity leaves out, and the
+    intensity's change on the scope with them (emission_factors.yml `scope_zh`)."""
+    if not listed or math.isnan(listed) or listed <= 0 or incl is None:
         return ""
-    return (f"不含国家单列项目排放{listed:.0f}万吨（占全部工业排放{listed / total:.1%}）；"
-            "增加值未扣除这些项目（无分项目增加值数据），强度因此偏低")
+    return reference.co2_scope()["intensity_note"].format(
+        listed=num(listed, 0), share=f"{num(100 * listed / total, 1)}%", base=base,
+        change=scope_change(incl))
 
 
 def peak_outlook(co2: pd.DataFrame, year: int | None = None, deadline: int = 2030,

@@ -211,7 +211,7 @@ def doc_markdown() -> str:
     """docs/grading.md: the grading, peak and 碳效码 rules exactly as the code applies them,
     from grading.yml, carbon_efficiency.yml and the catalog (tests/test_grading.py keeps the
     file in step)."""
-    cfg, cat = reference.grading(), reference.catalog()
+    cfg, cat, co2s = reference.grading(), reference.catalog(), reference.co2_scope()
     kinds = {"intensity_reduction": "强度下降率", "count": "累计数量", "amount": "累计量",
              "level": "水平值", "share": "比例", "rate": "年均增速", "milestone": "里程碑",
              "budget": "年度碳排放预算"}
@@ -291,9 +291,8 @@ def doc_markdown() -> str:
         "否则保持 g；区间下限、上限分别用 g 置信区间的两端。所需路径：增速自 g 每年回落 g/N 个百分点（N = 期限年 − 最新数据年），"
         "在期限年恰降为零，即在期限年达峰。仍在上升的地区，只有观测到的回落速度不低于所需回落速度时，推算达峰年份才不晚于期限年，评为绿灯。",
         "",
-        "国家单列项目：达峰研判以全部工业排放为准；有国家单列项目的地区另给出不含这些项目的研判，"
-        f"并计算其排放占比及占基期以来排放增量的比重，比重达到{cfg['peak']['state_listed_dominant_pct']:g}%以上时标注为"
-        "“由单列项目主导”。单位工业增加值二氧化碳排放指标不含国家单列项目的排放；增加值因无分项目数据未作扣除。",
+        f"{co2s['name']}：{co2s['basis']}{co2s['applied']}有国家单列项目的地区计算其排放占比及占基期以来排放增量的比重，"
+        f"比重达到{cfg['peak']['state_listed_dominant_pct']:g}%以上时在达峰展望中专段说明。",
         "",
         "报告年份以后的数据一律不用：第03步先将每张带年份的表截至报告年份（完成年份晚于报告年份的视为当年尚未完成），"
         "数据不含报告年份的规上工业主表时，运行以退出码2停止并说明数据覆盖的年份。",

@@ -122,7 +122,7 @@ def methodology_view(ctx: ReportContext) -> dict:
                      "rule": short_rule(p.get("title_zh", "")) if p else "—",
                      "unit": e.get("unit") or row.unit or "",
                      "source": plain(e.get("source_zh")) or "—"})
-    rules = []
+    rules, scope = [], reference.co2_scope()
     for k in used:
         full = presets[k].get("title_zh", "")
         basis = full.split("（", 1)[1].rstrip("）") if "（" in full else ""
@@ -133,7 +133,8 @@ def methodology_view(ctx: ReportContext) -> dict:
     return {"rows": rows, "rules": rules,
             "other": [{"name": mode["path_term"], "text": mode["path_text"]}]
             + [{"name": k, "text": v.format(worst=enterprise.worst_grade())}
-               for k, v in OTHER_METHODS]}
+               for k, v in OTHER_METHODS]
+            + [{"name": scope["name"], "text": scope["basis"] + scope["applied"]}]}
 
 
 def methodology(ctx: ReportContext) -> HTML:

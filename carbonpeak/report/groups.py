@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from carbonpeak import reference
-from carbonpeak.report import charts, fmt, narrative
+from carbonpeak.report import charts, fmt, narrative, scope
 from carbonpeak.report.context import ReportContext
 from carbonpeak.report.fmt import isna
 from carbonpeak.report.overview import mark, not_rated_notes
@@ -179,9 +179,12 @@ def groups_view(ctx: ReportContext) -> dict:
                        if r.indicator_id in marks else None)}
                for r in rows if unrated(r)]
         na = [entry(r.indicator_id, r)["short_zh"] for r in rows if not_applicable(r)]
+        munis = reference.children(reference.province_code())
         out.append({"id": g["id"], "heading": group_heading(g), "lines": lines,
                     "unrated": unr, "not_applicable": na, "charts": trajectories,
-                    "comparison": comp.view() if comp else None, **extra})
+                    "comparison": comp.view() if comp else None,
+                    "comparison_notes": [t for i in compared for t in scope.pairs(ctx, i, munis)]
+                    if comp else [], **extra})
     return {"groups": out, "empty": "；".join(empty)}
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from carbonpeak import reference
-from carbonpeak.report import fmt
+from carbonpeak.report import fmt, scope
 from carbonpeak.report.context import ReportContext, own
 from carbonpeak.report.fmt import isna
 from carbonpeak.report.rows import (
@@ -148,6 +148,8 @@ def indicator_sentence(ctx: ReportContext, row) -> str:
         s += say(key, stretch=fmt.value(row.stretch_target_value, unit))
     if rank := rank_phrase(row.rank, row.rank_of):
         s += f"；{rank}"
+    if pair := scope.intensity_pair(ctx, row):
+        s += f"；{pair}"
     proj, py, tgt = row.projected_value, row.projection_year, row.target_value
     if not isna(proj) and not isna(py) and ctx.year < int(py) and not isna(tgt):
         reach = proj >= tgt if higher_is_better(e) else proj <= tgt
@@ -191,7 +193,12 @@ def outlook_sentence(ctx: ReportContext, code: str | None = None) -> str | None:
         return say("outlook.insufficient", label=label)
     s = say("outlook.head", label=label)
     if not isna(p.get("last_value")):
-        s += say("outlook.last", year=int(p["last_year"]), value=fmt.num(p["last_value"], 0))
+        listed = p.get("state_listed_co2")
+        other = "" if isna(listed) or not float(listed) else say(
+            "outlook.last_other", scope=scope.word("excl"),
+            value=fmt.num(float(p["last_value"]) - float(listed), 0))
+        s += say("outlook.last", year=int(p["last_year"]), value=fmt.num(p["last_value"], 0),
+                 scope=scope.word("total"), other=other)
     if not isna(p.get("max_year")) and p["classification"] != "rising":
         s += say("outlook.max", year=int(p["max_year"]))
     if p["classification"] != "peaked":

@@ -63,7 +63,9 @@ def peak_view(ctx: ReportContext) -> dict:
     if ctx.co2 is None and ctx.peak is None:
         return {"unavailable": "2030年前达峰展望：所需数据本次运行未生成，本节暂不展示。"}
     view = {"sentence": narrative.outlook_sentence(ctx), "chart": None, "co2_missing": False,
-            "cities": [], "window": reference.grading()["peak"]["window"], "has_range": ctx.projection is not None and len(ctx.projection) > 0}
+            "cities": [], "window": reference.grading()["peak"]["window"],
+            "has_range": ctx.projection is not None and len(ctx.projection) > 0,
+            "scope_total": reference.co2_scope()["total"]}
     p = narrative.peak_row(ctx)
     view["basis"] = basis(p)
     view["listed"] = state_listed(ctx, p)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from carbonpeak import reference
 from carbonpeak.report.chart_base import (
     COLORS,
     MIN_FONT_PT,
@@ -26,11 +27,12 @@ def co2_outlook(co2: pd.DataFrame, region_name: str, peak: dict | None,
     fig = _figure(2.4)
     ax = _axes(fig)[0, 0]
     _frame(fig, 0.7, 0.12, 0.3, 0.3)
+    scope = reference.co2_scope()
     ax.plot(s["year"], s["co2_total"], color=COLORS["actual"], marker="o", linewidth=1.8,
-            label="工业二氧化碳排放")
-    if "co2_excl_state_listed" in s and s["co2_excl_state_listed"].notna().any():
+            label=f"工业二氧化碳排放（{scope['total']}）")
+    if "co2_excl_state_listed" in s and (s["co2_total"] - s["co2_excl_state_listed"]).gt(0).any():
         ax.plot(s["year"], s["co2_excl_state_listed"], color=COLORS["required"], marker="s",
-                markersize=3, linestyle="--", linewidth=1.1, label="不含国家单列项目")
+                markersize=3, linestyle="--", linewidth=1.1, label=scope["excl"])
     i = s["co2_total"].idxmax()
     ax.annotate(f"最高 {s.at[i, 'co2_total']:.0f}（{int(s.at[i, 'year'])}年）",
                 (s.at[i, "year"], s.at[i, "co2_total"]), textcoords="offset points",
