@@ -192,6 +192,7 @@ def _outlook_row(region: str, a: dict, labels: dict) -> dict:
         "class_at_data_end": a.get("class_at_data_end", ""),
         "max_year": a.get("max_year"), "max_value": a.get("max_value"),
         "years_since_max": a.get("years_since_max"), "below_max_pct": a.get("below_max_pct"),
+        "last_below_max_pct": a.get("last_below_max_pct"),
         "projected_peak_year": a.get("projected_peak_year"),
         "projected_peak_year_low": a.get("projected_peak_year_low"),
         "projected_peak_year_high": a.get("projected_peak_year_high"),
@@ -200,7 +201,7 @@ def _outlook_row(region: str, a: dict, labels: dict) -> dict:
         "growth_pct": a.get("growth_pct"), "growth_low_pct": a.get("growth_low_pct"),
         "growth_high_pct": a.get("growth_high_pct"),
         "growth_early_pct": a.get("growth_early_pct"), "growth_late_pct": a.get("growth_late_pct"),
-        "sustained_slowdown": a.get("sustained_slowdown"),
+        "sustained_slowdown": a.get("sustained_slowdown"), "stalled": a.get("stalled"),
         "growth_change_pp": a.get("deceleration_pp"),
         "required_change_pp": a.get("required_change_pp"),
         "level_trend_pct": a.get("level_trend_pct"),
@@ -247,35 +248,40 @@ def _state_listed(grp: pd.DataFrame, listed, base_year: int, year: int, deadline
 
 
 def peak_note(a: dict, labels: dict) -> str:
-    """One sentence a reader can act on, with the numbers it rests on."""
+    """One sentence a reader can act on, with the numbers it rests on (grading.yml
+    `peak.notes_zh`): the one growth measure g, its yearly change d, the projected peak."""
+    cfg = reference.grading()["peak"]
+    words = cfg["notes_zh"]
     cls = a["classification"]
     if cls == "insufficient_data":
-        n = reference.grading()["peak"]["min_obs"]
-        return f"近{reference.grading()['peak']['window']}年数据不足{n}年，无法研判"
+        return words["insufficient"].format(window=cfg["window"], min_obs=cfg["min_obs"])
     if cls == "data_ended":
-        was = labels[a["class_at_data_end"]]
-        return (f"数据截至{a['data_end_year']}年，{a['data_end_year'] + 1}—{a['reporting_year']}"
-                f"年无数据，不评级（截至{a['data_end_year']}年的研判：{was}）")
-    g = a["growth_pct"]
+        end = a["data_end_year"]
+        return words["data_ended"].format(end=end, next=end + 1, year=a["reporting_year"],
+                                          was=labels[a["class_at_data_end"]])
     steps = "、".join(f"{st['year']}年{signed(st['pct'], 0)}%" for st in a["steps"])
-    trend = (f"{'剔除阶跃（' + steps + '）后的' if steps else ''}趋势增速{signed(g)}%/年"
-             f"（{signed(a['growth_low_pct'])}%至{signed(a['growth_high_pct'])}%）")
+    trend = words["trend"].format(
+        steps=words["steps"].format(steps=steps) if steps else "", g=signed(a["growth_pct"]),
+        low=signed(a["growth_low_pct"]), high=signed(a["growth_high_pct"]))
     if cls == "peaked":
-        k = reference.grading()["peak"]["confirm_years"]
-        return (f"已于{a['max_year']}年达峰（{a['max_value']:.0f}），近{k}年均低于峰值"
-                f"{a['below_max_pct']:.0f}%以上；{trend}")
+        return words["peaked"].format(max_year=a["max_year"], max_value=num(a["max_value"], 0),
+                                      k=cfg["confirm_years"], below=num(a["below_max_pct"], 0),
+                                      trend=trend)
+    if a.get("stalled"):
+        return words["stalled"].format(last=a["data_end_year"],
+                                       drop=num(a["last_below_max_pct"], 0), trend=trend,
+                                       max_year=a["max_year"])
     if cls == "plateau":
-        return f"平台期：{trend}，尚未确认达峰（最高值在{a['max_year']}年）"
-    py = a.get("projected_peak_year")
+        return words["plateau"].format(trend=trend, max_year=a["max_year"])
+    py, d = a.get("projected_peak_year"), a["deceleration_pp"]
+    slowing = words["slowing"].format(d=num(-d, 2)) if d < 0 else ""
+    need = words["need"].format(pp=num(-a["required_change_pp"], 2), deadline=a["deadline"])
     if a["on_track"]:
-        return (f"仍在上升但增速持续回落（由{signed(a['growth_early_pct'])}%降至"
-                f"{signed(a['growth_late_pct'])}%/年），按回落趋势推算{py}年达峰")
-    need = f"需使增速每年回落{num(-a['required_change_pp'], 2)}个百分点方能于{a['deadline']}年达峰"
-    if a["sustained_slowdown"] and py is not None:
-        return (f"仍在上升，增速虽在回落（由{signed(a['growth_early_pct'])}%降至"
-                f"{signed(a['growth_late_pct'])}%/年），按回落趋势推算{py}年达峰，晚于{a['deadline']}年；"
-                f"{need}")
-    return f"仍在上升，{trend}，按近年趋势{a['deadline']}年前不能达峰；{need}"
+        return words["on_track"].format(trend=trend, slowing=slowing, py=py)
+    if py is not None:
+        return words["late"].format(trend=trend, slowing=slowing, py=py,
+                                    deadline=a["deadline"], need=need)
+    return words["rising"].format(trend=trend, deadline=a["deadline"], need=need)
 
 
 @indicator

@@ -17,6 +17,7 @@ from carbonpeak.report.rows import (
     entry,
     group_heading,
     groups,
+    is_milestone,
     not_applicable,
     ordered,
     status_of,
@@ -154,7 +155,9 @@ def groups_view(ctx: ReportContext) -> dict:
             continue
         rated = sorted((r for r in rows if status_of(r) in RATED),
                        key=lambda r: STATUS_ORDER.index(status_of(r)))
-        panels = trajectory_panels(ctx, [r.indicator_id for r in rated])
+        # a milestone's value is a year: its chart is the CO2 outlook of the peak section
+        panels = trajectory_panels(ctx, [r.indicator_id for r in rated
+                                         if not is_milestone(r, entry(r.indicator_id, r))])
         # every rated indicator, three panels to a figure so that a long grid flows over pages
         cols = 3 if len(panels) > 3 else None
         trajectories = [charts.trajectories(panels[i:i + 3], ctx.region_name, ctx.year, mode,
