@@ -229,6 +229,11 @@ def emission_factors() -> dict:
     return _yaml("emission_factors.yml")
 
 
+def co2_scope() -> dict:
+    """The words of the two CO2 scopes (含/不含国家单列项目), their policy basis and notes."""
+    return emission_factors()["scope_zh"]
+
+
 @reloading("indicators.yml", "plan_periods.yml")  # the catalog is checked against both
 def catalog() -> dict:
     """indicators.yml, each entry checked to name known plan periods (plan_periods.yml)."""

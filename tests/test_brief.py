@@ -109,7 +109,7 @@ def test_rest_of_year_intensity_positive_requirement():
 def test_rest_of_year_total_co2():
     # budget 2,880, 1–10月 2,480 -> 400 left for 11–12月, 26.9% below last year's same months
     fall = wording.rest_sentence(row("co2_total", rest_required=400.0, rest_change=-26.9), P)
-    assert fall == ("全年不超出碳排放预算，11—12月工业二氧化碳排放不能超过400.0万吨，"
+    assert fall == ("全年不超出碳排放预算，11—12月工业二氧化碳排放（不含国家单列项目）不能超过400.0万吨，"
                     "需较上年同期下降26.9%。")
     rise = wording.rest_sentence(row("co2_total", rest_required=1011.5, rest_change=20.7), P)
     assert rise.endswith("不能超过1,011.5万吨，较上年同期增长不超过20.7%即可。")
@@ -387,4 +387,4 @@ def test_no_python_module_of_the_brief_builds_html():
 
 def test_a_light_without_data_reads_as_no_data_in_the_moves(run_dir):
     html = str(brief.moves(ctx_of(run_dir, "331100")))  # 丽水: CO2 intensity not rated
-    assert "单位工业增加值二氧化碳排放：1—10月无数据，1—9月无数据；连续未评级。" in html
+    assert "单位工业增加值二氧化碳排放（不含国家单列项目）：1—10月无数据，1—9月无数据；连续未评级。" in html

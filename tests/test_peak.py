@@ -151,7 +151,8 @@ def test_threshold_lives_in_grading_yml(threshold):
 ANALYST_2019 = {
     "330100": ("peaked", "2014 max 58, a -26 % step in 2016, 41–45 since: about 25 % below"),
     "330200": ("rising", "106 → 130 in 2014–18; 2019's -1.9 % is one dip"),
-    "330300": ("rising", "rising to 45–48 by 2016–18; 2017 spike (57) and 2019 drop (31) are single years"),
+    "330300": ("plateau", "rose to 45–48 by 2016–18 (2017 spike 57); 2018 and 2019 (31) are 17 % and "
+               "45 % below the 2017 maximum: the rise has broken off, the peak is not confirmed"),
     "330400": ("rising", "a dip in 2013–15, new highs every year since 2016"),
     "330500": ("plateau", "flat at 20–23 since 2008, below 2007's 27; the 2017 spike (26) is one year"),
     "330600": ("plateau", "flat at 32–38 for fifteen years below the 2006 max of 40"),
@@ -203,3 +204,72 @@ def test_cli_names_a_missing_column(tmp_path):
     bad.write_text("地区,年份\n杭州,2019\n", encoding="utf-8")
     with pytest.raises(InputError, match="bad.csv.*缺少列 二氧化碳排放"):
         peak_series.read_series(bad)
+
+
+# --- one point never flips a verdict by two classes -----------------------------------------
+ORDER = {"peaked": 0, "plateau": 1, "rising": 2}
+
+
+def _all_series(clean_run) -> dict[str, tuple[pd.Series, int]]:
+    """Every CEADs city (as of 2019) and every sample region's CO2 on both scopes (2025)."""
+    data = peak_series.read_series(CEADS)
+    out = {f"ceads {c}": (g.set_index("year")["co2"], 2019) for c, g in data.groupby("region_code")}
+    co2 = pd.read_csv(clean_run / "co2_series.csv", dtype={"region_code": str})
+    for c, g in co2.groupby("region_code"):
+        for col in ("co2_total", "co2_excl_state_listed"):
+            out[f"sample {c} {col}"] = (g.set_index("year")[col], int(g["year"].max()))
+    return out
+
+
+def test_one_changed_point_never_moves_a_verdict_by_two_classes(clean_run):
+    flips = []
+    for name, (x, year) in _all_series(clean_run).items():
+        base = peak.assess(x, year, P)["classification"]
+        if base not in ORDER:
+            continue
+        for y in x[x.index <= year].index[-P["window"]:]:
+            for f in (0.5, 0.8, 1.25, 2.0, None):  # a point halved ... doubled, or missing
+                z = x.drop(y) if f is None else x.where(x.index != y, x * f)
+                c = peak.assess(z, year, P)["classification"]
+                if c in ORDER and abs(ORDER[c] - ORDER[base]) > 1:
+                    flips.append((name, y, f, base, c))
+    assert flips == []
+
+
+# --- the report's sentences, chart labels and appendix rule agree -----------------------------
+def test_sentences_quote_the_numbers_the_chart_draws_for_every_sample_region(clean_run):
+    import re
+
+    from carbonpeak.indicators import grading
+    from carbonpeak.numtext import signed
+    from carbonpeak.report import outlook
+
+    rows = pd.read_csv(clean_run / "peak_outlook.csv", dtype={"region_code": str})
+    proj = pd.read_csv(clean_run / "peak_projection.csv", dtype={"region_code": str})
+    for p in (r for _, r in rows.iterrows()):
+        mine = proj[proj["region_code"] == p["region_code"]]
+        text = "".join(outlook.section_sentences(p, mine))
+        if p["status"] == "not_rated":
+            continue
+        g = signed(p["growth_pct"])
+        # one growth measure: the verdict's note and the section quote the same g
+        assert f"趋势增速为{g}%/年" in text and f"趋势增速{g}%/年" in p["note_zh"]
+        assert "由" not in p["note_zh"]  # no second measure ("由+3.8%降至+0.6%")
+        m = outlook.marks(p, mine)
+        trend = mine[mine["scenario"] == "trend"].set_index("year")["co2"]
+        if "peak" in m:  # the projected peak: the trend line's level in that year
+            year, level = m["peak"]
+            assert year == int(p["projected_peak_year"]) and level == trend[year]
+            assert f"约{year}年达峰，峰值约{level:.0f}万吨" in text
+            assert trend.diff()[trend.index > year].le(1e-9).all()  # the line stops rising there
+        elif "end" in m:
+            assert f"{m['end'][0]}年排放约{m['end'][1]:.0f}万吨" in text
+        needs = p["classification"] == "rising" and str(p["on_track"]) != "True"
+        assert ("所需路径" in text) == needs  # no orphan "上述…" sentence
+        assert not re.search(r"(^|。)上述", text)
+    rule = grading.rule_text("peak_outlook")
+    for key in ("min_years_since_max", "confirm_years", "window", "min_obs"):
+        assert f"{P[key]}年" in rule
+    for key in ("below_max_pct", "plateau_band_pct", "last_below_max_pct"):
+        assert f"{P[key]:g}%" in rule
+    assert f"{P['confidence']:.0%}置信区间" in rule

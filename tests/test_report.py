@@ -362,10 +362,14 @@ class TestPeakSection:
 
     def test_states_the_trend_its_range_and_the_required_path(self, ctx):
         html = self._with(ctx, "330100", growth_pct=2.1, growth_low_pct=-0.4,
-                          growth_high_pct=3.0, required_change_pp=-0.35, data_end_year=2025)
+                          growth_high_pct=3.0, required_change_pp=-0.35, data_end_year=2025,
+                          classification="rising", on_track=False)
         assert "趋势增速为+2.1%/年（估计区间−0.4%至+3.0%）" in html
-        assert "至2030年降为零增长" in html
-        assert "国家单列项目" not in html
+        # not on track: the required path, drawn in the chart, with its numbers
+        assert "增速自+2.1%/年起每年等量回落0.35个百分点，至2030年降为零" in html
+        assert "国家单列项目占" not in html
+        on_track = self._with(ctx, "330100", classification="rising", on_track=True)
+        assert "所需路径（" not in on_track  # no sentence about a path nobody needs
 
     def test_state_listed_paragraph_when_they_dominate(self, ctx):
         html = self._with(ctx, "330100", state_listed_dominant=True, state_listed_share_pct=62.4,
@@ -381,7 +385,7 @@ class TestPeakSection:
         assert "增加全部来自国家单列项目，其余工业排放有所下降" in html and "111%" not in html
         assert "推算约2020年" not in html  # a year already past is not a projection
         html = self._with(ctx, "330100", state_listed_dominant=False)
-        assert "国家单列项目" not in html
+        assert "国家单列项目占" not in html
 
 
 def test_province_peak_table_shows_each_citys_own_light(run_dir):

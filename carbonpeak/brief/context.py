@@ -42,6 +42,7 @@ class BriefContext:
     run_dir: Path | None = None
     missing: list[str] = field(default_factory=list)
     basis: dict = field(default_factory=dict)  # what the lights rest on (basis.py)
+    co2_base: pd.DataFrame | None = None  # last year's annual CO2, both scopes (kept regions)
 
     @property
     def is_province(self) -> bool:
@@ -53,6 +54,28 @@ class BriefContext:
         df = self.barometer[self.barometer["region_code"] == code]
         return df.set_index("indicator_id").reindex(
             [i for i in INDICATORS if i in set(df["indicator_id"])]).reset_index()
+
+
+def _co2_base(folder: runfolder.RunFolder, year: int, keep: set[str] | None
+              ) -> pd.DataFrame | None:
+    """Last year's annual industrial CO2 on both scopes (含/不含国家单列项目), from the run's
+    warehouse: the base of the brief's CO2 (不含) beside the figure an annual report shows
+    (含). None when the run has no fuel table."""
+    from carbonpeak import ingest
+    from carbonpeak.indicators.emissions import co2_series
+
+    try:
+        fuel = ingest.load_table(folder.warehouse.path, "energy_by_fuel")
+    except (OSError, ValueError):
+        return None
+    if fuel is None or fuel.empty:
+        return None
+    fuel = fuel[pd.to_numeric(fuel["year"], errors="coerce") == year]
+    if fuel.empty:
+        return None
+    co2 = co2_series({"energy_by_fuel": fuel})
+    co2["region_code"] = co2["region_code"].astype(str)
+    return co2 if keep is None else co2[co2["region_code"].isin(keep)].reset_index(drop=True)
 
 
 def _bool(v) -> bool:
@@ -112,4 +135,4 @@ def load(run_dir: Path | str, region_code: str, period: str | Period) -> BriefCo
         dataset=run.get("dataset", {}) or {},
         generated=run.get("generated", dt.date.today().isoformat()),
         verdict=basis.verdict(rests) if quality else "", run_dir=run_dir, missing=missing,
-        basis=rests)
+        basis=rests, co2_base=_co2_base(folder, period.year - 1, keep))

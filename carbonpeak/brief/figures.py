@@ -3,6 +3,7 @@ electricity and CO2 of this region, this year and the same period last year."""
 
 from __future__ import annotations
 
+from carbonpeak import reference
 from carbonpeak.brief.context import BriefContext
 from carbonpeak.brief.view import phrases, section
 from carbonpeak.brief.wording import amount
@@ -34,7 +35,8 @@ def figures_view(ctx: BriefContext) -> dict:
         fmt = (lambda v: num(v, 1)) if growth else amount
         rows.append({"name": name, "unit": unit, "now": "—" if isna(a) else fmt(a),
                      "last": "—" if isna(b) else fmt(b), "change": change,
-                     "estimated": col == "co2" and bool(now.get("co2_estimated"))})
+                     "estimated": col == "co2" and bool(now.get("co2_estimated")),
+                     "scope": reference.co2_scope()["excl"] if col == "co2" else ""})
     return {"months": ctx.period.months_label_zh, "year": ctx.period.year, "rows": rows}
 
 

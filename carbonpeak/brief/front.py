@@ -168,7 +168,29 @@ def notes_view(ctx: BriefContext) -> dict:
         rule = rule.replace(annual, monthly)
     return {"rules": [say("rule.intensity", rule=rule), say("rule.total", tolerance=_tolerance())],
             "notes": [phrases()["estimated_note"], phrases()["illustrative_note"],
-                      phrases()["history_note"]]}
+                      phrases()["history_note"], *scope_notes(ctx)]}
+
+
+def scope_notes(ctx: BriefContext) -> list[str]:
+    """The CO2 scope with its policy basis; and, for each region of the brief with 国家单列项目
+    last year, last year's CO2 on both scopes (the brief's base and the annual report's)."""
+    words = reference.co2_scope()
+    out = [say("scope_note", excl=words["excl"], basis=words["basis"])]
+    base = None if ctx is None else ctx.co2_base
+    if base is None:
+        return out
+    codes = reference.region_codes() if ctx.is_province else [ctx.region_code]
+    rows = base.set_index("region_code")
+    for code in codes:
+        if code not in rows.index:
+            continue
+        r = rows.loc[code]
+        if float(r["co2_total"]) > float(r["co2_excl_state_listed"]):
+            out.append(say("scope_base", region=reference.region_name(code), year=int(r["year"]),
+                           excl=words["excl"], total=words["total"],
+                           v_excl=amount(r["co2_excl_state_listed"]),
+                           v_total=amount(r["co2_total"])))
+    return out
 
 
 def notes(ctx: BriefContext) -> HTML:

@@ -4,6 +4,7 @@ moved; the rest-of-year requirement for each red or yellow light."""
 
 from __future__ import annotations
 
+from carbonpeak import reference
 from carbonpeak.brief import wording
 from carbonpeak.brief.context import BriefContext
 from carbonpeak.brief.view import phrases, say, section
@@ -12,6 +13,16 @@ from carbonpeak.report.view import HTML
 from carbonpeak.status import REASONS
 from carbonpeak.status import WORDS as STATUS_ZH
 from carbonpeak.status import key as status_key
+
+CO2 = ("co2_intensity", "co2_total")  # without 国家单列项目 (emission_factors.yml scope_zh)
+
+
+def scoped(it: dict, estimated: bool = False) -> str:
+    """An indicator's name as a sentence with its figure says it: CO2 with its scope (and
+    估算 when asked), in one bracket."""
+    tags = [phrases()["estimated"]] if estimated and it["estimated"] else []
+    tags += [it["scope"]] if it["scope"] else []
+    return say("scope_name", name=it["name"], scope="，".join(tags)) if tags else it["name"]
 
 
 def _first(ctx: BriefContext, row: dict) -> bool:
@@ -37,7 +48,8 @@ def light_row(ctx: BriefContext, row: dict) -> dict:
         compact = "—" if isna(row.get("value")) else signed(row.get("value"), 1) + "%"
         gap = ""
     reasons = phrases_reason(row.get("status_reason"))
-    return {"id": ind, "name": row.get("name_zh", ind), "status": status,
+    scope = reference.co2_scope()["excl"] if ind in CO2 else ""
+    return {"id": ind, "name": row.get("name_zh", ind), "status": status, "scope": scope,
             "level": phrases()["level_zh"].get(status, ""),
             "value": wording.value_text(row.get("value"), ind), "compact": compact,
             "required": required, "short_required": short_required,
@@ -73,7 +85,7 @@ def lights_view(ctx: BriefContext) -> dict:
     st = STATUS_ZH
     prov = ""
     if not ctx.is_province and len(ctx.province):
-        parts = [say("province_ref_part", name=it["name"], value=it["value"],
+        parts = [say("province_ref_part", name=scoped(it), value=it["value"],
                      light=st[it["status"]]) for it in region_lights(ctx, ctx.province[
                          "region_code"].iloc[0])]
         prov = say("province_ref", parts="；".join(parts))
@@ -110,9 +122,8 @@ def moves_view(ctx: BriefContext) -> dict:
     lines, changed = [], 0
     for it in region_lights(ctx):
         before = _history_value(ctx, it["id"], prev.key)
-        est = f"（{phrases()['estimated']}）" if it["estimated"] else ""
         lines.append({"status": it["status"], "direction": it["direction"],
-                      "text": say("moved.line", name=it["name"] + est,
+                      "text": say("moved.line", name=scoped(it, estimated=True),
                                   month=ctx.period.month, now=_said(it["value"]),
                                   prev_month=prev.month,
                                   before=_said(wording.value_text(before, it["id"])),

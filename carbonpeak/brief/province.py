@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from carbonpeak import reference
 from carbonpeak.brief.context import INDICATORS, BriefContext
-from carbonpeak.brief.lights import light_row
+from carbonpeak.brief.lights import CO2, light_row
 from carbonpeak.brief.view import phrases, say, section
 from carbonpeak.report.view import HTML
 
@@ -31,7 +31,8 @@ def table_view(ctx: BriefContext) -> dict:
             for r in rows:
                 r["cells"][k] = {**r["cells"][k], "estimated": False}
         heads.append({"name": phrases()["names"][ind], "unit": unit.format(m=ctx.period.month),
-                      "estimated": every})
+                      "estimated": every,
+                      "scope": reference.co2_scope()["excl"] if ind in CO2 else ""})
     return {"period": ctx.period.label_zh, "heads": heads, "rows": rows,
             "text": lead(ctx, rows)}
 

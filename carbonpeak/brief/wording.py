@@ -4,6 +4,7 @@ the rest-of-year requirement. Patterns live in templates/brief/phrases.yml."""
 
 from __future__ import annotations
 
+from carbonpeak import reference
 from carbonpeak.brief.view import phrases, say
 from carbonpeak.numtext import isna, num
 from carbonpeak.period import Period
@@ -95,7 +96,8 @@ def rest_sentence(row: dict, period: Period) -> str:
             return ""
         change = float(change)
         key = "rest.total_fall" if change < 0 else "rest.total_rise"
-        return say(key, months=months, left=amount(need), v=num(abs(change), 1))
+        return say(key, months=months, left=amount(need), v=num(abs(change), 1),
+                   scope=reference.co2_scope()["excl"])
     if isna(need):
         return ""
     need = float(need)

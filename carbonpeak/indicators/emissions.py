@@ -70,15 +70,44 @@ def co2_intensity_reduction(tables: dict[str, pd.DataFrame], entry: dict) -> pd.
         listed = pd.Series([total.get((region, int(y)), math.nan) for y in g.index],
                            index=g.index) - emis
         level = emis / va  # 万吨 / 亿元 = tCO2 per 万元
+        incl = [reduction_incl_state_listed(table, region, int(y), base, lv, level.get(base))
+                for y, lv in zip(g.index, level, strict=True)]
         parts.append(pd.DataFrame({"region_code": region, "year": g.index.astype(int),
                                    "level": level.to_numpy(),
-                                   "note": [_listed_note(x, x + e) for x, e in zip(
-                                       listed, emis, strict=True)]}))
+                                   "note": [_listed_note(x, x + e, base, i) for x, e, i in zip(
+                                       listed, emis, incl, strict=True)]}))
     df = pd.concat(parts, ignore_index=True)
     base_level = df[df["year"] == base].set_index("region_code")["level"]
     df["level_baseline"] = df["region_code"].map(base_level)
     df["value"] = (1 - df["level"] / df["level_baseline"]) * 100
     return df.assign(level_unit="吨二氧化碳/万元")
+
+
+def reduction_incl_state_listed(co2: pd.DataFrame, region: str, year: int, base: int,
+                                level: float, level_base: float) -> float | None:
+    """The CO2 intensity reduction (%) since `base` on the scope WITH 国家单列项目, for a
+    region that has them in `year` (else None). `co2` is a co2_series table (indexed by
+    region_code, year, or with those columns); `level`/`level_base` the intensity without
+    them. The value added is the same on both scopes, so the intensity with them is
+    level × total/excl."""
+    t = co2 if isinstance(co2.index, pd.MultiIndex) else co2.assign(
+        region_code=co2["region_code"].astype(str)).set_index(["region_code", "year"])
+    try:
+        total, excl = t.at[(region, year), "co2_total"], t.at[(region, year), "co2_excl_state_listed"]
+        total_b, excl_b = (t.at[(region, base), "co2_total"],
+                           t.at[(region, base), "co2_excl_state_listed"])
+    except KeyError:
+        return None
+    values = (level, level_base, total, excl, total_b, excl_b)
+    if any(v is None or pd.isna(v) for v in values) or not total > excl or not excl or not excl_b:
+        return None
+    return float((1 - (level * total / excl) / (level_base * total_b / excl_b)) * 100)
+
+
+def scope_change(value: float) -> str:
+    """'下降6.5%' / '上升6.5%': a reduction (%) in the scope words of emission_factors.yml."""
+    words = reference.co2_scope()
+    return (words["fell"] if value >= 0 else words["rose"]).format(v=num(abs(value), 1))
 
 
 @indicator
@@ -99,12 +128,14 @@ def _assess_region(grp: pd.DataFrame, column: str, year: int, deadline: int) -> 
     return peak.assess(s, year, reference.grading()["peak"], deadline)
 
 
-def _listed_note(listed: float, total: float) -> str:
-    """What leaving 国家单列项目 out of the CO2 intensity means, where a region has them."""
-    if not listed or math.isnan(listed) or listed <= 0:
+def _listed_note(listed: float, total: float, base: int, incl: float | None) -> str:
+    """Where a region has 国家单列项目: what the CO2 intensity leaves out, and the
+    intensity's change on the scope with them (emission_factors.yml `scope_zh`)."""
+    if not listed or math.isnan(listed) or listed <= 0 or incl is None:
         return ""
-    return (f"不含国家单列项目排放{listed:.0f}万吨（占全部工业排放{listed / total:.1%}）；"
-            "增加值未扣除这些项目（无分项目增加值数据），强度因此偏低")
+    return reference.co2_scope()["intensity_note"].format(
+        listed=num(listed, 0), share=f"{num(100 * listed / total, 1)}%", base=base,
+        change=scope_change(incl))
 
 
 def peak_outlook(co2: pd.DataFrame, year: int | None = None, deadline: int = 2030,
@@ -161,6 +192,7 @@ def _outlook_row(region: str, a: dict, labels: dict) -> dict:
         "class_at_data_end": a.get("class_at_data_end", ""),
         "max_year": a.get("max_year"), "max_value": a.get("max_value"),
         "years_since_max": a.get("years_since_max"), "below_max_pct": a.get("below_max_pct"),
+        "last_below_max_pct": a.get("last_below_max_pct"),
         "projected_peak_year": a.get("projected_peak_year"),
         "projected_peak_year_low": a.get("projected_peak_year_low"),
         "projected_peak_year_high": a.get("projected_peak_year_high"),
@@ -169,7 +201,7 @@ def _outlook_row(region: str, a: dict, labels: dict) -> dict:
         "growth_pct": a.get("growth_pct"), "growth_low_pct": a.get("growth_low_pct"),
         "growth_high_pct": a.get("growth_high_pct"),
         "growth_early_pct": a.get("growth_early_pct"), "growth_late_pct": a.get("growth_late_pct"),
-        "sustained_slowdown": a.get("sustained_slowdown"),
+        "sustained_slowdown": a.get("sustained_slowdown"), "stalled": a.get("stalled"),
         "growth_change_pp": a.get("deceleration_pp"),
         "required_change_pp": a.get("required_change_pp"),
         "level_trend_pct": a.get("level_trend_pct"),
@@ -216,35 +248,40 @@ def _state_listed(grp: pd.DataFrame, listed, base_year: int, year: int, deadline
 
 
 def peak_note(a: dict, labels: dict) -> str:
-    """One sentence a reader can act on, with the numbers it rests on."""
+    """One sentence a reader can act on, with the numbers it rests on (grading.yml
+    `peak.notes_zh`): the one growth measure g, its yearly change d, the projected peak."""
+    cfg = reference.grading()["peak"]
+    words = cfg["notes_zh"]
     cls = a["classification"]
     if cls == "insufficient_data":
-        n = reference.grading()["peak"]["min_obs"]
-        return f"近{reference.grading()['peak']['window']}年数据不足{n}年，无法研判"
+        return words["insufficient"].format(window=cfg["window"], min_obs=cfg["min_obs"])
     if cls == "data_ended":
-        was = labels[a["class_at_data_end"]]
-        return (f"数据截至{a['data_end_year']}年，{a['data_end_year'] + 1}—{a['reporting_year']}"
-                f"年无数据，不评级（截至{a['data_end_year']}年的研判：{was}）")
-    g = a["growth_pct"]
+        end = a["data_end_year"]
+        return words["data_ended"].format(end=end, next=end + 1, year=a["reporting_year"],
+                                          was=labels[a["class_at_data_end"]])
     steps = "、".join(f"{st['year']}年{signed(st['pct'], 0)}%" for st in a["steps"])
-    trend = (f"{'剔除阶跃（' + steps + '）后的' if steps else ''}趋势增速{signed(g)}%/年"
-             f"（{signed(a['growth_low_pct'])}%至{signed(a['growth_high_pct'])}%）")
+    trend = words["trend"].format(
+        steps=words["steps"].format(steps=steps) if steps else "", g=signed(a["growth_pct"]),
+        low=signed(a["growth_low_pct"]), high=signed(a["growth_high_pct"]))
     if cls == "peaked":
-        k = reference.grading()["peak"]["confirm_years"]
-        return (f"已于{a['max_year']}年达峰（{a['max_value']:.0f}），近{k}年均低于峰值"
-                f"{a['below_max_pct']:.0f}%以上；{trend}")
+        return words["peaked"].format(max_year=a["max_year"], max_value=num(a["max_value"], 0),
+                                      k=cfg["confirm_years"], below=num(a["below_max_pct"], 0),
+                                      trend=trend)
+    if a.get("stalled"):
+        return words["stalled"].format(last=a["data_end_year"],
+                                       drop=num(a["last_below_max_pct"], 0), trend=trend,
+                                       max_year=a["max_year"])
     if cls == "plateau":
-        return f"平台期：{trend}，尚未确认达峰（最高值在{a['max_year']}年）"
-    py = a.get("projected_peak_year")
+        return words["plateau"].format(trend=trend, max_year=a["max_year"])
+    py, d = a.get("projected_peak_year"), a["deceleration_pp"]
+    slowing = words["slowing"].format(d=num(-d, 2)) if d < 0 else ""
+    need = words["need"].format(pp=num(-a["required_change_pp"], 2), deadline=a["deadline"])
     if a["on_track"]:
-        return (f"仍在上升但增速持续回落（由{signed(a['growth_early_pct'])}%降至"
-                f"{signed(a['growth_late_pct'])}%/年），按回落趋势推算{py}年达峰")
-    need = f"需使增速每年回落{num(-a['required_change_pp'], 2)}个百分点方能于{a['deadline']}年达峰"
-    if a["sustained_slowdown"] and py is not None:
-        return (f"仍在上升，增速虽在回落（由{signed(a['growth_early_pct'])}%降至"
-                f"{signed(a['growth_late_pct'])}%/年），按回落趋势推算{py}年达峰，晚于{a['deadline']}年；"
-                f"{need}")
-    return f"仍在上升，{trend}，按近年趋势{a['deadline']}年前不能达峰；{need}"
+        return words["on_track"].format(trend=trend, slowing=slowing, py=py)
+    if py is not None:
+        return words["late"].format(trend=trend, slowing=slowing, py=py,
+                                    deadline=a["deadline"], need=need)
+    return words["rising"].format(trend=trend, deadline=a["deadline"], need=need)
 
 
 @indicator

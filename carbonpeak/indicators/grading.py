@@ -211,7 +211,7 @@ def doc_markdown() -> str:
     """docs/grading.md: the grading, peak and 碳效码 rules exactly as the code applies them,
     from grading.yml, carbon_efficiency.yml and the catalog (tests/test_grading.py keeps the
     file in step)."""
-    cfg, cat = reference.grading(), reference.catalog()
+    cfg, cat, co2s = reference.grading(), reference.catalog(), reference.co2_scope()
     kinds = {"intensity_reduction": "强度下降率", "count": "累计数量", "amount": "累计量",
              "level": "水平值", "share": "比例", "rate": "年均增速", "milestone": "里程碑",
              "budget": "年度碳排放预算"}
@@ -283,17 +283,18 @@ def doc_markdown() -> str:
         "做法：对工业二氧化碳排放（含国家单列项目）年度序列，取截至报告年份的数据；先作三年滑动中位数"
         "（两端用 Tukey 端点规则），使单年尖峰或低谷既不成为最高值，也不打断“近年均低于最高值”；"
         "相邻两年变化（缺年按年均计）达到阶跃阈值、前后两年均为常规变化且此后未回落的，视为新项目投产或关停造成的一次性阶跃，"
-        "计算趋势增速时剔除。趋势增速为对数排放对年份的 Theil–Sen 斜率（scipy.stats.theilslopes），"
+        "计算趋势增速时剔除；但此后各年均低于下降前水平、持续到最近一年的下降是排放本身的回落，不作阶跃剔除。"
+        "平滑会把最近一年的大幅回落藏在最高值之后：最近一年观测值低于平滑最高值达到阈值的，不判为仍在上升（上升已中断），也不外推。趋势增速为对数排放对年份的 Theil–Sen 斜率（scipy.stats.theilslopes），"
         f"区间为其 {cfg['peak']['confidence']:.0%} 置信区间；另报告排放对年份的 Kendall τ（Mann–Kendall 趋势检验）及其 p 值。",
         "",
-        "同一个趋势增速 g 决定：分类（上升或平台）、推算路径、推算达峰年份和所需回落速度。"
+        "同一个趋势增速 g 决定：分类（上升或平台）、推算路径、推算达峰年份和所需回落速度；报告正文、图中标注（推算峰值或期限年水平、所需路径终点）"
+        "和附录规则都引用这同一组数字（report/outlook.py）。"
         "推算路径自报告年份的平滑水平出发：增速持续回落时按观测到的回落速度 d（个百分点/年）逐年递减至零后持平，"
         "否则保持 g；区间下限、上限分别用 g 置信区间的两端。所需路径：增速自 g 每年回落 g/N 个百分点（N = 期限年 − 最新数据年），"
         "在期限年恰降为零，即在期限年达峰。仍在上升的地区，只有观测到的回落速度不低于所需回落速度时，推算达峰年份才不晚于期限年，评为绿灯。",
         "",
-        "国家单列项目：达峰研判以全部工业排放为准；有国家单列项目的地区另给出不含这些项目的研判，"
-        f"并计算其排放占比及占基期以来排放增量的比重，比重达到{cfg['peak']['state_listed_dominant_pct']:g}%以上时标注为"
-        "“由单列项目主导”。单位工业增加值二氧化碳排放指标不含国家单列项目的排放；增加值因无分项目数据未作扣除。",
+        f"{co2s['name']}：{co2s['basis']}{co2s['applied']}有国家单列项目的地区计算其排放占比及占基期以来排放增量的比重，"
+        f"比重达到{cfg['peak']['state_listed_dominant_pct']:g}%以上时在达峰展望中专段说明。",
         "",
         "报告年份以后的数据一律不用：第03步先将每张带年份的表截至报告年份（完成年份晚于报告年份的视为当年尚未完成），"
         "数据不含报告年份的规上工业主表时，运行以退出码2停止并说明数据覆盖的年份。",

@@ -11,7 +11,8 @@ reads them from data/reference/grading.yml, section `peak`); docs/grading.md sta
 - Spike-resistant levels: a running median of three (Tukey's end-point rule at the ends), so a
   single spike or dip never sets the maximum nor breaks "recent values stay below it".
 - Steps: a year-on-year change of at least `step_min_pct` (annualised over a gap) that
-  persists into the next observation is a step (a plant opening or closing), not growth.
+  persists into the next observation is a step (a plant opening or closing), not growth;
+  but a fall whose lower level lasts to the last year is the decline itself, not removed.
 - ONE growth measure g: the Theil–Sen slope of ln(CO2) over the window, steps removed, as
   %/yr, with its confidence interval (scipy.stats.theilslopes). It drives the class
   (rising if g > `plateau_band_pct`), the projection, the projected peak and the required
@@ -23,8 +24,10 @@ reads them from data/reference/grading.yml, section `peak`); docs/grading.md sta
   maximum, the slope over the window is at most −`plateau_band_pct` %/yr (a clear fall).
   A series below an older maximum without that fall is a plateau. Kendall's tau of value vs
   year over the window (the Mann–Kendall test) is reported with its p-value.
-- rising: g > `plateau_band_pct`; anything else is a plateau (flat, or falling but the peak
-  not yet confirmed).
+- rising: g > `plateau_band_pct`, unless the last observed value lies at least
+  `last_below_max_pct` % below the smoothed maximum (growth has stopped, whatever the
+  smoothed trend says); anything else is a plateau (flat, or falling but the peak not yet
+  confirmed). A stalled series is not extrapolated (no projection, no required pace).
 - Sustained slowdown: g over the later half of the window is at least `slowdown_min_pp`
   below g over the earlier half and at most `slowdown_max_growth_pct`, and each of the last
   `confirm_years` annual rates (steps removed) is below the earlier growth too; the observed deceleration d (pp/yr) is their difference
@@ -75,13 +78,16 @@ def smooth(values: np.ndarray) -> np.ndarray:
 def find_steps(s: pd.Series, step_min_pct: float) -> list[dict]:
     """One-off steps: a change of at least `step_min_pct` %/yr (annualised over a gap) between
     two ordinary years, which persists (the next change is small). Successive large changes
-    are growth, not a step."""
+    are growth, not a step. A fall whose lower level lasts to the last year (every later
+    value below the one before the fall) is the decline itself, not a step to remove."""
     years, logs = s.index.to_numpy(), np.log(s.to_numpy())
     limit = math.log1p(step_min_pct / 100)
     rate = [math.nan] + [(logs[i] - logs[i - 1]) / (years[i] - years[i - 1])
                          for i in range(1, len(s))]
     steps = []
     for i in range(1, len(s) - 1):
+        if rate[i] < 0 and (logs[i:] < logs[i - 1]).all():
+            continue
         if (abs(rate[i]) >= limit and abs(rate[i + 1]) < min(limit, abs(rate[i]) / 2)
                 and (i == 1 or abs(rate[i - 1]) < limit)):
             jump = logs[i] - logs[i - 1]
@@ -205,15 +211,22 @@ def assess(series: pd.Series, year: int, params: dict, deadline: int = 2030) -> 
     else:  # an older maximum: the window itself must fall, else it is a plateau below it
         falling = _pct(lvl_slope) <= -band
     peaked = (last - max_year >= p["min_years_since_max"]
-              and below >= p["below_max_pct"] and falling)
-    cls = "peaked" if peaked else "rising" if g > band else "plateau"
+              and below >= p["below_max_pct"] and falling
+              and float(s.iloc[-1]) < max_value)  # a last value at a new high is no peak
+    # the smoothing keeps a last-year fall out of the maximum and the trend; a last value that
+    # far below the smoothed maximum still says growth has stopped: not "rising"
+    last_below = 100 * (1 - float(s.iloc[-1]) / max_value)
+    stalled = not peaked and g > band and last_below >= p["last_below_max_pct"]
+    cls = "peaked" if peaked else "rising" if g > band and not stalled else "plateau"
 
     n = deadline - last
-    required = -max(g, 0.0) / n if n > 0 else math.nan
+    required = -max(g, 0.0) / n if n > 0 and not stalled else math.nan
     peak_year = zero_growth_year(last, g, d)
     anchor = float(sm.iloc[-1])  # the spike-resistant level of the last data year
     if cls == "peaked":
         proj_year, proj_level = max_year, max_value
+    elif stalled:  # growth broken off: no extrapolation until the data show which way
+        proj_year, proj_level = None, None
     elif peak_year is not None and g > 0:
         proj_year = peak_year
         proj_level = anchor * math.prod(1 + x / 100 for x in growth_path(g, d, peak_year - last))
@@ -221,6 +234,7 @@ def assess(series: pd.Series, year: int, params: dict, deadline: int = 2030) -> 
         proj_year, proj_level = max_year, max_value
     else:
         proj_year, proj_level = None, None
+    extrapolated = cls != "peaked" and not stalled
     on_track = cls == "peaked" or (cls == "rising" and proj_year is not None
                                    and proj_year <= deadline)
     status = {"peaked": "green", "plateau": "yellow"}.get(cls, "green" if on_track else "red")
@@ -228,15 +242,16 @@ def assess(series: pd.Series, year: int, params: dict, deadline: int = 2030) -> 
     out.update({
         "classification": cls, "status": status, "status_reason": "",
         "max_year": max_year, "max_value": max_value, "years_since_max": last - max_year,
-        "below_max_pct": below, "level_trend_pct": _pct(lvl_slope),
+        "below_max_pct": below, "last_below_max_pct": last_below, "stalled": bool(stalled),
+        "level_trend_pct": _pct(lvl_slope),
         "trend_tau": tau, "trend_p": pval,
         "growth_pct": g, "growth_low_pct": g_lo, "growth_high_pct": g_hi,
         "growth_early_pct": g_early, "growth_late_pct": g_late, "slowdown_pp": slowdown,
         "sustained_slowdown": bool(sustained), "deceleration_pp": d,
         "required_change_pp": required, "anchor_level": anchor,
         "projected_peak_year": proj_year, "projected_peak_level": proj_level,
-        "projected_peak_year_low": zero_growth_year(last, g_lo, d) if cls != "peaked" else None,
-        "projected_peak_year_high": zero_growth_year(last, g_hi, d) if cls != "peaked" else None,
+        "projected_peak_year_low": zero_growth_year(last, g_lo, d) if extrapolated else None,
+        "projected_peak_year_high": zero_growth_year(last, g_hi, d) if extrapolated else None,
         "on_track": bool(on_track), "steps": steps,
     })
     if last < year:
@@ -250,8 +265,9 @@ def assess(series: pd.Series, year: int, params: dict, deadline: int = 2030) -> 
 def projection(a: dict) -> pd.DataFrame:
     """`year, scenario, co2` from the last data year to the deadline: trend, trend_low,
     trend_high (g and the ends of its interval, with the observed deceleration) and required
-    (growth falling linearly from g to zero in the deadline year). Empty when not rated."""
-    if a.get("status") == "not_rated" or "anchor_level" not in a:
+    (growth falling linearly from g to zero in the deadline year). Empty when not rated or
+    when growth has stalled (nothing to extrapolate)."""
+    if a.get("status") == "not_rated" or "anchor_level" not in a or a.get("stalled"):
         return pd.DataFrame(columns=["year", "scenario", "co2"])
     last, n, d = a["data_end_year"], a["deadline"] - a["data_end_year"], a["deceleration_pp"]
     g = a["growth_pct"]

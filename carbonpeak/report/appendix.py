@@ -81,10 +81,8 @@ def short_rule(title_zh: str) -> str:
 # phrases.yml `vocabulary`, path_term and path_text).
 OTHER_METHODS = [
     ("因素分解", "把规上工业能耗强度的变化分为两部分：行业结构变化（结构效应）和各行业自身能效变化（强度效应）。"),
-    ("达峰判断", "看近五年工业二氧化碳排放：最高值在两年以前且最近一年明显低于最高值为“已达峰”；"
-     "年变化幅度在1%以内为“平台期”；否则为“仍在上升”。达峰年份按近年增速的变化趋势推算。"),
     ("企业碳效", "工业碳效码：企业单位增加值碳排放与所属行业平均水平之比，按比值从优到差分为1—{worst}级。"),
-    ("预测值", "按近三年趋势外推，只说明按当前速度可能达到的水平，不是预报。"),
+    ("预测值", "其他指标按近三年趋势外推，只说明按当前速度可能达到的水平，不是预报；达峰展望的推算见“碳达峰进程研判”。"),
     ("目标", "为省级目标；省里另行分解到设区市的，以分解目标为准。"),
 ]
 
@@ -122,7 +120,7 @@ def methodology_view(ctx: ReportContext) -> dict:
                      "rule": short_rule(p.get("title_zh", "")) if p else "—",
                      "unit": e.get("unit") or row.unit or "",
                      "source": plain(e.get("source_zh")) or "—"})
-    rules = []
+    rules, scope = [], reference.co2_scope()
     for k in used:
         full = presets[k].get("title_zh", "")
         basis = full.split("（", 1)[1].rstrip("）") if "（" in full else ""
@@ -133,7 +131,8 @@ def methodology_view(ctx: ReportContext) -> dict:
     return {"rows": rows, "rules": rules,
             "other": [{"name": mode["path_term"], "text": mode["path_text"]}]
             + [{"name": k, "text": v.format(worst=enterprise.worst_grade())}
-               for k, v in OTHER_METHODS]}
+               for k, v in OTHER_METHODS]
+            + [{"name": scope["name"], "text": scope["basis"] + scope["applied"]}]}
 
 
 def methodology(ctx: ReportContext) -> HTML:

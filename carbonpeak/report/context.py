@@ -38,6 +38,7 @@ class ReportContext:
     peak: pd.DataFrame | None = None  # every region (public)
     projection: pd.DataFrame | None = None  # this region's peak_projection rows
     co2: pd.DataFrame | None = None  # this region's series
+    co2_all: pd.DataFrame | None = None  # every region's series (public aggregates)
     sectors: pd.DataFrame | None = None  # this region's rows
     enterprises: pd.DataFrame | None = None  # CONFIDENTIAL: this municipality's own firms only
     enterprise_summary: pd.DataFrame | None = None  # public aggregates, every region
@@ -126,6 +127,8 @@ def load(run_dir: Path | str, region_code: str, year: int) -> ReportContext:
         if df is None:
             ctx.missing[attr] = name
         elif attr in ("decomposition", "co2", "sectors"):
+            if attr == "co2":
+                ctx.co2_all = df.assign(region_code=df["region_code"].astype(str))
             df = own(df, region_code)
         setattr(ctx, attr, df)
     proj = folder.load_csv(runfolder.PEAK_PROJECTION, missing_ok=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from carbonpeak import reference
-from carbonpeak.report import charts, fmt, narrative
+from carbonpeak.report import charts, fmt, narrative, scope
 from carbonpeak.report.context import ReportContext
 from carbonpeak.report.fmt import isna
 from carbonpeak.report.overview import mark, not_rated_notes
@@ -17,6 +17,7 @@ from carbonpeak.report.rows import (
     entry,
     group_heading,
     groups,
+    is_milestone,
     not_applicable,
     ordered,
     status_of,
@@ -156,7 +157,9 @@ def groups_view(ctx: ReportContext) -> dict:
             continue
         rated = sorted((r for r in rows if status_of(r) in RATED),
                        key=lambda r: STATUS_ORDER.index(status_of(r)))
-        panels = trajectory_panels(ctx, [r.indicator_id for r in rated])
+        # a milestone's value is a year: its chart is the CO2 outlook of the peak section
+        panels = trajectory_panels(ctx, [r.indicator_id for r in rated
+                                         if not is_milestone(r, entry(r.indicator_id, r))])
         # every rated indicator, three panels to a figure so that a long grid flows over pages
         cols = 3 if len(panels) > 3 else None
         trajectories = [charts.trajectories(panels[i:i + 3], ctx.region_name, ctx.year, mode,
@@ -181,9 +184,12 @@ def groups_view(ctx: ReportContext) -> dict:
                        if r.indicator_id in marks else None)}
                for r in rows if unrated(r)]
         na = [entry(r.indicator_id, r)["short_zh"] for r in rows if not_applicable(r)]
+        munis = reference.children(reference.province_code())
         out.append({"id": g["id"], "heading": group_heading(g), "lines": lines,
                     "unrated": unr, "not_applicable": na, "charts": trajectories,
-                    "comparison": comp.view() if comp else None, **extra})
+                    "comparison": comp.view() if comp else None,
+                    "comparison_notes": [t for i in compared for t in scope.pairs(ctx, i, munis)]
+                    if comp else [], **extra})
     return {"groups": out, "empty": "；".join(empty)}
 
 

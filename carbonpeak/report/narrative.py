@@ -7,9 +7,10 @@ from __future__ import annotations
 import pandas as pd
 
 from carbonpeak import reference
-from carbonpeak.report import fmt
-from carbonpeak.report.context import ReportContext, own
+from carbonpeak.report import fmt, scope
+from carbonpeak.report.context import ReportContext
 from carbonpeak.report.fmt import isna
+from carbonpeak.report.outlook import PEAK_DEADLINE, outlook_sentence, peak_row  # noqa: F401
 from carbonpeak.report.rows import (
     RATED,
     entry,
@@ -26,8 +27,6 @@ from carbonpeak.report.rows import (
 )
 from carbonpeak.report.view import phrases, say
 from carbonpeak.status import word as status_word
-
-PEAK_DEADLINE = 2030
 
 
 def due(row, year: int) -> bool:
@@ -150,6 +149,8 @@ def indicator_sentence(ctx: ReportContext, row) -> str:
         s += say(key, stretch=fmt.value(row.stretch_target_value, unit))
     if rank := rank_phrase(row.rank, row.rank_of, row.region_code):
         s += f"；{rank}"
+    if pair := scope.intensity_pair(ctx, row):
+        s += f"；{pair}"
     proj, py, tgt = row.projected_value, row.projection_year, row.target_value
     if not isna(proj) and not isna(py) and ctx.year < int(py) and not isna(tgt):
         reach = proj >= tgt if higher_is_better(e) else proj <= tgt
@@ -174,39 +175,6 @@ def driver_sentence(ctx: ReportContext) -> str | None:
                what=phrases()["driver_what"][main], direction="拉低" if val < 0 else "推高",
                effect=fmt.num(abs(val), 3), structure=fmt.signed(st, 3),
                intensity=fmt.signed(it, 3))
-
-
-def peak_row(ctx: ReportContext, code: str | None = None):
-    if ctx.peak is None:
-        return None
-    p = own(ctx.peak, code or ctx.region_code)
-    return None if p.empty else p.iloc[0]
-
-
-def outlook_sentence(ctx: ReportContext, code: str | None = None) -> str | None:
-    """The 2030 peak outlook in one sentence."""
-    p = peak_row(ctx, code)
-    if p is None:
-        return None
-    label = p.get("label_zh") or "—"
-    if p["classification"] == "insufficient_data":
-        return say("outlook.insufficient", label=label)
-    s = say("outlook.head", label=label)
-    if not isna(p.get("last_value")):
-        s += say("outlook.last", year=int(p["last_year"]), value=fmt.num(p["last_value"], 0))
-    if not isna(p.get("max_year")) and p["classification"] != "rising":
-        s += say("outlook.max", year=int(p["max_year"]))
-    if p["classification"] != "peaked":
-        py = p.get("projected_peak_year")
-        s += (say("outlook.projected", year=int(py)) if not isna(py)
-              else say("outlook.not_before", deadline=PEAK_DEADLINE))
-        on_track = str(p.get("on_track")) == "True"
-        if not on_track and not isna(p.get("required_change_pp")):
-            s += say("outlook.need", pp=fmt.num(abs(p["required_change_pp"])),
-                     deadline=PEAK_DEADLINE)
-        elif on_track:
-            s += say("outlook.on_track", deadline=PEAK_DEADLINE)
-    return s + "。"
 
 
 def counts(ind: pd.DataFrame) -> dict[str, int]:

@@ -4,7 +4,7 @@ the province) every municipality's outlook."""
 from __future__ import annotations
 
 from carbonpeak import reference
-from carbonpeak.report import fmt, narrative
+from carbonpeak.report import fmt, outlook
 from carbonpeak.report.context import ReportContext, own
 from carbonpeak.report.fmt import isna
 from carbonpeak.report.peak_chart import co2_outlook
@@ -22,21 +22,6 @@ def _projected(year, last) -> str:
     if isna(year) or (not isna(last) and float(year) <= float(last)):
         return ""
     return say("peak.projected", year=fmt.year(year))
-
-
-def basis(p) -> list[str]:
-    """What the projection rests on: the trend growth and its range, and (still rising) the
-    required path that reaches zero growth by the deadline."""
-    if p is None or isna(p.get("growth_pct")):
-        return []
-    end = fmt.year(p.get("data_end_year") if not isna(p.get("data_end_year"))
-                   else p.get("last_year"))
-    out = [say("peak.basis", end=end, window=reference.grading()["peak"]["window"],
-               growth=fmt.signed(p.get("growth_pct")), low=fmt.signed(p.get("growth_low_pct")),
-               high=fmt.signed(p.get("growth_high_pct")))]
-    if not isna(p.get("required_change_pp")) and float(p.get("required_change_pp")) < 0:
-        out.append(say("peak.required", end=end, deadline=narrative.PEAK_DEADLINE))
-    return out
 
 
 def state_listed(ctx: ReportContext, p) -> str:
@@ -62,16 +47,18 @@ def state_listed(ctx: ReportContext, p) -> str:
 def peak_view(ctx: ReportContext) -> dict:
     if ctx.co2 is None and ctx.peak is None:
         return {"unavailable": "2030年前达峰展望：所需数据本次运行未生成，本节暂不展示。"}
-    view = {"sentence": narrative.outlook_sentence(ctx), "chart": None, "co2_missing": False,
-            "cities": [], "window": reference.grading()["peak"]["window"], "has_range": ctx.projection is not None and len(ctx.projection) > 0}
-    p = narrative.peak_row(ctx)
-    view["basis"] = basis(p)
+    view = {"sentence": outlook.outlook_sentence(ctx), "chart": None, "co2_missing": False,
+            "cities": [], "window": reference.grading()["peak"]["window"],
+            "has_range": ctx.projection is not None and len(ctx.projection) > 0,
+            "scope_total": reference.co2_scope()["total"]}
+    p = outlook.peak_row(ctx)
+    view["basis"] = outlook.section_sentences(p, ctx.projection)
     view["listed"] = state_listed(ctx, p)
     if ctx.co2 is not None and len(ctx.co2.dropna(subset=["co2_total"])) >= 2:
         view["chart"] = co2_outlook(
             ctx.co2.dropna(subset=["co2_total"]), ctx.region_name,
-            p.to_dict() if p is not None else None, narrative.PEAK_DEADLINE,
-            projection=ctx.projection).view()
+            p.to_dict() if p is not None else None, outlook.PEAK_DEADLINE,
+            projection=ctx.projection, marks=outlook.marks(p, ctx.projection)).view()
     elif ctx.co2 is None:
         view["co2_missing"] = True
     if ctx.is_province and ctx.peak is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from carbonpeak import reference
 from carbonpeak.report.chart_base import (
     COLORS,
     MIN_FONT_PT,
@@ -18,19 +19,23 @@ from carbonpeak.report.chart_base import (
 
 
 def co2_outlook(co2: pd.DataFrame, region_name: str, peak: dict | None,
-                deadline: int = 2030, projection: pd.DataFrame | None = None) -> Chart:
+                deadline: int = 2030, projection: pd.DataFrame | None = None,
+                marks: dict | None = None) -> Chart:
     """Industrial CO2 by year, the maximum marked, and the outlook: with a projection
     (scenario trend, trend_low, trend_high, required) the trend with its range and the path
-    the deadline requires; without one, the line to the projected peak when there is one."""
+    the deadline requires; without one, the line to the projected peak when there is one.
+    `marks` (report.outlook.marks): the projected peak or the deadline level, and the required
+    path's end, labelled with the numbers the text quotes."""
     s = co2.sort_values("year")
     fig = _figure(2.4)
     ax = _axes(fig)[0, 0]
     _frame(fig, 0.7, 0.12, 0.3, 0.3)
+    scope = reference.co2_scope()
     ax.plot(s["year"], s["co2_total"], color=COLORS["actual"], marker="o", linewidth=1.8,
-            label="工业二氧化碳排放")
-    if "co2_excl_state_listed" in s and s["co2_excl_state_listed"].notna().any():
+            label=f"工业二氧化碳排放（{scope['total']}）")
+    if "co2_excl_state_listed" in s and (s["co2_total"] - s["co2_excl_state_listed"]).gt(0).any():
         ax.plot(s["year"], s["co2_excl_state_listed"], color=COLORS["required"], marker="s",
-                markersize=3, linestyle="--", linewidth=1.1, label="不含国家单列项目")
+                markersize=3, linestyle="--", linewidth=1.1, label=scope["excl"])
     i = s["co2_total"].idxmax()
     ax.annotate(f"最高 {s.at[i, 'co2_total']:.0f}（{int(s.at[i, 'year'])}年）",
                 (s.at[i, "year"], s.at[i, "co2_total"]), textcoords="offset points",
@@ -58,6 +63,15 @@ def co2_outlook(co2: pd.DataFrame, region_name: str, peak: dict | None,
             ly, lv = int(s["year"].iloc[-1]), float(s["co2_total"].iloc[-1])
             ax.plot([ly, py], [lv, pl], color=COLORS["stretch"], linestyle="--", marker="^",
                     markersize=3, linewidth=1.1, label="趋势推算（预测）")
+    for key, style in (("peak", "stretch"), ("end", "stretch"), ("required", "green")):
+        m = (marks or {}).get(key)
+        if m and m[1] is not None:
+            label = f"推算峰值约{m[1]:.0f}（{m[0]}年）" if key == "peak" else f"{m[1]:.0f}"
+            ax.annotate(label, (m[0], m[1]), textcoords="offset points",
+                        xytext=(-4, 6 if key != "required" else -10), ha="right",
+                        fontsize=MIN_FONT_PT, color=COLORS[style])
+            ax.plot([m[0]], [m[1]], marker="^" if key == "peak" else "o", markersize=3.5,
+                    color=COLORS[style])
     lo, hi = ax.get_ylim()
     ax.set_ylim(lo, hi + (hi - lo) * 0.18)
     ax.text(deadline - 0.15, lo, f"{deadline}年达峰期限", fontsize=MIN_FONT_PT, color=COLORS["red"],
@@ -69,6 +83,7 @@ def co2_outlook(co2: pd.DataFrame, region_name: str, peak: dict | None,
     ax.set_xticklabels(_year_labels(years))
     ax.set_xlim(years[0] - 0.5, last + 0.8)
     ax.set_ylabel("万吨二氧化碳")
+    ax.set_xlabel("年份")
     ax.legend(loc="upper left", ncol=3, fontsize=MIN_FONT_PT)
     ax.set_title(f"{region_name}：工业二氧化碳排放与达峰展望")
     alt = (f"折线图：{region_name}工业二氧化碳排放，{int(s['year'].iloc[0])}年至"

@@ -4,7 +4,7 @@ map and the league tables. Public data only: no enterprise-level cell."""
 from __future__ import annotations
 
 from carbonpeak import reference
-from carbonpeak.report import fmt, narrative
+from carbonpeak.report import fmt, narrative, scope
 from carbonpeak.report.context import ReportContext
 from carbonpeak.report.fmt import isna
 from carbonpeak.report.rows import entry, higher_is_better, ordered, reason_text, status_of
@@ -164,7 +164,8 @@ def league_view(ctx: ReportContext, group: str = MAIN_GROUP) -> dict:
             if not (isna(x.value) or isna(x.prev_value)) else "—"} for x in r.itertuples()]
         # one requirement for every city: on a phone it is said once above the table
         common = rows[0]["required"] if len({x["required"] for x in rows}) == 1 else None
-        tables.append({"name": e["name_zh"], "rows": rows, "required_common": common})
+        tables.append({"name": e["name_zh"], "rows": rows, "required_common": common,
+                       "notes": scope.pairs(ctx, ind_id, list(r["region_code"].astype(str)))})
     return {"tables": tables, "words": words(narrative.is_final(ctx))}
 
 
