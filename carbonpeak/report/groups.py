@@ -184,7 +184,7 @@ def groups_view(ctx: ReportContext) -> dict:
                        if r.indicator_id in marks else None)}
                for r in rows if unrated(r)]
         na = [entry(r.indicator_id, r)["short_zh"] for r in rows if not_applicable(r)]
-        munis = reference.children(reference.province_code())
+        munis = reference.peers(ctx.region_code)
         out.append({"id": g["id"], "heading": group_heading(g), "lines": lines,
                     "unrated": unr, "not_applicable": na, "charts": trajectories,
                     "comparison": comp.view() if comp else None,
