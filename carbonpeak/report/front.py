@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from carbonpeak import reference
 from carbonpeak.report import narrative
 from carbonpeak.report.appendix import verdict_word
 from carbonpeak.report.context import ReportContext
@@ -48,7 +49,15 @@ def cover_view(ctx: ReportContext) -> dict:
             "kicker": ctx.chain.kicker(ctx.period), "basis": basis(ctx),
             "vintage": ctx.dataset.get("vintage_zh", "—"),
             "verdict": verdict_word(ctx.verdict.get("verdict")),
-            "generated": ctx.generated}
+            "generated": ctx.generated, **_up(ctx)}
+
+
+def _up(ctx: ReportContext) -> dict:
+    """The report one level up (a county's city, a city's province) and where the region is
+    listed in the index (a county under its city's list)."""
+    up = reference.parent(ctx.region_code)
+    return {"parent": {"code": up, "name": reference.region_name(up)} if up else None,
+            "index_anchor": f"#counties-{up}" if ctx.is_county else ""}
 
 
 def cover(ctx: ReportContext) -> HTML:
