@@ -275,6 +275,8 @@ def doc_markdown() -> str:
         f"| {cfg['status_reason_zh']['no_local_target']} | 目标为全省总量、未分解到设区市；仍列出本市数量及占全省比重 |",
         f"| {cfg['status_reason_zh']['no_data']} | 缺少报告年份或基期数据，或达峰研判数据不足、数据未更新到报告年份 |",
         f"| {cfg['status_reason_zh']['failed_quality']} | 输入数据未通过质量检查 |",
+        f"| {cfg['status_reason_zh']['not_provided']} | 县（市、区）：该指标的输入数据没有县级数据；县级报告不列出，"
+        "在指标总览表下列明 |",
         "",
         "## 达峰研判",
         "",
