@@ -11,7 +11,7 @@ import subprocess
 
 import pandas as pd
 import pytest
-from helpers import pdf_text
+from helpers import RENDERED_REGIONS, pdf_text
 
 from carbonpeak import reference
 from carbonpeak.paths import SAMPLE_DIR
@@ -43,9 +43,14 @@ def test_run_succeeds_and_writes_the_contract(run_out):
     # every indicator of the plan, for every region, even when only three are rendered
     # (2025 belongs to 十四五: its indicators, not 十五五's)
     assert set(ind["indicator_id"]) == set(reference.catalog_for(2025))
-    assert ind.groupby("indicator_id")["region_code"].nunique().eq(12).all()
-    assert len(ind) == 12 * len(reference.catalog_for(2025))
+    # the province, its 11 cities and the sample's 90 county-level units
+    n = len(reference.region_codes(reference.LEVELS))
+    assert ind.groupby("indicator_id")["region_code"].nunique().eq(n).all()
+    assert len(ind) == n * len(reference.catalog_for(2025))
     assert set(ind["status"]) <= {"green", "yellow", "red", "not_rated"}
+    assert set(ind.loc[ind["region_code"].isin(reference.codes_at("county")),
+                       "status_reason"].dropna()) <= {"not_provided", "no_local_target",
+                                                      "failed_quality", "no_data"}
     prov = ind[ind["region_code"] == "330000"]
     assert (prov["status"] != "not_rated").all(), prov[prov.status == "not_rated"]
     assert (ind["not_rated_reason"].isna() == (ind["status"] != "not_rated")).all()
@@ -119,7 +124,8 @@ def test_manifest_traces_inputs_and_outcomes(run_out):
     assert len(names["industry_annual.csv"]["sha256"]) == 64
     assert m["packages"]["great-expectations"] == "1.24.1"
     assert {c: r["ok"] for c, r in m["regions"].items()} == dict.fromkeys(
-        reference.region_codes(), True)
+        RENDERED_REGIONS, True)
+    assert m["reported"] == reference.region_codes(reference.LEVELS)
     assert {"ingest", "quality", "indicators", "report", "total"} <= set(m["timings_s"])
 
 

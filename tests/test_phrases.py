@@ -11,7 +11,7 @@ from carbonpeak.report.rows import entry
 
 
 def row(**kw):
-    base = dict(indicator_id="energy_intensity_reduction", value=20.8, unit="%",
+    base = dict(region_code="330100", indicator_id="energy_intensity_reduction", value=20.8, unit="%",
                 baseline_year=2020, required_value=16.0, target_value=16.0, target_year=2025,
                 stretch_target_value=18.0, stretch_met=False, status="green", rank=3, rank_of=11,
                 projected_value=None, projection_year=None, not_rated_reason=None, note=None,

@@ -29,7 +29,8 @@ FIXTURES = {
                 "tallies": [{"status": "green", "n": 1}, {"status": "yellow", "n": 1},
                             {"status": "red", "n": 1}, {"status": "not_rated", "n": 0}],
                 "not_applicable": 2},
-    "overview": {"main_year": 2025, "words": view.words(False), "notes": [
+    "overview": {"main_year": 2025, "words": view.words(False), "peers": "设区市",
+                 "not_provided": "", "notes": [
         {"id": "fn-330100-1", "mark": "①", "name": "绿色工厂", "reason": "未分解到市"}],
         "rows": [{"group": "二　主要目标"},
                  {"name": "规上单位工业增加值能耗较2020年下降", "ref": "", "judged": "",
@@ -47,7 +48,7 @@ FIXTURES = {
                   "required": "50.0%", "status": "not_rated", "word": "不适用", "na": True,
                   "fn": None, "prev": None, "delta": "—", "rank": "—",
                   "stretch_target": False}]},
-    "next_steps": {"region": "杭州市", "items": [
+    "next_steps": {"region": "杭州市", "here": "本市", "items": [
         {"name": "印染水重复利用率", "status": "red", "gap": "4.0个百分点",
          "pace": "目标年（2025年）已到，距50.0%的目标尚差4.0个百分点",
          "lead": "市经信局（省级牵头：省经信厅）",

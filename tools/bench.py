@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -66,6 +67,47 @@ def fast(work: Path, regions: list[str], year, jobs: int, force: bool) -> float:
     return time.perf_counter() - t0
 
 
+class PeakMemory:
+    """The peak of the summed resident memory of this process and all its descendants
+    (kernels, render workers), sampled from /proc every 0.2 s while a run goes on."""
+
+    def __init__(self):
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.2):
+            self.peak = max(self.peak, _tree_rss(os.getpid()))
+
+
+def _tree_rss(root: int) -> int:
+    parent, rss = {}, {}
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            stat = (d / "stat").read_text().rsplit(")", 1)[1].split()
+            parent[int(d.name)] = int(stat[1])
+            rss[int(d.name)] = int(stat[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo += [c for c, p in parent.items() if p == pid]
+    return total
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--year", type=int, default=2025)
@@ -88,6 +130,13 @@ def main() -> None:
             print(f"carbonpeak monthly barometer {months[-1]}: {month_s:.1f}s", flush=True)
             again_s = fast(work, regions, months[-1], args.jobs, force=False)
             print(f"carbonpeak monthly re-run, inputs unchanged: {again_s:.1f}s", flush=True)
+        counties = reference.region_codes(reference.LEVELS)
+        with PeakMemory() as mem:
+            county_s = fast(work / "county", counties, args.year, args.jobs, force=True)
+        print(f"carbonpeak county scale ({len(counties)} reports): {county_s:.1f}s, "
+              f"peak memory {mem.peak / 2**30:.2f} GiB (all processes)", flush=True)
+        again_s = fast(work / "county", counties, args.year, args.jobs, force=False)
+        print(f"carbonpeak county scale re-run, inputs unchanged: {again_s:.1f}s", flush=True)
         naive_s = float("nan")
         if not args.skip_naive:
             naive_s = naive(work, regions, args.year)

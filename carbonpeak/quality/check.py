@@ -74,7 +74,8 @@ def check(warehouse: Path, out_dir: Path, year: int, ingest_findings: list[Findi
         frame = augment(df, table, annual_year, first_year, tables)
         result = run_suite(gx, ctx, table, escaped(frame), params, skip)
         gx_results[table] = result.to_json_dict()
-        table_findings = findings_from_result(table, result, frame, headers.get(table))
+        table_findings = _excuse_children(
+            findings_from_result(table, result, frame, headers.get(table)), findings)
         findings += table_findings
         summary += _gx_summary(table, result, table_findings)
         scope[table] = (set(frame["region_code"].dropna().astype(str))
@@ -96,6 +97,19 @@ def check(warehouse: Path, out_dir: Path, year: int, ingest_findings: list[Findi
     build_data_docs(ctx, QualityFolder(out_dir).docs, summary)
     return {code: {k: v[k] for k in ("verdict", "errors", "warnings")}
             for code, v in verdicts.items()}  # the per-check list is in results.json
+
+
+def _excuse_children(found: list[Finding], before: list[Finding]) -> list[Finding]:
+    """Σ counties = city cannot be judged against a city row that failed its own checks
+    (`before`: the headline table is checked first): the counties of a city whose row of the
+    same year has an error are not blamed for the gap (the city's error is reported, and the
+    city's indicators are the ones it blocks)."""
+    broken = {(f.region_code, f.period) for f in before if f.severity == ERROR
+              and f.region_code and f.table in {reference.rows_of(t)
+                                                for t in reference.county_tables()}}
+    return [f for f in found if not (f.check.endswith("_parent_sum") and f.region_code
+                                        and (reference.parent(f.region_code), f.period)
+                                        in broken)]
 
 
 def _ingest_summary(table: str, findings: list[Finding]) -> list[dict]:
