@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from carbonpeak import reference, runfolder
+from carbonpeak import reference, runfolder, status
 from carbonpeak.brief.context import BriefContext
-from carbonpeak.brief.front import title
+from carbonpeak.brief.front import reason_legend, title
 from carbonpeak.brief.view import phrases, say, section
 from carbonpeak.report.downloads import write_files  # the annual report's rules
 from carbonpeak.report.front import banner
@@ -51,6 +51,10 @@ def _zh(df: pd.DataFrame, names: dict) -> pd.DataFrame:
         if col in out:
             out[f"{col}_zh"] = out[col].map(lambda s: st.get(s, "") if isinstance(s, str)
                                             else "")
+    if "status_reason" in out:  # the class in words, as the brief and its legend say it
+        out["status_reason"] = [status.REASONS[c] if (c := status.reason_of(s, r)) else ""
+                                for s, r in zip(out["status"], out["status_reason"],
+                                                strict=True)]
     for col in ("estimated", "illustrative", "revised"):
         if col in out:
             out[col] = out[col].map(lambda b: "是" if b else "否")
@@ -73,7 +77,8 @@ def write(ctx: BriefContext, out: Path) -> list[str]:
         title(ctx.region_code, ctx.period), banner(ctx.dataset),
         say("generated", date=ctx.generated), *phrases()["workbook_notes"][:-1],
         phrases()["estimated_note"], phrases()["illustrative_note"],
-        phrases()["history_note"], *phrases()["workbook_notes"][-1:]) if x]})
+        phrases()["history_note"], reason_legend(rows, phrases()["legend_where"]),
+        *phrases()["workbook_notes"][-1:]) if x]})
     return write_files(out, [n for n, _ in download_files(ctx.region_code)], rows, zh,
                        [("晴雨表", zh), ("逐月灯号", _zh(_history(ctx), HISTORY_ZH)),
                         ("说明", info)])

@@ -55,8 +55,7 @@ def light_row(ctx: BriefContext, row: dict) -> dict:
 def phrases_reason(reason) -> str:
     if isna(reason) or not str(reason).strip():
         return ""
-    words = {**REASONS, **phrases()["reason_zh"]}  # the brief's own reasons (无目标) added
-    return words.get(str(reason), str(reason))
+    return REASONS.get(str(reason), str(reason))
 
 
 def region_lights(ctx: BriefContext, code: str | None = None) -> list[dict]:

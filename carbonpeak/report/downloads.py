@@ -14,7 +14,7 @@ from carbonpeak.report.context import ReportContext
 from carbonpeak.report.front import banner, title
 from carbonpeak.report.narrative import is_final
 from carbonpeak.report.rows import entry, ordered
-from carbonpeak.report.view import HTML, headed, section, words
+from carbonpeak.report.view import HTML, headed, phrases, section, words
 from carbonpeak.textsafe import spreadsheet_cell
 
 # Chinese headers; the requirement columns (None here) are named in the report mode's words.
@@ -67,14 +67,18 @@ def chinese(df: pd.DataFrame, mode: dict) -> pd.DataFrame:
     st = status.WORDS
     out = df.copy()
     out["name_zh"] = out["indicator_id"].map(lambda i: entry(i)["name_zh"])
-    out["status_zh"] = out["status"].map(status.word)
+    reason = out.get("status_reason", pd.Series(None, index=out.index))
+    code = [status.reason_of(s, r) for s, r in zip(out["status"], reason, strict=True)]
+    na = pd.Series([c == status.NOT_APPLICABLE for c in code], index=out.index)
+    # the report's words: 不适用 for a row that does not apply, 未评级 (its class beside) else
+    out["status_zh"] = [status.shown(s, r) for s, r in zip(out["status"], reason, strict=True)]
     if "prev_status" in out:
         out["prev_status_zh"] = out["prev_status"].map(lambda s: st.get(s, "") if isinstance(
-            s, str) else "")
+            s, str) else "").where(~na, "")
     if "target_type" in out:
         out["target_type"] = out["target_type"].map(lambda t: TARGET_TYPE_ZH.get(t, t))
-    if "status_reason" in out:
-        out["status_reason"] = out["status_reason"].map(lambda r: status.REASONS.get(r, r))
+    out["status_reason"] = [status.REASONS[c] if c and not n else "" for c, n in
+                            zip(code, na, strict=True)]
     heads = {**COLUMNS_ZH, "required_value": mode["required"]}
     cols = [c for c in heads if c in out.columns and c != "status"]
     return out[cols].rename(columns=heads)
@@ -103,14 +107,16 @@ def scope(ctx: ReportContext) -> str:
     return f"全省及{len(reference.children(reference.province_code()))}个设区市"
 
 
-def notes(ctx: ReportContext, n_rows: int, mode: dict) -> pd.DataFrame:
+def notes(ctx: ReportContext, rows: pd.DataFrame, mode: dict) -> pd.DataFrame:
     st = status.WORDS
+    n_rows = len(rows)
+    reasons = {status.reason_of(s, r) for s, r in zip(
+        rows["status"], rows.get("status_reason", [None] * n_rows), strict=True)}
     lines = [title(ctx), f"数据版本：{ctx.dataset.get('vintage_zh', '—')}",
              banner(ctx.dataset), f"生成日期：{ctx.generated}",
              f"“指标”表共{n_rows}行，{scope(ctx)}的全部指标，按报告顺序排列；“时间序列”表为本地区各指标逐年数值。",
-             "状态：" + mode["lights_download"].format(**st)
-             + f"；{st['not_rated']}＝数据缺失或未通过质量检查；"
-             f"“未评级类别”为“{status.reason_word('not_applicable')}”的指标不考核本地区。",
+             "状态：" + mode["lights_download"].format(**st) + "。",
+             status.legend_text(reasons, phrases()["legend_where"]["download"]),
              "百分比指标的数值单位为%，其变化以百分点计。",
              "预测值为按近三年趋势对目标年的外推，不是统计数据；报告年度即目标年的指标不给出预测值。",
              "本工作簿不含企业数据。"]
@@ -161,7 +167,7 @@ def write(ctx: ReportContext, out: Path) -> list[str]:
     zh = chinese(rows, mode)
     return write_files(out, [n for n, _ in download_files(ctx.region_code)], rows, zh,
                        [("指标", zh), ("时间序列", series_chinese(ctx, mode)),
-                        ("说明", notes(ctx, len(zh), mode))])
+                        ("说明", notes(ctx, rows, mode))])
 
 
 def downloads(ctx: ReportContext, out_dir: Path | str | None = None) -> HTML:
