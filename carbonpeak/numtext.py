@@ -91,3 +91,12 @@ def adding(parts, total, nd: int = 1, most: int = MOST_DIGITS) -> tuple[int, boo
         if sum((rounded(p, d) for p in parts), Decimal(0)) == rounded(total, d):
             return d, True
     return nd, False
+
+
+def figure(v, nd: int = 1):
+    """A number for a file meant for reading (the zh CSV, the XLSX): rounded like the report
+    prints it, an int at 0 digits (a rank is 3, not 3.0), None when missing."""
+    if isna(v):
+        return None
+    d = rounded(v, nd)
+    return int(d) if nd == 0 else float(d) + 0.0  # + 0.0: no −0.0

@@ -119,7 +119,7 @@ def revision(ctx: BriefContext) -> HTML:
 
 def sectors(ctx: BriefContext) -> HTML:
     """Lagging sectors: the monthly contract carries no sector data, so this says so."""
-    return section("sectors", text=say("sectors_missing"))
+    return section("sectors", text=say("sectors_missing", months=ctx.period.months_label_zh))
 
 
 def _tolerance() -> str:
@@ -140,7 +140,9 @@ def notes_view(ctx: BriefContext) -> dict:
     for annual, monthly in phrases()["monthly_words"]:
         rule = rule.replace(annual, monthly)
     rows = ctx.barometer if ctx.is_province else ctx.rows()
-    return {"rules": [say("rule.intensity", rule=rule), say("rule.total", tolerance=_tolerance())],
+    m = ctx.period.months_label_zh
+    return {"rules": [say("rule.intensity", rule=rule, months=m),
+                      say("rule.total", tolerance=_tolerance(), months=m)],
             "notes": [x for x in (phrases()["estimated_note"], phrases()["illustrative_note"],
                                   phrases()["history_note"], reason_legend(rows)) if x]}
 

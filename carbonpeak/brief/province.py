@@ -32,7 +32,8 @@ def table_view(ctx: BriefContext) -> dict:
                 r["cells"][k] = {**r["cells"][k], "estimated": False}
         heads.append({"name": phrases()["names"][ind], "unit": unit.format(m=ctx.period.month),
                       "estimated": every})
-    return {"period": ctx.period.label_zh, "heads": heads, "rows": rows,
+    return {"period": ctx.period.label_zh, "months": ctx.period.months_label_zh,
+            "heads": heads, "rows": rows,
             "text": lead(ctx, rows)}
 
 

@@ -10,7 +10,9 @@ from pathlib import Path
 import pandas as pd
 
 from carbonpeak import reference, runfolder, status
+from carbonpeak.numtext import digits, figure
 from carbonpeak.report.context import ReportContext
+from carbonpeak.report.fmt import beside
 from carbonpeak.report.front import banner, title
 from carbonpeak.report.narrative import is_final
 from carbonpeak.report.rows import entry, ordered
@@ -32,8 +34,10 @@ SERIES_ZH = {"region_code": "地区代码", "region_name": "地区", "indicator_
              "name_zh": "指标", "year": "年份", "value": "实际值", "unit": "单位",
              "required_value": None, "stretch_required_value": None,
              "level": "水平值"}
-WHOLE = {"年度", "基期", "目标年", "排名", "参与排名地区数", "预测年份", "年份"}
-NUMBER_FORMAT = "0.0"
+# The numbers of the files meant for reading: amounts at the report's digits, the rest whole.
+AMOUNTS = ("value", "baseline_value", "target_value", "stretch_target_value", "required_value",
+           "stretch_required_value", "prev_value", "projected_value", "level")
+WHOLE_COLUMNS = ("year", "baseline_year", "target_year", "rank", "rank_of", "projection_year")
 TARGET_TYPE_ZH = {"binding": "约束性", "stretch": "力争"}
 
 
@@ -57,8 +61,10 @@ def _in_order(ctx: ReportContext) -> pd.DataFrame:
 
 
 def _safe(df: pd.DataFrame) -> pd.DataFrame:
-    return df.apply(lambda s: s.map(spreadsheet_cell) if s.dtype == object or
-                    pd.api.types.is_string_dtype(s) else s)
+    """Every text cell neutralised; a column of rounded numbers keeps its ints (no 3.0)."""
+    return df.apply(lambda s: pd.Series([spreadsheet_cell(v) for v in s], index=s.index,
+                                        dtype=object)
+                    if s.dtype == object or pd.api.types.is_string_dtype(s) else s)
 
 
 def chinese(df: pd.DataFrame, mode: dict) -> pd.DataFrame:
@@ -81,7 +87,25 @@ def chinese(df: pd.DataFrame, mode: dict) -> pd.DataFrame:
                             zip(code, na, strict=True)]
     heads = {**COLUMNS_ZH, "required_value": mode["required"]}
     cols = [c for c in heads if c in out.columns and c != "status"]
-    return out[cols].rename(columns=heads)
+    return readable(out, df)[cols].rename(columns=heads)
+
+
+def readable(out: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """The numbers of `rows` in `out` as the report prints them (the full precision stays in
+    the English CSV and indicators.csv): each row's unit digits, a value beside a yellow or
+    red light at the digits that show the difference (fmt.beside), years and ranks whole."""
+    out = out.astype({c: object for c in (*AMOUNTS, *WHOLE_COLUMNS) if c in out})
+    for i, r in zip(out.index, rows.itertuples(index=False), strict=True):
+        nd = digits(getattr(r, "unit", ""))
+        nv, nr = beside(r)
+        for col in AMOUNTS:
+            if col in out:
+                out.at[i, col] = figure(getattr(r, col), {"value": nv}.get(
+                    col, nr if col in ("required_value", "target_value") else nd))
+        for col in WHOLE_COLUMNS:
+            if col in out:
+                out.at[i, col] = figure(getattr(r, col), 0)
+    return out
 
 
 def series_chinese(ctx: ReportContext, mode: dict) -> pd.DataFrame:
@@ -96,7 +120,8 @@ def series_chinese(ctx: ReportContext, mode: dict) -> pd.DataFrame:
     heads = {**SERIES_ZH, "required_value": mode["series_required"],
              "stretch_required_value": mode["series_stretch"]}
     cols = [c for c in heads if c in s.columns]
-    return s[cols].rename(columns=heads)
+    s = s.reset_index(drop=True)
+    return readable(s, s)[cols].rename(columns=heads)
 
 
 def scope(ctx: ReportContext) -> str:
@@ -123,6 +148,15 @@ def notes(ctx: ReportContext, rows: pd.DataFrame, mode: dict) -> pd.DataFrame:
     return pd.DataFrame({"说明": [x for x in lines if x]})
 
 
+def number_format(v) -> str:
+    """'0', '0.0', '0.00': the digits a rounded number holds (16.0 shows 16.0, not 16)."""
+    if isinstance(v, int):
+        return "0"
+    text = repr(float(v))
+    decimals = len(text.split(".")[1]) if "." in text and "e" not in text else 1
+    return "0." + "0" * decimals
+
+
 def _format_sheet(ws, df: pd.DataFrame) -> None:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -135,11 +169,9 @@ def _format_sheet(ws, df: pd.DataFrame) -> None:
         texts = [str(col)] + [str(v) for v in df[col].head(200) if pd.notna(v)]
         width = max(len(t) + sum(ord(ch) > 127 for ch in t) for t in texts)
         ws.column_dimensions[letter].width = min(max(8, width + 2), 48)
-        numeric = pd.api.types.is_numeric_dtype(df[col])
-        if numeric:
-            fmt = "0" if col in WHOLE else NUMBER_FORMAT
-            for cell in ws[letter][1:]:
-                cell.number_format = fmt
+        for cell in ws[letter][1:]:  # each number shows the digits it was rounded to
+            if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                cell.number_format = number_format(cell.value)
 
 
 def write_files(out: Path, names: list[str], rows: pd.DataFrame, zh: pd.DataFrame,

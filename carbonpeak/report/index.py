@@ -110,7 +110,7 @@ def view(year_dir: Path, period: Period | int) -> dict:
     lights = words(chain.is_final(period))["lights_download"].format(**status.WORDS)
     return {"title": f"{title}（{period.label_zh}）", "banner": banner(dataset),
             "vintage": dataset.get("vintage_zh", "—"), "css": css(),
-            "monthly": period.is_monthly, "heads": heads, "rows": rows, "lights": lights,
+            "monthly": period.is_monthly, "months": period.months_label_zh, "heads": heads, "rows": rows, "lights": lights,
             "legend": status.legend_text(
                 reasons, "" if period.is_monthly else phrases()["legend_where"]["index"])}
 
