@@ -33,7 +33,7 @@ from tools import sample
 SPREAD = {"test_bad_input.py", "test_quality.py"}
 # Test files that read one expensive session fixture: the same worker runs them together.
 GROUPS = dict.fromkeys(["test_confidentiality.py", "test_end_to_end.py",
-                        "test_report_outputs.py"], "rendered_run")
+                        "test_reading.py", "test_report_outputs.py"], "rendered_run")
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -181,7 +181,8 @@ def test_revision_statement(run_dir):
 
 def test_what_moved_since_last_month(run_dir):
     html = str(brief.moves(ctx_of(run_dir, "330900")))
-    assert ("单位工业增加值能耗：1—10月较上年同期上升1.8%，1—9月较上年同期下降1.2%；"
+    # 1—9月 is −1.25: 四舍五入 prints 1.3 (the float's half-even would print 1.2)
+    assert ("单位工业增加值能耗：1—10月较上年同期上升1.8%，1—9月较上年同期下降1.3%；"
             "由黄转红（由二级升为一级预警）。") in html
 
 
@@ -318,12 +319,13 @@ def test_key_figures_of_the_period(run_dir):
     assert '<span class="tag est">估算</span>' in str(brief.figures(ctx_of(run_dir, "330800")))
 
 
-def test_total_co2_rule_states_the_tolerance_from_grading(monkeypatch):
+def test_total_co2_rule_states_the_tolerance_from_grading(monkeypatch, run_dir):
     from carbonpeak.brief import front
 
+    ctx = ctx_of(run_dir, "330900")
     cfg = dict(reference.grading(), barometer={"co2_total_yellow_tolerance": 0.03})
     monkeypatch.setattr(front.reference, "grading", lambda: cfg)
-    rule = front.notes_view(None)["rules"][1]
+    rule = front.notes_view(ctx)["rules"][1]
     assert "不超过预算为绿灯，超出预算的3%以内为黄灯，超出更多为红灯" in rule
 
 

@@ -100,6 +100,6 @@ def test_province_barometer_fits_one_page(rendered):
     table = page.split("设区市晴雨表")[1]
     for code in reference.region_codes():
         assert reference.region_name(code) in table, code
-    assert "强度指标为1—N月累计强度较上年同期的变化" in table  # the note below the table
+    assert "强度指标为1—10月累计强度较上年同期的变化" in table  # the note below the table
     assert "各设区市本年逐月灯号" in "".join(text)
     assert all("工业领域能耗双控和碳排放晴雨表" in p.splitlines()[0] for p in text)

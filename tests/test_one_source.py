@@ -104,6 +104,7 @@ def test_status_keys_are_the_tables_keys():
 def test_an_edited_status_word_reaches_every_place(ref_dir, tmp_path):
     edit_text(ref_dir / "grading.yml", "status_zh: {green: 绿,", "status_zh: {green: 達,")
     edit_text(ref_dir / "grading.yml", "not_applicable: 不适用,", "not_applicable: 不考核,")
+    edit_text(ref_dir / "grading.yml", "no_data: 未提供,", "no_data: 缺数,")
     tally = str(view.section("summary", messages=[], not_applicable=2,
                              tallies=[{"status": "green", "n": 1}]))
     assert '<span class="light green">達</span>' in tally and "不考核" in tally
@@ -114,7 +115,10 @@ def test_an_edited_status_word_reaches_every_place(ref_dir, tmp_path):
     zh = chinese(ctx.indicators, view.words(False))
     assert "達" in set(zh["状态"]) and "绿" not in set(zh["状态"])
     legend = str(overview.headline_table(ctx))
-    assert "達＝达到序时进度" in legend and "不考核＝该指标不考核本地区" in legend
+    assert "達＝达到序时进度" in legend
+    # the legend lists the classes present: the fixture's one unrated row names no reason
+    # (未提供, here 缺数), and no row is 不适用 (here 不考核)
+    assert "未评级（原因见表下编号注释）：缺数＝" in legend and "不考核" not in legend
 
 
 # --- 碳效码 cut-points: carbon_efficiency.yml ----------------------------------------------------

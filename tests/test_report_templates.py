@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from carbonpeak import status
 from carbonpeak.report import view
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -47,7 +48,8 @@ FIXTURES = {
                   "value_note": "", "target": "50.0%", "stretch": "", "target_note": "",
                   "required": "50.0%", "status": "not_rated", "word": "不适用", "na": True,
                   "fn": None, "prev": None, "delta": "—", "rank": "—",
-                  "stretch_target": False}]},
+                  "stretch_target": False}],
+        "legend": status.legend_text({"no_local_target", "not_applicable"}, "表下编号注释")},
     "next_steps": {"region": "杭州市", "here": "本市", "items": [
         {"name": "印染水重复利用率", "status": "red", "gap": "4.0个百分点",
          "pace": "目标年（2025年）已到，距50.0%的目标尚差4.0个百分点",

@@ -74,7 +74,12 @@ def test_every_stretch_target_is_a_liqiu_target():
 def test_labels_for_every_reason():
     assert GRADING["status_reason_zh"] == {"not_applicable": "不适用",
                                           "no_local_target": "未分解到市",
-                                          "no_data": "无数据", "failed_quality": "数据质量未通过"}
+                                          "no_data": "未提供", "failed_quality": "数据质量未通过",
+                                          "no_target": "无目标", "not_provided": "县级未提供"}
+    # each class has its own meaning, and no two say the same
+    meanings = GRADING["status_reason_meaning_zh"]
+    assert set(meanings) == set(GRADING["status_reason_zh"])
+    assert len(set(meanings.values())) == len(meanings)
 
 
 @pytest.fixture(scope="module")

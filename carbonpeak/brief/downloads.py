@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from carbonpeak import reference, runfolder
+from carbonpeak import reference, runfolder, status
 from carbonpeak.brief.context import BriefContext
-from carbonpeak.brief.front import title
+from carbonpeak.brief.front import reason_legend, title
 from carbonpeak.brief.view import phrases, say, section
+from carbonpeak.numtext import apart, exact_digits, figure, isna
 from carbonpeak.report.downloads import write_files  # the annual report's rules
 from carbonpeak.report.front import banner
 from carbonpeak.report.view import HTML
@@ -21,15 +22,7 @@ COLUMNS = ["region_code", "region_name", "period", "indicator_id", "name_zh", "v
            "required", "annual_target", "status", "status_reason", "estimated",
            "rest_required", "rest_change", "previous_period", "previous_status",
            "target_source_zh", "illustrative", "revised"]
-COLUMNS_ZH = {"region_code": "地区代码", "region_name": "地区", "period": "期间",
-              "indicator_id": "指标代码", "name_zh": "指标", "value": "1—N月实际值",
-              "unit": "单位", "required": "1—N月要求", "annual_target": "全年目标或预算",
-              "status_zh": "灯号", "status_reason": "未评级原因", "estimated": "估算",
-              "rest_required": "剩余月份要求", "rest_change": "剩余月份较上年同期变化",
-              "previous_period": "上期", "previous_status_zh": "上期灯号",
-              "target_source_zh": "目标来源", "illustrative": "示例值", "revised": "数据有修订"}
-HISTORY_ZH = {"region_code": "地区代码", "region_name": "地区", "period": "期间",
-              "indicator_id": "指标代码", "value": "1—N月实际值", "status_zh": "灯号"}
+NUMBERS = ("value", "required", "annual_target", "rest_required", "rest_change")
 
 
 def download_files(region_code: str) -> list[tuple[str, str]]:
@@ -44,6 +37,24 @@ def _rows(ctx: BriefContext) -> pd.DataFrame:
     return df[[c for c in COLUMNS if c in df.columns]].reset_index(drop=True)
 
 
+def _readable(df: pd.DataFrame) -> pd.DataFrame:
+    """The barometer rows at the brief's precision, one sign convention: an intensity's
+    annual target is a change like its value and requirement (下降3.6% is −3.6); a value
+    beside a yellow or red light at the digits that show how it differs (numtext.apart)."""
+    out = df.copy().astype({c: object for c in NUMBERS if c in df})
+    for i, r in df.iterrows():
+        nd = apart(r.get("value"), r.get("required"), 1, r.get("status") in ("yellow", "red"))
+        target = r.get("annual_target")
+        if r["indicator_id"] != "co2_total" and not isna(target):
+            target = -float(target)
+        digits = {"value": nd, "required": exact_digits(r.get("required"), 1, nd)}
+        for col in NUMBERS:
+            if col in out:
+                v = target if col == "annual_target" else r.get(col)
+                out.at[i, col] = figure(v, digits.get(col, 1))
+    return out
+
+
 def _zh(df: pd.DataFrame, names: dict) -> pd.DataFrame:
     st = STATUS_ZH
     out = df.copy()
@@ -51,6 +62,10 @@ def _zh(df: pd.DataFrame, names: dict) -> pd.DataFrame:
         if col in out:
             out[f"{col}_zh"] = out[col].map(lambda s: st.get(s, "") if isinstance(s, str)
                                             else "")
+    if "status_reason" in out:  # the class in words, as the brief and its legend say it
+        out["status_reason"] = [status.REASONS[c] if (c := status.reason_of(s, r)) else ""
+                                for s, r in zip(out["status"], out["status_reason"],
+                                                strict=True)]
     for col in ("estimated", "illustrative", "revised"):
         if col in out:
             out[col] = out[col].map(lambda b: "是" if b else "否")
@@ -66,16 +81,23 @@ def _history(ctx: BriefContext) -> pd.DataFrame:
     return h.sort_values(["region_code", "indicator_id", "period"])
 
 
+def _heads(key: str, ctx: BriefContext) -> dict:
+    return {k: v.format(months=ctx.period.months_label_zh) for k, v in phrases()[key].items()}
+
+
 def write(ctx: BriefContext, out: Path) -> list[str]:
     rows = _rows(ctx)
-    zh = _zh(rows, COLUMNS_ZH)
+    zh = _zh(_readable(rows), _heads("columns_zh", ctx))
     info = pd.DataFrame({"说明": [x for x in (
         title(ctx.region_code, ctx.period), banner(ctx.dataset),
-        say("generated", date=ctx.generated), *phrases()["workbook_notes"][:-1],
+        say("generated", date=ctx.generated),
+        *(x.format(months=ctx.period.months_label_zh) for x in phrases()["workbook_notes"][:-1]),
         phrases()["estimated_note"], phrases()["illustrative_note"],
-        phrases()["history_note"], *phrases()["workbook_notes"][-1:]) if x]})
+        phrases()["history_note"], reason_legend(rows, phrases()["legend_where"]),
+        *phrases()["workbook_notes"][-1:]) if x]})
     return write_files(out, [n for n, _ in download_files(ctx.region_code)], rows, zh,
-                       [("晴雨表", zh), ("逐月灯号", _zh(_history(ctx), HISTORY_ZH)),
+                       [("晴雨表", zh), ("逐月灯号", _zh(_readable(_history(ctx)),
+                                                    _heads("history_columns_zh", ctx))),
                         ("说明", info)])
 
 

@@ -3,7 +3,7 @@ the revision statement; the lagging-sectors paragraph and the notes on method.""
 
 from __future__ import annotations
 
-from carbonpeak import pipeline, reference
+from carbonpeak import pipeline, reference, status
 from carbonpeak.brief import basis
 from carbonpeak.brief.context import BriefContext
 from carbonpeak.brief.lights import region_lights
@@ -146,7 +146,7 @@ def revision(ctx: BriefContext) -> HTML:
 
 def sectors(ctx: BriefContext) -> HTML:
     """Lagging sectors: the monthly contract carries no sector data, so this says so."""
-    return section("sectors", text=say("sectors_missing"))
+    return section("sectors", text=say("sectors_missing", months=ctx.period.months_label_zh))
 
 
 def _tolerance() -> str:
@@ -166,9 +166,23 @@ def notes_view(ctx: BriefContext) -> dict:
     rule = grading.rule_text(preset)
     for annual, monthly in phrases()["monthly_words"]:
         rule = rule.replace(annual, monthly)
-    return {"rules": [say("rule.intensity", rule=rule), say("rule.total", tolerance=_tolerance())],
-            "notes": [phrases()["estimated_note"], phrases()["illustrative_note"],
-                      phrases()["history_note"], *scope_notes(ctx)]}
+    rows = ctx.barometer if ctx.is_province else ctx.rows()
+    m = ctx.period.months_label_zh
+    return {"rules": [say("rule.intensity", rule=rule, months=m),
+                      say("rule.total", tolerance=_tolerance(), months=m)],
+            "notes": [x for x in (phrases()["estimated_note"], phrases()["illustrative_note"],
+                                  phrases()["history_note"], reason_legend(rows),
+                                  *scope_notes(ctx)) if x]}
+
+
+def reason_legend(rows, where: str = "") -> str:
+    """The not-rated classes among these barometer rows, each with its meaning ('' when
+    every light is rated): status.legend_text, the words of grading.yml."""
+    if rows is None or not len(rows):
+        return ""
+    reasons = rows["status_reason"] if "status_reason" in rows else [None] * len(rows)
+    return status.legend_text((status.reason_of(s, r) for s, r in zip(
+        rows["status"], reasons, strict=True)), where)
 
 
 def scope_notes(ctx: BriefContext) -> list[str]:

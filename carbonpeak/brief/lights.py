@@ -8,7 +8,7 @@ from carbonpeak import reference
 from carbonpeak.brief import wording
 from carbonpeak.brief.context import BriefContext
 from carbonpeak.brief.view import phrases, say, section
-from carbonpeak.numtext import isna, num, signed
+from carbonpeak.numtext import apart, exact_digits, isna, num, signed
 from carbonpeak.report.view import HTML
 from carbonpeak.status import REASONS
 from carbonpeak.status import WORDS as STATUS_ZH
@@ -35,23 +35,27 @@ def light_row(ctx: BriefContext, row: dict) -> dict:
     ind, status = row["indicator_id"], row.get("status")
     status = status_key(status)
     mv = wording.move(row.get("previous_status"), status, first=_first(ctx, row))
+    # a yellow or red light: the value prints at the digits that show how it differs from
+    # its requirement (−3.56% against 全年目标下降3.6%)
+    nd = apart(row.get("value"), row.get("required"), 1, status in ("yellow", "red"))
+    need = exact_digits(row.get("required"), 1, nd)
     if ind == "co2_total":
         required = say("required.total", month=ctx.period.month, v=wording.amount(
-            row.get("required")), annual=wording.amount(row.get("annual_target")))
+            row.get("required"), need), annual=wording.amount(row.get("annual_target")))
         short_required = say("required.total_short", month=ctx.period.month,
-                             v=wording.amount(row.get("required")))
-        compact = wording.amount(row.get("value"))
+                             v=wording.amount(row.get("required"), need))
+        compact = wording.amount(row.get("value"), nd)
         gap = wording.budget_gap(row.get("value"), row.get("required"), ctx.period)
     else:
-        required = say("required.intensity", v=num(row.get("annual_target"), 1))
+        required = say("required.intensity", v=num(row.get("annual_target"), need))
         short_required = required
-        compact = "—" if isna(row.get("value")) else signed(row.get("value"), 1) + "%"
+        compact = "—" if isna(row.get("value")) else signed(row.get("value"), nd) + "%"
         gap = ""
     reasons = phrases_reason(row.get("status_reason"))
     scope = reference.co2_scope()["excl"] if ind in CO2 else ""
     return {"id": ind, "name": row.get("name_zh", ind), "status": status, "scope": scope,
             "level": phrases()["level_zh"].get(status, ""),
-            "value": wording.value_text(row.get("value"), ind), "compact": compact,
+            "value": wording.value_text(row.get("value"), ind, nd), "compact": compact,
             "required": required, "short_required": short_required,
             "estimated": bool(row.get("estimated")) and ind != "energy_intensity",
             "illustrative": bool(row.get("illustrative")),
@@ -63,8 +67,7 @@ def light_row(ctx: BriefContext, row: dict) -> dict:
 def phrases_reason(reason) -> str:
     if isna(reason) or not str(reason).strip():
         return ""
-    words = {**REASONS, **phrases()["reason_zh"]}  # the brief's own reasons (无目标) added
-    return words.get(str(reason), str(reason))
+    return REASONS.get(str(reason), str(reason))
 
 
 def region_lights(ctx: BriefContext, code: str | None = None) -> list[dict]:

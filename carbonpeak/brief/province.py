@@ -33,7 +33,8 @@ def table_view(ctx: BriefContext) -> dict:
         heads.append({"name": phrases()["names"][ind], "unit": unit.format(m=ctx.period.month),
                       "estimated": every,
                       "scope": reference.co2_scope()["excl"] if ind in CO2 else ""})
-    return {"period": ctx.period.label_zh, "heads": heads, "rows": rows,
+    return {"period": ctx.period.label_zh, "months": ctx.period.months_label_zh,
+            "heads": heads, "rows": rows,
             "text": lead(ctx, rows)}
 
 

@@ -52,24 +52,22 @@ def move(previous, current, first: bool = False) -> dict:
             "direction": kind}
 
 
-def value_text(v, indicator_id: str) -> str:
-    """-2.3 -> 较上年同期下降2.3%; CO2 total -> 2,480.0万吨."""
+def value_text(v, indicator_id: str, nd: int = 1) -> str:
+    """-2.3 -> 较上年同期下降2.3%; CO2 total -> 2,480.0万吨 (`nd` digits: more when the
+    light needs them to show how the value differs from its requirement)."""
     if isna(v):
         return "—"
     v = float(v)
     if indicator_id == "co2_total":
-        return say("value.total", v=amount(v))
-    if round(v, 1) == 0:
+        return say("value.total", v=amount(v, nd))
+    if num(v, nd) == num(0, nd):
         return say("value.flat")
-    return say("value.fell" if v < 0 else "value.rose", v=num(abs(v), 1))
+    return say("value.fell" if v < 0 else "value.rose", v=num(abs(v), nd))
 
 
-def amount(v) -> str:
+def amount(v, nd: int = 1) -> str:
     """万吨 with a thousands separator: 38,750.0."""
-    if isna(v):
-        return "—"
-    s = f"{abs(float(v)):,.1f}"
-    return ("−" + s) if float(v) < 0 and round(float(v), 1) != 0 else s
+    return num(v, nd, grouped=True)
 
 
 def months_left(period: Period) -> str:
@@ -101,7 +99,7 @@ def rest_sentence(row: dict, period: Period) -> str:
     if isna(need):
         return ""
     need = float(need)
-    if round(need, 1) == 0:
+    if num(need, 1) == num(0, 1):
         return say("rest.flat", months=months, name=row["name_zh"])
     key = "rest.fall" if need < 0 else "rest.rise"
     return say(key, months=months, name=row["name_zh"], v=num(abs(need), 1))
@@ -114,11 +112,11 @@ def budget_gap(value, budget, period: Period) -> str:
     diff, m = float(value) - float(budget), period.month
     if diff == 0:
         return say("gap.equal", month=m)
-    if abs(diff) < 0.05:
+    if num(diff, 1) == num(0, 1):
         return say("gap.over_small" if diff > 0 else "gap.under_small", month=m)
     if diff < 0:
         return say("gap.under", month=m, v=amount(-diff))
     share = diff / float(budget) * 100 if float(budget) else float("nan")
-    p = say("gap.pct_small") if not isna(share) and share < 0.05 else say(
+    p = say("gap.pct_small") if not isna(share) and num(share, 1) == num(0, 1) else say(
         "gap.pct", v=num(share, 1))
     return say("gap.over", month=m, v=amount(diff), p=p)

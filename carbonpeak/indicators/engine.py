@@ -18,6 +18,7 @@ from carbonpeak import reference
 from carbonpeak.indicators import emissions, grading, intensity, metrics  # noqa: F401
 from carbonpeak.indicators.metrics import province_sum, province_weighted
 from carbonpeak.indicators.registry import FUNCTIONS
+from carbonpeak.numtext import digits, num
 
 NO_SERIES = pd.DataFrame({"region_code": pd.Series(dtype="string"),
                           "year": pd.Series(dtype="int64"), "value": pd.Series(dtype="float64")})
@@ -224,14 +225,14 @@ def evaluate(indicator_id: str, entry: dict, tables: dict[str, pd.DataFrame], ye
                 reason = (f"尚未设定{year}年碳排放预算" if budget
                           else f"尚未设定本地区{reference.plan_period_for(year)['name_zh']}目标值")
             elif target is None:
-                share = (f"，占全省{value / province_value:.1%}"
+                share = (f"，占全省{num(value / province_value * 100, 1)}%"
                          if province_value and not math.isnan(province_value) else "")
                 done = "累计" if kind in ("count", "amount") else f"{year}年为"
                 why = "no_local_target"
                 words = reference.grading()["level_words_zh"][reference.level(region)]
                 down, here = words["peers"], words["self"]
                 reason = (f"全省目标（{entry['target']:g}{entry['unit']}）为全省总量，未分解到{down}；"
-                          f"{here}{done}{value:g}{entry['unit']}{share}")
+                          f"{here}{done}{num(value, digits(entry['unit']))}{entry['unit']}{share}")
             elif math.isnan(req):
                 why, reason = "no_data", f"缺少基期（{base_year}年）数据，无法计算序时进度"
             elif preset["method"] == "precomputed":

@@ -10,7 +10,7 @@ import math
 
 from carbonpeak import reference
 from carbonpeak.indicators import enterprise
-from carbonpeak.status import GREEN, NOT_RATED, RED, WORDS, YELLOW
+from carbonpeak.status import GREEN, NOT_RATED, RATED, RED, WORDS, YELLOW
 
 
 def elapsed_share(year: int, baseline_year: int, target_year: int) -> float:
@@ -270,13 +270,12 @@ def doc_markdown() -> str:
         "",
         "| 原因 | 含义 |",
         "|---|---|",
-        f"| {cfg['status_reason_zh']['not_applicable']} | 本地区没有相关行业或产能（由分行业增加值、能源消费和产能数据判定），"
-        "不计入未评级数 |",
-        f"| {cfg['status_reason_zh']['no_local_target']} | 目标为全省总量、未分解到设区市；仍列出本市数量及占全省比重 |",
-        f"| {cfg['status_reason_zh']['no_data']} | 缺少报告年份或基期数据，或达峰研判数据不足、数据未更新到报告年份 |",
-        f"| {cfg['status_reason_zh']['failed_quality']} | 输入数据未通过质量检查 |",
-        f"| {cfg['status_reason_zh']['not_provided']} | 县（市、区）：该指标的输入数据没有县级数据；县级报告不列出，"
-        "在指标总览表下列明 |",
+        *(f"| {w} | {cfg['status_reason_meaning_zh'][c]} |"
+          for c, w in cfg["status_reason_zh"].items()),
+        "",
+        f"报告与下载文件的“状态”列：{'、'.join(cfg['status_zh'][k] for k in RATED)}；"
+        f"{cfg['status_reason_zh']['not_applicable']}的指标写“{cfg['status_reason_zh']['not_applicable']}”，"
+        f"其余未评级的指标写“{cfg['status_zh']['not_rated']}”，原因类别另列；图例只列出本报告中出现的类别。",
         "",
         "## 达峰研判",
         "",

@@ -18,7 +18,8 @@ from carbonpeak.report.view import HTML, headed, phrases, say, section, words
 
 # A clause that points at a file of the package is for analysts, not for the reader.
 _FILE = re.compile(r"[（(]?[^，。；（(]*?[\w./-]+\.(?:ya?ml|csv|parquet|py|md|json)\b[^，。；）)]*[）)]?")
-_PENDING = re.compile(r"[（(][^）)]*待核[实对][^）)]*[）)]|，?[^，。；]*尚待[^，。；]*")
+# a bracket that holds a working note goes whole (not leaving "；，见方法说明）")
+_PENDING = re.compile(r"[（(][^）)]*(?:待核[实对]|尚待)[^）)]*[）)]|，?[^，。；（(]*尚待[^，。；]*")
 
 
 def plain(text) -> str:

@@ -25,6 +25,7 @@ from carbonpeak.report.chart_base import (
     _status_handles,
     _zero_line,
 )
+from carbonpeak.report.fmt import DRIVER_DIGITS, apart
 from carbonpeak.status import NOT_RATED
 
 # The three paths of every trajectory panel (seaborn style mapping), by role; each path's
@@ -143,7 +144,8 @@ def _comparison_panel(ax, values: pd.DataFrame, highlight: str | None, short_zh:
             edgecolor=[COLORS["highlight"] if o else "white" for o in own],
             linewidth=[1.5 if o else 0.4 for o in own])
     for i, (r, o) in enumerate(zip(v.itertuples(), own, strict=True)):
-        ax.text(r.value, i, f" {_num(r.value, digits)}（{STATUS_ZH.get(r.status, STATUS_ZH[NOT_RATED])}）",
+        nd = apart(r.value, required, digits, r.status in ("yellow", "red"))  # shows the gap
+        ax.text(r.value, i, f" {_num(r.value, nd)}（{STATUS_ZH.get(r.status, STATUS_ZH[NOT_RATED])}）",
                 va="center", ha="left" if r.value >= 0 else "right", fontsize=MIN_FONT_PT,
                 fontweight="bold" if o else "normal")
     ax.set_yticks(range(len(v)))
@@ -227,7 +229,7 @@ def waterfall(structure: float, intensity: float, total: float, region_name: str
             color, hatch = COLORS["actual"], ""
         ax.bar(i, delta, bottom=start, color=color, hatch=hatch, edgecolor="white", width=0.5)
         top = start + delta
-        ax.text(i, max(start, top), f"{'降低' if delta <= 0 else '推高'}{_num(abs(delta), 3)}",
+        ax.text(i, max(start, top), f"{'降低' if delta <= 0 else '推高'}{_num(abs(delta), DRIVER_DIGITS)}",
                 ha="center", va="bottom", fontsize=7.5)
         if i == 0:
             ax.plot([i + 0.25, i + 0.75], [top, top], color="#999", linewidth=0.8)
@@ -241,8 +243,10 @@ def waterfall(structure: float, intensity: float, total: float, region_name: str
     pad = (hi - lo) * 0.25 or 0.01
     ax.set_ylim(lo - pad * 0.3, hi + pad)
     ax.set_title(f"{region_name}：{base_year}—{year}年能耗强度变化的因素分解")
-    alt = (f"瀑布图：{region_name}{base_year}年至{year}年规上工业能耗强度变化{_signed(total)}吨标准煤/万元，"
-           f"其中行业结构效应{_signed(structure)}，行业能效（强度）效应{_signed(intensity)}")
+    nd = DRIVER_DIGITS
+    alt = (f"瀑布图：{region_name}{base_year}年至{year}年规上工业能耗强度变化{_signed(total, nd)}"
+           f"吨标准煤/万元，其中行业结构效应{_signed(structure, nd)}，行业能效（强度）效应"
+           f"{_signed(intensity, nd)}")
     return Chart(_image(fig), alt)
 
 
@@ -272,7 +276,7 @@ def sector_bars(df: pd.DataFrame, region_name: str, base_year: int, year: int) -
     ax.set_title(f"{region_name}：重点行业能源消费")
     top = d.sort_values("energy", ascending=False).head(3)
     alt = (f"条形图：{region_name}{base_year}年与{year}年各重点行业能源消费量，{year}年最多的是"
-           + "、".join(f"{r.sector_zh}{r.energy:.0f}万吨标准煤" for r in top.itertuples()))
+           + "、".join(f"{r.sector_zh}{_num(r.energy, 0)}万吨标准煤" for r in top.itertuples()))
     return Chart(_image(fig), alt)
 
 
@@ -299,6 +303,6 @@ def grade_distribution(counts: dict[int, int], title: str) -> Chart:
     ax.set_title(title)
     total = sum(vals) or 1
     alt = (f"柱状图：{title}，共{sum(vals)}家；"
-           + "、".join(f"{g}级{v}家（{v / total * 100:.0f}%）"
+           + "、".join(f"{g}级{v}家（{_num(v / total * 100, 0)}%）"
                       for g, v in zip(grades, vals, strict=True)))
     return Chart(_image(fig), alt)

@@ -10,11 +10,13 @@ from pathlib import Path
 import pandas as pd
 
 from carbonpeak import reference, runfolder, status
+from carbonpeak.numtext import digits, figure
 from carbonpeak.report.context import ReportContext
+from carbonpeak.report.fmt import beside
 from carbonpeak.report.front import banner, title
 from carbonpeak.report.narrative import is_final
 from carbonpeak.report.rows import entry, ordered
-from carbonpeak.report.view import HTML, headed, section, words
+from carbonpeak.report.view import HTML, headed, phrases, section, words
 from carbonpeak.textsafe import spreadsheet_cell
 
 # Chinese headers; the requirement columns (None here) are named in the report mode's words.
@@ -32,8 +34,10 @@ SERIES_ZH = {"region_code": "地区代码", "region_name": "地区", "indicator_
              "name_zh": "指标", "year": "年份", "value": "实际值", "unit": "单位",
              "required_value": None, "stretch_required_value": None,
              "level": "水平值"}
-WHOLE = {"年度", "基期", "目标年", "排名", "参与排名地区数", "预测年份", "年份"}
-NUMBER_FORMAT = "0.0"
+# The numbers of the files meant for reading: amounts at the report's digits, the rest whole.
+AMOUNTS = ("value", "baseline_value", "target_value", "stretch_target_value", "required_value",
+           "stretch_required_value", "prev_value", "projected_value", "level")
+WHOLE_COLUMNS = ("year", "baseline_year", "target_year", "rank", "rank_of", "projection_year")
 TARGET_TYPE_ZH = {"binding": "约束性", "stretch": "力争"}
 
 
@@ -57,8 +61,10 @@ def _in_order(ctx: ReportContext) -> pd.DataFrame:
 
 
 def _safe(df: pd.DataFrame) -> pd.DataFrame:
-    return df.apply(lambda s: s.map(spreadsheet_cell) if s.dtype == object or
-                    pd.api.types.is_string_dtype(s) else s)
+    """Every text cell neutralised; a column of rounded numbers keeps its ints (no 3.0)."""
+    return df.apply(lambda s: pd.Series([spreadsheet_cell(v) for v in s], index=s.index,
+                                        dtype=object)
+                    if s.dtype == object or pd.api.types.is_string_dtype(s) else s)
 
 
 def chinese(df: pd.DataFrame, mode: dict) -> pd.DataFrame:
@@ -67,17 +73,39 @@ def chinese(df: pd.DataFrame, mode: dict) -> pd.DataFrame:
     st = status.WORDS
     out = df.copy()
     out["name_zh"] = out["indicator_id"].map(lambda i: entry(i)["name_zh"])
-    out["status_zh"] = out["status"].map(status.word)
+    reason = out.get("status_reason", pd.Series(None, index=out.index))
+    code = [status.reason_of(s, r) for s, r in zip(out["status"], reason, strict=True)]
+    na = pd.Series([c == status.NOT_APPLICABLE for c in code], index=out.index)
+    # the report's words: 不适用 for a row that does not apply, 未评级 (its class beside) else
+    out["status_zh"] = [status.shown(s, r) for s, r in zip(out["status"], reason, strict=True)]
     if "prev_status" in out:
         out["prev_status_zh"] = out["prev_status"].map(lambda s: st.get(s, "") if isinstance(
-            s, str) else "")
+            s, str) else "").where(~na, "")
     if "target_type" in out:
         out["target_type"] = out["target_type"].map(lambda t: TARGET_TYPE_ZH.get(t, t))
-    if "status_reason" in out:
-        out["status_reason"] = out["status_reason"].map(lambda r: status.REASONS.get(r, r))
+    out["status_reason"] = [status.REASONS[c] if c and not n else "" for c, n in
+                            zip(code, na, strict=True)]
     heads = {**COLUMNS_ZH, "required_value": mode["required"]}
     cols = [c for c in heads if c in out.columns and c != "status"]
-    return out[cols].rename(columns=heads)
+    return readable(out, df)[cols].rename(columns=heads)
+
+
+def readable(out: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """The numbers of `rows` in `out` as the report prints them (the full precision stays in
+    the English CSV and indicators.csv): each row's unit digits, a value beside a yellow or
+    red light at the digits that show the difference (fmt.beside), years and ranks whole."""
+    out = out.astype({c: object for c in (*AMOUNTS, *WHOLE_COLUMNS) if c in out})
+    for i, r in zip(out.index, rows.itertuples(index=False), strict=True):
+        nd = digits(getattr(r, "unit", ""))
+        nv, nr = beside(r)
+        for col in AMOUNTS:
+            if col in out:
+                out.at[i, col] = figure(getattr(r, col), {"value": nv}.get(
+                    col, nr if col in ("required_value", "target_value") else nd))
+        for col in WHOLE_COLUMNS:
+            if col in out:
+                out.at[i, col] = figure(getattr(r, col), 0)
+    return out
 
 
 def series_chinese(ctx: ReportContext, mode: dict) -> pd.DataFrame:
@@ -92,7 +120,8 @@ def series_chinese(ctx: ReportContext, mode: dict) -> pd.DataFrame:
     heads = {**SERIES_ZH, "required_value": mode["series_required"],
              "stretch_required_value": mode["series_stretch"]}
     cols = [c for c in heads if c in s.columns]
-    return s[cols].rename(columns=heads)
+    s = s.reset_index(drop=True)
+    return readable(s, s)[cols].rename(columns=heads)
 
 
 def scope(ctx: ReportContext) -> str:
@@ -103,18 +132,29 @@ def scope(ctx: ReportContext) -> str:
     return f"全省及{len(reference.children(reference.province_code()))}个设区市"
 
 
-def notes(ctx: ReportContext, n_rows: int, mode: dict) -> pd.DataFrame:
+def notes(ctx: ReportContext, rows: pd.DataFrame, mode: dict) -> pd.DataFrame:
     st = status.WORDS
+    n_rows = len(rows)
+    reasons = {status.reason_of(s, r) for s, r in zip(
+        rows["status"], rows.get("status_reason", [None] * n_rows), strict=True)}
     lines = [title(ctx), f"数据版本：{ctx.dataset.get('vintage_zh', '—')}",
              banner(ctx.dataset), f"生成日期：{ctx.generated}",
              f"“指标”表共{n_rows}行，{scope(ctx)}的全部指标，按报告顺序排列；“时间序列”表为本地区各指标逐年数值。",
-             "状态：" + mode["lights_download"].format(**st)
-             + f"；{st['not_rated']}＝数据缺失或未通过质量检查；"
-             f"“未评级类别”为“{status.reason_word('not_applicable')}”的指标不考核本地区。",
+             "状态：" + mode["lights_download"].format(**st) + "。",
+             status.legend_text(reasons, phrases()["legend_where"]["download"]),
              "百分比指标的数值单位为%，其变化以百分点计。",
              "预测值为按近三年趋势对目标年的外推，不是统计数据；报告年度即目标年的指标不给出预测值。",
              "本工作簿不含企业数据。"]
     return pd.DataFrame({"说明": [x for x in lines if x]})
+
+
+def number_format(v) -> str:
+    """'0', '0.0', '0.00': the digits a rounded number holds (16.0 shows 16.0, not 16)."""
+    if isinstance(v, int):
+        return "0"
+    text = repr(float(v))
+    decimals = len(text.split(".")[1]) if "." in text and "e" not in text else 1
+    return "0." + "0" * decimals
 
 
 def _format_sheet(ws, df: pd.DataFrame) -> None:
@@ -129,11 +169,9 @@ def _format_sheet(ws, df: pd.DataFrame) -> None:
         texts = [str(col)] + [str(v) for v in df[col].head(200) if pd.notna(v)]
         width = max(len(t) + sum(ord(ch) > 127 for ch in t) for t in texts)
         ws.column_dimensions[letter].width = min(max(8, width + 2), 48)
-        numeric = pd.api.types.is_numeric_dtype(df[col])
-        if numeric:
-            fmt = "0" if col in WHOLE else NUMBER_FORMAT
-            for cell in ws[letter][1:]:
-                cell.number_format = fmt
+        for cell in ws[letter][1:]:  # each number shows the digits it was rounded to
+            if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                cell.number_format = number_format(cell.value)
 
 
 def write_files(out: Path, names: list[str], rows: pd.DataFrame, zh: pd.DataFrame,
@@ -161,7 +199,7 @@ def write(ctx: ReportContext, out: Path) -> list[str]:
     zh = chinese(rows, mode)
     return write_files(out, [n for n, _ in download_files(ctx.region_code)], rows, zh,
                        [("指标", zh), ("时间序列", series_chinese(ctx, mode)),
-                        ("说明", notes(ctx, len(zh), mode))])
+                        ("说明", notes(ctx, rows, mode))])
 
 
 def downloads(ctx: ReportContext, out_dir: Path | str | None = None) -> HTML:

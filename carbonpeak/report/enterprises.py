@@ -48,7 +48,7 @@ def own_view(ctx: ReportContext) -> dict:
         "watch": [{"name": r["name"], "county": r.get("county") or "—",
                    "industry": (r[industry] if industry else "—") or "—",
                    "category": r.get("level") or "—",
-                   "energy": f"{r['energy_tce']:,.0f}", "k": fmt.num(r.get("K"), 2),
+                   "energy": fmt.num(r["energy_tce"], 0, grouped=True), "k": fmt.num(r.get("K"), 2),
                    "grade": f"{int(r['grade'])}级"} for _, r in watch.iterrows()]}
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 from carbonpeak import reference
 from carbonpeak.report import charts, fmt, narrative, scope
 from carbonpeak.report.context import ReportContext
-from carbonpeak.report.fmt import isna
+from carbonpeak.report.fmt import DRIVER_DIGITS, adding, isna
 from carbonpeak.report.overview import mark, not_rated_notes
 from carbonpeak.report.rows import (
     RATED,
@@ -96,7 +96,11 @@ def drivers_view(ctx: ReportContext) -> dict:
     chart = charts.waterfall(float(eff["structure"]), float(eff["intensity"]),
                              float(eff["total"]), ctx.region_name,
                              int(d["base_year"].iloc[0]), int(d["year"].iloc[0]))
-    return {"sentence": narrative.driver_sentence(ctx), "chart": chart.view()}
+    # the two effects and the total as printed (DRIVER_DIGITS) add up, or the note says the
+    # total is rounded on its own
+    _, adds_up = adding([eff["structure"], eff["intensity"]], eff["total"], DRIVER_DIGITS, 0)
+    return {"sentence": narrative.driver_sentence(ctx), "chart": chart.view(),
+            "rounded_apart": "" if adds_up else fmt.num(10 ** -DRIVER_DIGITS, DRIVER_DIGITS)}
 
 
 def sectors_view(ctx: ReportContext) -> dict:

@@ -12,10 +12,10 @@ from carbonpeak import pipeline, reference, runfolder, status
 from carbonpeak.brief.downloads import download_files as brief_download_files
 from carbonpeak.period import Period
 from carbonpeak.report import download_files, fmt_value, verdict_word
-from carbonpeak.report.fmt import isna
+from carbonpeak.report.fmt import beside, isna
 from carbonpeak.report.front import banner
 from carbonpeak.report.narrative import counts
-from carbonpeak.report.view import css, words
+from carbonpeak.report.view import css, phrases, words
 from carbonpeak.report.view import render as render_template
 from carbonpeak.status import KEYS as STATUSES
 
@@ -33,8 +33,8 @@ def headline_ids(ind: pd.DataFrame) -> list[str]:
 def headline_value(row, year: int) -> str:
     """The value under a headline light; a peak milestone says its judgement, and a peak
     year that comes from the trend is marked as expected (预计), not reported."""
-    if row.get("unit") != "年":
-        return fmt_value(row["value"], row["unit"])
+    if row.get("unit") != "年":  # beside its light: digits that differ from the requirement
+        return fmt_value(row["value"], row["unit"], beside(row)[0])
     note = row.get("note")
     first = str(note).split("，")[0].split("（")[0] if isinstance(note, str) and note else ""
     if isna(row["value"]):
@@ -54,11 +54,13 @@ def _monthly_cells(year_dir: Path, period: Period) -> tuple[list[str], dict]:
     from carbonpeak.brief.view import phrases
 
     ctx = load(year_dir, reference.province_code(), period)
-    cells = {}
+    cells, reasons = {}, set()
     for code in reference.region_codes():
         own = {r["indicator_id"]: r for r in ctx.rows(code).to_dict("records")}
         cells[code] = [light_row(ctx, own[i]) if i in own else None for i in INDICATORS]
-    return [phrases()["names"][i] for i in INDICATORS], cells
+        reasons |= {status.reason_of(r.get("status"), r.get("status_reason"))
+                    for r in own.values()}
+    return [phrases()["names"][i] for i in INDICATORS], cells, reasons
 
 
 def view(year_dir: Path, period: Period | int) -> dict:
@@ -75,8 +77,12 @@ def view(year_dir: Path, period: Period | int) -> dict:
     catalog = reference.catalog()
     ids = headline_ids(ind) if period.annual else []
     heads = [catalog[i]["short_zh"] for i in ids]
+    shown = ind[ind["status_reason"] != "not_provided"] if "status_reason" in ind else ind
+    reasons = {status.reason_of(s, r) for s, r in zip(
+        shown["status"], shown.get("status_reason", [None] * len(shown)), strict=True)}
     if period.is_monthly:
-        heads, monthly = _monthly_cells(year_dir, period)
+        heads, monthly, reasons = _monthly_cells(year_dir, period)
+
     def row(code: str) -> dict:
         mine = ind[ind["region_code"] == code]
         if "status_reason" in mine:  # a county's indicators no county data serve: not shown
@@ -127,8 +133,11 @@ def view(year_dir: Path, period: Period | int) -> dict:
     lights = words(chain.is_final(period))["lights_download"].format(**status.WORDS)
     return {"title": f"{title}（{period.label_zh}）", "banner": banner(dataset),
             "vintage": dataset.get("vintage_zh", "—"), "css": css(),
-            "monthly": period.is_monthly, "heads": heads, "rows": rows, "lights": lights,
-            "county_groups": groups, "first_head": heads[0] if heads else ""}
+            "monthly": period.is_monthly, "months": period.months_label_zh, "heads": heads,
+            "rows": rows, "lights": lights, "county_groups": groups,
+            "first_head": heads[0] if heads else "",
+            "legend": status.legend_text(
+                reasons, "" if period.is_monthly else phrases()["legend_where"]["index"])}
 
 
 def render(year_dir: Path, period: Period | int) -> str:

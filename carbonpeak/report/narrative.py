@@ -65,29 +65,32 @@ def gap(row) -> float:
 
 
 def value_phrase(row, e: dict) -> str:
-    """'单位工业增加值能耗较2020年下降20.8%' / '…不降反升6.5%' / '分布式光伏新增为645.0万千瓦'."""
+    """'单位工业增加值能耗较2020年下降20.8%' / '…不降反升6.5%' / '分布式光伏新增为645.0万千瓦'
+    (beside a yellow or red light, in the digits that show how it differs: fmt.beside)."""
+    nd = fmt.beside(row)[0]
     if e.get("kind") == "intensity_reduction":
         base = fmt.year(getattr(row, "baseline_year", None)) if not isna(
             getattr(row, "baseline_year", None)) else str(e.get("baseline_year", 2020))
         v = float(row.value)
-        if round(v, 1) == 0:
+        if fmt.num(v, nd) == fmt.num(0, nd):
             return say("value.reduction_zero", subject=subject(e), base=base)
         key = "value.reduction" if v > 0 else "value.reduction_rise"
-        return say(key, subject=subject(e), base=base, value=fmt.num(abs(v)) + "%")
-    return say("value.level", name=e["short_zh"], value=fmt.value(row.value, row.unit))
+        return say(key, subject=subject(e), base=base, value=fmt.num(abs(v), nd) + "%")
+    return say("value.level", name=e["short_zh"], value=fmt.value(row.value, row.unit, nd))
 
 
 def required_phrase(row, e: dict, final: bool = False) -> str:
+    nd = fmt.beside(row)[1]
     if final:  # the target itself, not a pace
         if e.get("kind") == "intensity_reduction":
-            return say("required.final_reduction", target=fmt.num(row.target_value) + "%")
-        return say("required.final_level", target=fmt.value(row.target_value, row.unit))
+            return say("required.final_reduction", target=fmt.num(row.target_value, nd) + "%")
+        return say("required.final_level", target=fmt.value(row.target_value, row.unit, nd))
     if e.get("kind") == "budget":
-        return say("required.budget", year=int(row.year), budget=fmt.value(row.required_value,
-                                                                           row.unit))
+        return say("required.budget", year=int(row.year), budget=fmt.value(
+            row.required_value, row.unit, nd))
     if e.get("kind") == "intensity_reduction":
-        return say("required.reduction", required=fmt.num(row.required_value) + "%")
-    return say("required.level", required=fmt.value(row.required_value, row.unit))
+        return say("required.reduction", required=fmt.num(row.required_value, nd) + "%")
+    return say("required.level", required=fmt.value(row.required_value, row.unit, nd))
 
 
 def rank_phrase(rank, rank_of, region_code: str) -> str:
@@ -131,7 +134,7 @@ def indicator_sentence(ctx: ReportContext, row) -> str:
         return milestone_sentence(row, e)
     unit = row.unit
     rise = e.get("kind") == "intensity_reduction" and float(row.value) < 0
-    g = fmt.magnitude(gap(row), unit)
+    g = fmt.magnitude(gap(row), unit, fmt.beside(row)[0])
     final = due(row, ctx.year)
     words = "verdict_final" if final else (
         "verdict_budget" if e.get("kind") == "budget" else "verdict")
@@ -169,12 +172,13 @@ def driver_sentence(ctx: ReportContext) -> str | None:
         return None
     st, it, tot = float(eff["structure"]), float(eff["intensity"]), float(eff["total"])
     main = "structure" if abs(st) >= abs(it) else "intensity"
+    nd = fmt.DRIVER_DIGITS
     val = st if main == "structure" else it
     return say("driver", base=int(d["base_year"].iloc[0]), year=int(d["year"].iloc[0]),
-               trend="下降" if tot < 0 else "上升", total=fmt.num(abs(tot), 3),
+               trend="下降" if tot < 0 else "上升", total=fmt.num(abs(tot), nd),
                what=phrases()["driver_what"][main], direction="拉低" if val < 0 else "推高",
-               effect=fmt.num(abs(val), 3), structure=fmt.signed(st, 3),
-               intensity=fmt.signed(it, 3))
+               effect=fmt.num(abs(val), nd), structure=fmt.signed(st, nd),
+               intensity=fmt.signed(it, nd))
 
 
 def counts(ind: pd.DataFrame) -> dict[str, int]:
@@ -295,7 +299,7 @@ def _behind(ind: pd.DataFrame, limit: int = 4, final: bool = False) -> str:
             how = f"：{note(r).split('，')[0]}" if note(r) else ""
         else:
             how = say("key.behind_budget" if e.get("kind") == "budget" else "key.behind_gap",
-                      gap=fmt.magnitude(gap(r), r.unit))
+                      gap=fmt.magnitude(gap(r), r.unit, fmt.beside(r)[0]))
         items.append(say("key.behind_item", name=name, gap=how,
                          light=light_word(status_of(r))))
     text = "；".join(items)

@@ -132,7 +132,7 @@ def next_view(ctx: ReportContext) -> dict:
             continue
         e = entry(r.indicator_id, r)
         gap = ("" if isna(r.value) or isna(r.required_value)
-               else fmt.magnitude(narrative.gap(r), r.unit))
+               else fmt.magnitude(narrative.gap(r), r.unit, fmt.beside(r)[0]))
         step = pace(r, e, ctx.year)
         if r.indicator_id in later:  # the target is due: the work goes on in the next period
             step = "；".join(filter(None, [step, later[r.indicator_id]["text"]]))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from carbonpeak import reference
+from carbonpeak import reference, status
 from carbonpeak.indicators import grading
 from carbonpeak.report import fmt
 from carbonpeak.report.context import ReportContext
@@ -40,12 +40,13 @@ def not_rated_notes(ctx: ReportContext) -> dict[str, int]:
     return {r.indicator_id: n for n, r in enumerate(rows, start=1)}
 
 
-def target_text(row, unit: str) -> tuple[str, str]:
-    """('16.0%', '力争18.0%'): the target and the stretch target in the value's digits."""
+def target_text(row, unit: str, nd: int | None = None) -> tuple[str, str]:
+    """('16.0%', '力争18.0%'): the target and the stretch target in the requirement's digits."""
     if isna(row.target_value):
         return "—", ""
-    st = "" if isna(row.stretch_target_value) else "力争" + fmt.value(row.stretch_target_value, unit)
-    return fmt.value(row.target_value, unit), st
+    st = "" if isna(row.stretch_target_value) else "力争" + fmt.value(
+        row.stretch_target_value, unit, nd)
+    return fmt.value(row.target_value, unit, nd), st
 
 
 def _change(v, unit, nd) -> str:
@@ -60,7 +61,7 @@ def arithmetic(row) -> str:
     if ex is None:
         return ""
     unit = str(ex["unit"] or "")
-    nd = digits(unit)
+    nd, need = fmt.beside(row)  # the digits at which the value and the requirement differ
     v = {"year": ex["year"], "base_year": ex["base_year"],
          "completion": fmt.pct(100 * ex["completion"])}
     method = ex["method"]
@@ -72,12 +73,12 @@ def arithmetic(row) -> str:
                            else "explain.limit_slow" + ("_final" if now else "")))
         key = method
     else:
-        v.update(base=fmt.value(ex["base"], unit), required=fmt.value(ex["required"], unit),
-                 value=fmt.value(ex["value"], unit),
+        v.update(base=fmt.value(ex["base"], unit), required=fmt.value(ex["required"], unit, need),
+                 value=fmt.value(ex["value"], unit, nd),
                  verb="提高" if ex["due"] >= 0 else "减少",
                  actual_verb="提高" if ex["done"] >= 0 else "减少",
-                 due=_change(ex["due"], unit, nd), done=_change(ex["done"], unit, nd),
-                 gap=_change(ex["gap"], unit, nd), limit=_change(ex["limit"], unit, nd))
+                 due=_change(ex["due"], unit, need), done=_change(ex["done"], unit, nd),
+                 gap=_change(ex["gap"], unit, nd), limit=_change(ex["limit"], unit, digits(unit)))
         key = method
         if method in ("relative_gap", "budget_cap"):
             v["max_gap"] = fmt.pct(100 * ex["max_gap"])
@@ -132,10 +133,11 @@ def overview_view(ctx: ReportContext, rows: pd.DataFrame | None = None) -> dict:
             r["required"] = "—"
             r["judged"] = note(row) if note(row) != r["value"] else ""
         else:
-            r["value"] = fmt.value(row.value, row.unit)
+            nd, need = fmt.beside(row)  # beside a yellow or red light: digits that differ
+            r["value"] = fmt.value(row.value, row.unit, nd)
             r["value_note"] = note(row)
-            r["target"], r["stretch"] = target_text(row, row.unit)
-            r["required"] = fmt.value(row.required_value, row.unit)
+            r["target"], r["stretch"] = target_text(row, row.unit, need)
+            r["required"] = fmt.value(row.required_value, row.unit, need)
             if e.get("kind") == "budget":
                 r["target_note"] = say("overview.budget_year", year=ctx.year)
             elif not isna(row.target_year) and int(row.target_year) != main_year:
@@ -172,7 +174,10 @@ def overview_view(ctx: ReportContext, rows: pd.DataFrame | None = None) -> dict:
     return {"rows": out, "notes": notes, "main_year": main_year, "final": final,
             "words": words(final), "peers": level["peers"],
             "not_provided": say("overview.not_provided", n=len(ctx.not_provided), names=absent)
-            if ctx.not_provided else ""}
+            if ctx.not_provided else "",
+            "legend": status.legend_text((
+                status.reason_of(r.status, getattr(r, "status_reason", None))
+                for r in rows.itertuples()), phrases()["legend_where"]["overview"])}
 
 
 def headline_table(ctx: ReportContext, rows: pd.DataFrame | None = None) -> HTML:

@@ -156,7 +156,8 @@ def league_view(ctx: ReportContext, group: str = MAIN_GROUP) -> dict:
         r = r.sort_values(["rank", "region_code"], na_position="last")
         rows = [{
             "rank": fmt.count(x.rank), "name": reference.region_name(x.region_code),
-            "value": fmt.value(x.value, x.unit), "required": fmt.value(x.required_value, x.unit),
+            "value": fmt.value(x.value, x.unit, fmt.beside(x)[0]),
+            "required": fmt.value(x.required_value, x.unit, fmt.beside(x)[1]),
             "status": status_of(x),
             "word": (phrases()["status_final" if narrative.due(x, ctx.year) else "status_words"][
                 status_of(x)] if status_of(x) != "not_rated" else reason_text(x)),

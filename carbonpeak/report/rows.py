@@ -81,7 +81,7 @@ def reason_text(row) -> str:
     r = getattr(row, "not_rated_reason", None)
     if not isna(r) and str(r).strip():
         return str(r).strip().rstrip("。")
-    return status.reason_word(reason_code(row), "数据缺失")
+    return status.REASONS[status.reason_of(status_of(row), reason_code(row))]
 
 
 def stretch(row) -> bool:
