@@ -2,7 +2,8 @@
 
 A bureau names files as it likes (2025年规上工业主要指标.xlsx): a file is matched to a table
 by its name (tables.yml `files`), else by its headers (every required column of exactly one
-table found in one of the first rows), and the match is reported. Only regular files inside
+table found in one of the first rows; a county table, which has its headline table's
+headers, only by name), and the match is reported. Only regular files inside
 the data folder are read: a symlink that leads outside, a folder, a FIFO or a device named
 like a table is refused with a finding, decided by os.stat before anything is opened (a
 FIFO opened for reading would block forever).
@@ -121,6 +122,8 @@ def _by_headers(path: Path, tables: dict, match_header: Callable) -> tuple[str |
             scores[table] = best
     top = max(scores.values(), default=0)
     winners = [t for t, s in scores.items() if s == top]
+    if len(winners) > 1:  # a county table has its headline table's headers: named files only
+        winners = [t for t in winners if not tables[t].get("level")] or winners
     if len(winners) == 1:
         return winners[0], ""
     if winners:
