@@ -173,7 +173,8 @@ def overview_view(ctx: ReportContext, rows: pd.DataFrame | None = None) -> dict:
     absent = "、".join(entry(i)["short_zh"] for i in ctx.not_provided)
     return {"rows": out, "notes": notes, "main_year": main_year, "final": final,
             "words": words(final), "peers": level["peers"],
-            "not_provided": say("overview.not_provided", n=len(ctx.not_provided), names=absent)
+            "not_provided": say("overview.not_provided", n=len(ctx.not_provided), names=absent,
+                                word=reason_word("not_provided"))
             if ctx.not_provided else "",
             "legend": status.legend_text((
                 status.reason_of(r.status, getattr(r, "status_reason", None))
