@@ -43,6 +43,15 @@ def verdict_word(verdict, default: str = "—") -> str:
     return phrases()["quality_verdict"].get(verdict, default)
 
 
+def verdict_legend(verdicts) -> str:
+    """The meanings of the verdicts among `verdicts` that need one (通过（有提示）, 未通过),
+    as one sentence: '数据质量：通过（有提示）＝…；未通过＝….' ('' when none is present)."""
+    meaning = phrases()["quality_verdict_meaning"]
+    present = set(verdicts)
+    items = [f"{verdict_word(v)}＝{meaning[v]}" for v in meaning if v in present]
+    return phrases()["quality_verdict_legend"].format(items="；".join(items)) if items else ""
+
+
 def quality_view(ctx: ReportContext) -> dict:
     v = ctx.verdict
     checks = v.get("checks") or []
