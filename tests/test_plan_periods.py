@@ -125,7 +125,8 @@ def test_final_evaluation_next_steps_point_to_the_next_period(run_2025):
     later = {s["name"]: s for s in view["successors"]}
     s = later["单位工业增加值能耗下降（十五五）"]
     # Ningbo's illustrative row in plan_targets.csv: 14 %, stretch 15 %
-    assert s["goal"] == "，2030年较2025年下降14.0%，力争15.0%"
+    # and the first year on the target path: 1 − (1 − 14 %)^(1/5) = 2.97 % -> 3.0%
+    assert s["goal"] == "，2030年较2025年下降14.0%，力争15.0%，2026年（首年）需较2025年下降3.0%"
     assert s["illustrative"] and "示例值" in s["source"]
     html = str(next_steps(ctx))
     assert "十五五（2026—2030年）继续考核的目标" in html

@@ -142,7 +142,8 @@ def view(year_dir: Path, period: Period | int) -> dict:
         r["counties"] = next((g for g in groups if g["code"] == r["code"]), None)
     chain = pipeline.for_period(period)
     title = chain.chain_title(period)
-    lights = words(chain.is_final(period))["lights_download"].format(**status.WORDS)
+    lights = (phrases()["vocabulary"]["monthly"]["lights"] if period.is_monthly
+              else words(chain.is_final(period))["lights_download"]).format(**status.WORDS)
     return {"title": f"{title}（{period.label_zh}）", "banner": banner(dataset),
             "vintage": dataset.get("vintage_zh", "—"), "css": css(),
             "monthly": period.is_monthly, "months": period.months_label_zh, "heads": heads,
