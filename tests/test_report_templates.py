@@ -39,7 +39,7 @@ FIXTURES = {
                   "target_note": "", "required": "16.0%", "status": "green", "word": "达到进度",
                   "na": False, "fn": None, "prev": "yellow", "delta": "+3.6", "rank": "3/11",
                   "stretch_target": False},
-                 {"name": "绿色工厂", "ref": "三(四)1", "judged": "", "value": "111家",
+                 {"name": "绿色工厂", "ref": "三（四）1", "judged": "", "value": "111家",
                   "value_note": "2021年起认定的累计数", "target": "—", "stretch": "", "target_note": "",
                   "required": "—", "status": "not_rated", "word": "", "na": False,
                   "fn": {"href": "#fn-330100-1", "mark": "①"}, "prev": None, "delta": "—",

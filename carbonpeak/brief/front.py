@@ -10,6 +10,7 @@ from carbonpeak.brief.lights import region_lights
 from carbonpeak.brief.view import phrases, say, section
 from carbonpeak.brief.wording import amount
 from carbonpeak.indicators import grading
+from carbonpeak.numtext import num
 from carbonpeak.period import Period
 from carbonpeak.report.appendix import verdict_legend, verdict_word
 from carbonpeak.report.front import banner
@@ -110,7 +111,8 @@ def _tolerance() -> str:
         for name in ("co2_total_yellow_tolerance", "co2_budget_tolerance", "tolerance"):
             if isinstance(block, dict) and name in block:
                 v = float(block[name])
-                return say("tolerance", v=f"{v:.0%}" if v < 1 else f"{v:g}%")
+                pct = 100 * v if v < 1 else v  # a share (0.03) or a percentage (3)
+                return say("tolerance", v=num(pct, 0 if float(pct).is_integer() else 1) + "%")
     return say("rule.tolerance_unknown")
 
 
@@ -124,7 +126,7 @@ def notes_view(ctx: BriefContext) -> dict:
     return {"rules": [say("rule.intensity", rule=rule, months=m),
                       say("rule.total", tolerance=_tolerance(), months=m)],
             "notes": [x for x in (phrases()["estimated_note"], phrases()["illustrative_note"],
-                                  phrases()["history_note"], reason_legend(rows),
+                                  reason_legend(rows),
                                   *scope_notes(ctx)) if x]}
 
 
