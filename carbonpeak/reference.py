@@ -263,7 +263,7 @@ def catalog_for(year: int) -> dict:
 
 @reloading("task_groups.yml")
 def task_groups() -> list[dict]:
-    """The plan's task groups in report order (二、主要目标, then 三(一)…(八))."""
+    """The plan's task groups in report order (二、主要目标, then 三（一）…(八))."""
     return _yaml("task_groups.yml") or []
 
 

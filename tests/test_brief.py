@@ -341,7 +341,7 @@ def test_a_run_without_barometer_says_so(tmp_path):
 
 
 def test_revised_input_columns_are_named_in_chinese():
-    from carbonpeak.brief.front import column_label
+    from carbonpeak.brief.revised import column_label
 
     assert column_label("energy_consumption") == ("规上工业综合能源消费量", "万吨标准煤")
     assert column_label("feedstock_energy") == ("原料用能", "万吨标准煤")

@@ -67,7 +67,9 @@ class TestIndicatorSentence:
         assert "2026年达峰，早于2030年的期限" in s and "序时进度要求2030年" not in s
 
     def test_stretch_target_is_labelled(self):
-        assert "（力争目标）" in narrative.indicator_sentence(CTX, row(target_type="stretch"))
+        s = narrative.indicator_sentence(CTX, row(target_type="stretch"))
+        # in the light's own bracket, never a second bracket beside it
+        assert "灯，力争目标）" in s and "）（" not in s
 
     def test_not_applicable_is_said_plainly(self):
         s = narrative.indicator_sentence(CTX, row(status="not_rated",

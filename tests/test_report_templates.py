@@ -39,7 +39,7 @@ FIXTURES = {
                   "target_note": "", "required": "16.0%", "status": "green", "word": "达到进度",
                   "na": False, "fn": None, "prev": "yellow", "delta": "+3.6", "rank": "3/11",
                   "stretch_target": False},
-                 {"name": "绿色工厂", "ref": "三(四)1", "judged": "", "value": "111家",
+                 {"name": "绿色工厂", "ref": "三（四）1", "judged": "", "value": "111家",
                   "value_note": "2021年起认定的累计数", "target": "—", "stretch": "", "target_note": "",
                   "required": "—", "status": "not_rated", "word": "", "na": False,
                   "fn": {"href": "#fn-330100-1", "mark": "①"}, "prev": None, "delta": "—",
@@ -148,5 +148,11 @@ def test_section_headings_live_in_the_phrase_file_not_in_the_notebooks():
     final = str(view.headed("overview", view.HTML(""), province=True, mode=view.words(True)))
     assert "全部指标的实际值、目标、序时进度要求、状态" in progress
     assert "全部指标的实际值、目标、目标要求、状态" in final and "序时进度" not in final
-    for name in ("next_steps", "groups", "enterprises"):  # the province's own introduction
+    for name in ("groups", "enterprises"):  # the province's own introduction
         assert words[name]["intro_province"] in str(view.headed(name, view.HTML(""), True))
+    # 下一步工作 in each mode's words: pace in a progress year, the end result in a final one
+    progress = str(view.headed("next_steps", view.HTML(""), mode=view.words(False)))
+    final = str(view.headed("next_steps", view.HTML(""), mode=view.words(True)))
+    assert "落后（黄灯）和明显落后（红灯）的指标：差距有多大、到目标年每年需要达到的进度" in progress
+    assert "未完成（黄灯、红灯）的指标：终期差距" in final
+    assert "每年需要达到的进度" not in final and "落后" not in final

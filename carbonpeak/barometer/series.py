@@ -61,8 +61,12 @@ def monthly_rows(table: pd.DataFrame | None, revised: pd.DataFrame | None, until
         if c not in rows:
             rows[c] = np.nan
     rows["region_code"] = rows["region_code"].astype(str)
-    rows["energy"] = rows["energy_consumption"] - rows["feedstock_energy"].fillna(0.0)
-    return rows.reset_index(drop=True), changed
+    return with_energy(rows).reset_index(drop=True), changed
+
+
+def with_energy(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows with E = 综合能源消费量 − 原料用能 (万tce), the energy the lights read."""
+    return rows.assign(energy=rows["energy_consumption"] - rows["feedstock_energy"].fillna(0.0))
 
 
 def fuel_factors(co2_annual: pd.DataFrame | None, annual: pd.DataFrame | None,

@@ -1,8 +1,10 @@
 """Stage 06: the barometer of one cumulative period, written into the run folder:
-barometer.csv, barometer_history.csv, monthly_series.csv, revisions.csv."""
+barometer.csv, barometer_history.csv (with each month's lights as first delivered where a
+later revision touched them: published.py), monthly_series.csv, revisions.csv."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -10,6 +12,9 @@ import pandas as pd
 from carbonpeak import ingest, reference, runfolder
 from carbonpeak.barometer import lights as barometer
 from carbonpeak.barometer import series
+from carbonpeak.barometer.published import COLUMNS as PUBLISHED_COLUMNS
+from carbonpeak.barometer.published import published
+from carbonpeak.ingest import revisions
 from carbonpeak.paths import resolve
 from carbonpeak.period import Period
 from carbonpeak.quality import blocked_by
@@ -19,14 +24,31 @@ BAROMETER_COLUMNS = ["region_code", "region_name", "period", "indicator_id", "na
                      "unit", "required", "annual_target", "status", "status_reason",
                      "estimated", "rest_required", "rest_change", "previous_period",
                      "previous_status", "target_source_zh", "illustrative", "revised"]
-HISTORY_COLUMNS = ["region_code", "period", "indicator_id", "value", "status"]
+# published_*: the light on the data as its month delivered them, where a later revision
+# touched what it reads (barometer/published.py); empty elsewhere
+HISTORY_COLUMNS = ["region_code", "period", "indicator_id", "value", "status",
+                   "published_value", "published_status"]
 REVISIONS_COLUMNS = ["region_code", "period", "column", "old_value", "new_value", "old_file",
                      "new_file"]
 
 
-def inputs(warehouse: Path, period: Period) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(the 1–N月 series of this year and last year, the revisions) for `period`: no row or
-    annual figure dated after it is read; a later file's revision of a month up to it is."""
+@dataclass
+class Inputs:
+    """What a period's barometer reads: the monthly rows (revisions applied), the revised
+    cells, the month each file delivers, last year's annual CO2 and annual table."""
+    rows: pd.DataFrame
+    revised: pd.DataFrame
+    delivered: pd.Series
+    co2: pd.DataFrame | None
+    annual: pd.DataFrame | None
+
+    def series(self, period: Period) -> pd.DataFrame:
+        return series.build(self.rows, period.year, period.key, self.co2, self.annual)
+
+
+def inputs(warehouse: Path, period: Period) -> Inputs:
+    """The inputs of `period`: no row or annual figure dated after it is read; a later
+    file's revision of a month up to it is."""
     from carbonpeak.indicators.emissions import co2_series
 
     rows, revised = series.monthly_rows(ingest.load_table(warehouse, TABLE),
@@ -39,7 +61,8 @@ def inputs(warehouse: Path, period: Period) -> tuple[pd.DataFrame, pd.DataFrame]
     co2 = None
     if fuel is not None:
         co2 = co2_series({"energy_by_fuel": fuel[pd.to_numeric(fuel["year"]) == last]})
-    return series.build(rows, period.year, period.key, co2, annual), revised
+    delivered = revisions.delivered_months(ingest.load_versions(warehouse, TABLE))
+    return Inputs(rows, revised, delivered, co2, annual)
 
 
 def blocked_regions(run_dir: Path, period: Period) -> dict[str, set[str]]:
@@ -58,9 +81,12 @@ def blocked_regions(run_dir: Path, period: Period) -> dict[str, set[str]]:
 
 
 def compute(data: pd.DataFrame, revised: pd.DataFrame, period: Period,
-            blocked: dict[str, set[str]] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+            blocked: dict[str, set[str]] | None = None,
+            first_shown: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(barometer rows of `period`, history of every monthly period of its year);
-    `blocked`: month -> the regions whose lights of that month failed the gate."""
+    `blocked`: month -> the regions whose lights of that month failed the gate; `first_shown`:
+    the lights as their month delivered them, where a later revision touched them
+    (published.published)."""
     blocked = blocked or {}
     history, current = [], []
     periods = period.months_of_year()
@@ -85,8 +111,11 @@ def compute(data: pd.DataFrame, revised: pd.DataFrame, period: Period,
                             "previous_period": prev.key if prev else "",
                             "previous_status": before.get(r["indicator_id"], ""),
                             "revised": was_revised})
-    return (pd.DataFrame(current, columns=BAROMETER_COLUMNS),
-            pd.DataFrame(history, columns=HISTORY_COLUMNS))
+    history = pd.DataFrame(history, columns=HISTORY_COLUMNS[:5])
+    if first_shown is None:
+        first_shown = pd.DataFrame(columns=PUBLISHED_COLUMNS)
+    history = history.merge(first_shown, how="left", on=PUBLISHED_COLUMNS[:3])
+    return pd.DataFrame(current, columns=BAROMETER_COLUMNS), history[HISTORY_COLUMNS]
 
 
 def run_barometer(run_dir, period) -> pd.DataFrame:
@@ -96,9 +125,11 @@ def run_barometer(run_dir, period) -> pd.DataFrame:
         raise ValueError(f"the barometer is for a cumulative month (YYYY-MM), not {period}")
     folder = runfolder.RunFolder(run_dir)
     warehouse = folder.warehouse.path
-    data, revised = inputs(warehouse, period)
+    got = inputs(warehouse, period)
+    data, revised = got.series(period), got.revised
     blocked = blocked_regions(run_dir, period)
-    table, history = compute(data, revised, period, blocked)
+    shown = published(got.rows, revised, got.delivered, period, got.co2, got.annual, blocked)
+    table, history = compute(data, revised, period, blocked, shown)
     table.to_csv(folder.file(runfolder.BAROMETER), index=False, encoding="utf-8")
     history.to_csv(folder.file(runfolder.BAROMETER_HISTORY), index=False, encoding="utf-8")
     data.to_csv(folder.file(runfolder.MONTHLY_SERIES), index=False, encoding="utf-8")

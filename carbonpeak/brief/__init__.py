@@ -12,17 +12,11 @@ read: a city's brief holds its own rows and the province aggregate, nothing of a
 from carbonpeak.brief.context import BriefContext, load
 from carbonpeak.brief.downloads import download_files, downloads
 from carbonpeak.brief.figures import figures
-from carbonpeak.brief.front import (
-                                    cover,
-                                    notes,
-                                    revision,
-                                    running_header,
-                                    sectors,
-                                    title,
-)
+from carbonpeak.brief.front import cover, notes, running_header, sectors, title
 from carbonpeak.brief.history import history, province_history
 from carbonpeak.brief.lights import lights, moves, rest_of_year
 from carbonpeak.brief.province import barometer
+from carbonpeak.brief.revised import revision
 from carbonpeak.brief.wording import move, rest_sentence
 
 __all__ = ["BriefContext", "barometer", "cover", "download_files", "downloads", "figures",

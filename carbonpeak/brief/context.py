@@ -87,7 +87,8 @@ def _read(folder: runfolder.RunFolder, name: str, keep: set[str] | None
     """A contract file, region codes as text, filtered to `keep` (None: every region)."""
     df = folder.load_csv(name, missing_ok=True,
                          dtype={"region_code": str, "period": str, "previous_period": str,
-                                "status": str, "previous_status": str, "status_reason": str})
+                                "status": str, "previous_status": str, "status_reason": str,
+                                "published_status": str})
     if df is None:
         return None
     if keep is not None:

@@ -1,5 +1,5 @@
 """The brief's header: title, plan period, cover line, the one-line summary of the lights;
-the revision statement; the lagging-sectors paragraph and the notes on method."""
+the lagging-sectors paragraph and the notes on method. (The revision statement: revised.py.)"""
 
 from __future__ import annotations
 
@@ -10,14 +10,12 @@ from carbonpeak.brief.lights import region_lights
 from carbonpeak.brief.view import phrases, say, section
 from carbonpeak.brief.wording import amount
 from carbonpeak.indicators import grading
-from carbonpeak.numtext import isna
+from carbonpeak.numtext import num
 from carbonpeak.period import Period
-from carbonpeak.report.appendix import verdict_word
+from carbonpeak.report.appendix import verdict_legend, verdict_word
 from carbonpeak.report.front import banner
 from carbonpeak.report.view import HTML
 from carbonpeak.status import WORDS as STATUS_ZH
-
-MONTHLY_TABLE = "industry_monthly"  # the monthly input table (tables.yml)
 
 
 def _titles(region_code: str, period: str | Period) -> tuple[str, str, str]:
@@ -81,67 +79,23 @@ def quality_line(ctx: BriefContext) -> str:
               f"{ctx.period.year - 1}-12": say("quality.last_year", months="1—12月")}
     rows = "、".join(say("quality.row", file=f, row=r, when=labels.get(d, d))
                      for d, f, r in b["rows"])
+    meaning = verdict_legend([basis.verdict(b)])  # 通过（有提示）, 未通过: what they mean
     if b["errors"]:
         lines, more = basis.quoted(b["errors"])
         return say("quality.fail", checks="、".join(basis.titles(b, b["errors"])),
-                   items="；".join(lines), more=say("quality.more", n=more) if more else "")
+                   items="；".join(lines),
+                   more=say("quality.more", n=more) if more else "") + meaning
     if not b["rows"]:
         return say("quality.no_rows", region=ctx.region_name)
     head = say("quality.pass", region=ctx.region_name, rows=rows, n=len(b["checks"]))
     if b["warnings"]:
         head += say("quality.warning", k=len(basis.titles(b, b["warnings"])),
-                    checks="、".join(basis.titles(b, b["warnings"])))
+                    checks="、".join(basis.titles(b, b["warnings"]))) + meaning
     return head
 
 
 def cover(ctx: BriefContext) -> HTML:
     return section("cover", **cover_view(ctx))
-
-
-def _fmt(v, unit: str) -> str:
-    if isna(v):
-        return "—"
-    return amount(v) + unit
-
-
-def column_label(column: str) -> tuple[str, str]:
-    """(Chinese name, unit) of a monthly input column: the brief's phrases, else the title
-    the monthly table's spec gives it (without its 1—N月 prefix), else 该项数据."""
-    if column in phrases()["columns"]:
-        name, unit = phrases()["columns"][column]
-        return name, unit
-    spec = (reference.tables().get(MONTHLY_TABLE) or {}).get("columns") or {}
-    col = spec.get(column)
-    if isinstance(col, dict) and col.get("title_zh"):
-        return str(col["title_zh"]).removeprefix("1—N月"), str(col.get("unit", ""))
-    return phrases()["column_unknown"], ""
-
-
-def revision_view(ctx: BriefContext) -> dict:
-    """A city: its own revised cells. The province: every region's, each named."""
-    bar = ctx.barometer if ctx.is_province else ctx.rows()
-    revised = bool(bar["revised"].any()) if "revised" in bar else False
-    rev = ctx.revisions if ctx.is_province else ctx.revisions[
-        ctx.revisions["region_code"] == ctx.region_code]
-    if not revised and rev.empty:
-        return {"head": "", "items": []}
-    order = {c: i for i, c in enumerate(reference.region_codes())}
-    rev = rev.assign(_o=rev["region_code"].map(order)).sort_values(["_o", "period", "column"])
-    items = []
-    for r in rev.to_dict("records"):
-        name, unit = column_label(r["column"])
-        p = Period.parse(r["period"])
-        when = p.months_label_zh if p.year == ctx.period.year else p.label_zh
-        region = reference.region_name(r["region_code"]) if ctx.is_province else ""
-        items.append(say("revision.item", region=region, when=when, column=name,
-                         old=_fmt(r["old_value"], unit), new=_fmt(r["new_value"], ""),
-                         unit=unit))
-    return {"head": say("revision.head") if items else say("revision.generic"), "items": items}
-
-
-def revision(ctx: BriefContext) -> HTML:
-    """Which earlier figures were revised (old → new); nothing when none were."""
-    return section("revision", **revision_view(ctx))
 
 
 def sectors(ctx: BriefContext) -> HTML:
@@ -157,7 +111,8 @@ def _tolerance() -> str:
         for name in ("co2_total_yellow_tolerance", "co2_budget_tolerance", "tolerance"):
             if isinstance(block, dict) and name in block:
                 v = float(block[name])
-                return say("tolerance", v=f"{v:.0%}" if v < 1 else f"{v:g}%")
+                pct = 100 * v if v < 1 else v  # a share (0.03) or a percentage (3)
+                return say("tolerance", v=num(pct, 0 if float(pct).is_integer() else 1) + "%")
     return say("rule.tolerance_unknown")
 
 
@@ -171,7 +126,7 @@ def notes_view(ctx: BriefContext) -> dict:
     return {"rules": [say("rule.intensity", rule=rule, months=m),
                       say("rule.total", tolerance=_tolerance(), months=m)],
             "notes": [x for x in (phrases()["estimated_note"], phrases()["illustrative_note"],
-                                  phrases()["history_note"], reason_legend(rows),
+                                  reason_legend(rows),
                                   *scope_notes(ctx)) if x]}
 
 

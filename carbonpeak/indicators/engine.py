@@ -89,7 +89,8 @@ def target_source(indicator_id: str, entry: dict, region_code: str,
         source, illustrative = target_source(indicator_id, entry, reference.parent(region_code),
                                              year)
         inherited = reference.grading()["inherited_target_zh"]
-        return (f"{inherited}（{source}）" if source else inherited), illustrative
+        # 采用所属设区市目标：《…》（2023）, not a bracket around a title that ends in one
+        return (f"{inherited}：{source}" if source else inherited), illustrative
     row = _target_row(indicator_id, entry, region_code, year)
     if row is not None:
         return row["source_zh"], bool(row["illustrative"])

@@ -38,6 +38,37 @@ def file_order(versions: pd.DataFrame) -> pd.Series:
     return pd.Series(range(len(ordered)), index=ordered)
 
 
+def delivered_months(versions: pd.DataFrame | None) -> pd.Series:
+    """file -> the month it delivers: the latest period it holds."""
+    if versions is None or versions.empty:
+        return pd.Series(dtype=object)
+    return versions.groupby(SOURCE_FILE)["period"].max()
+
+
+def as_delivered(rows: pd.DataFrame, revised: pd.DataFrame, delivered: pd.Series,
+                 month: str) -> pd.DataFrame:
+    """`rows` (one per key, revisions applied) with every cell that a file delivered after
+    `month` revised put back to the value it held when `month` was delivered: the old
+    value of the cell's first revision delivered after `month` (revisions come one
+    delivery month to the next, so that is the value as of `month`)."""
+    if revised is None or revised.empty or rows is None or rows.empty:
+        return rows
+    when = revised["new_file"].map(delivered)
+    later = revised[when > month].assign(_when=when[when > month])
+    if later.empty:
+        return rows
+    first = later.sort_values("_when", kind="stable").drop_duplicates(
+        ["region_code", "period", "column"], keep="first")
+    out = rows.copy()
+    for r in first.itertuples(index=False):
+        if r.column not in out:
+            continue
+        at = (out["region_code"].astype(str) == str(r.region_code)) & \
+            (out["period"] == r.period)
+        out.loc[at, r.column] = r.old_value
+    return out
+
+
 def as_of(versions: pd.DataFrame, until: str | None) -> pd.DataFrame:
     """The rows dated up to period `until` (None: every row), from whichever file.
 
@@ -59,8 +90,7 @@ def resolve(versions: pd.DataFrame, value_columns: list[str], until: str | None 
     deliveries disagree on has no row that stands."""
     no_clash = pd.DataFrame(columns=CLASH_COLUMNS)
     order = file_order(versions) if versions is not None and len(versions) else None
-    delivered = (versions.groupby(SOURCE_FILE)["period"].max() if order is not None
-                 else None)
+    delivered = delivered_months(versions) if order is not None else None
     versions = as_of(versions, until)
     if versions is None or versions.empty:
         return versions, pd.DataFrame(columns=REVISION_COLUMNS), no_clash

@@ -10,7 +10,7 @@ from pathlib import PurePath
 from carbonpeak import reference
 from carbonpeak.indicators import enterprise, grading
 from carbonpeak.report.context import ReportContext
-from carbonpeak.report.fmt import isna
+from carbonpeak.report.fmt import isna, tagged
 from carbonpeak.report.fmt import value as fmt_value
 from carbonpeak.report.narrative import due, is_final
 from carbonpeak.report.rows import entry, ordered
@@ -41,6 +41,15 @@ def verdict_word(verdict, default: str = "—") -> str:
     """A region's data-quality verdict in words (phrases.yml `quality_verdict`), the same on
     the cover, in the annex, in a brief and on the index page."""
     return phrases()["quality_verdict"].get(verdict, default)
+
+
+def verdict_legend(verdicts) -> str:
+    """The meanings of the verdicts among `verdicts` that need one (通过（有提示）, 未通过),
+    as one sentence: '数据质量：通过（有提示）＝…；未通过＝….' ('' when none is present)."""
+    meaning = phrases()["quality_verdict_meaning"]
+    present = set(verdicts)
+    items = [f"{verdict_word(v)}＝{meaning[v]}" for v in meaning if v in present]
+    return phrases()["quality_verdict_legend"].format(items="；".join(items)) if items else ""
 
 
 def quality_view(ctx: ReportContext) -> dict:
@@ -117,9 +126,10 @@ def methodology_view(ctx: ReportContext) -> dict:
         target = plain(e.get("target_text_zh")) or "—"
         if e.get("targets_from"):  # the number and its source: a reference file, not the plan
             target += _target_from(row, e)
-        rows.append({"name": e["name_zh"], "target": target,
+        # the unit in the name's own closing bracket: 新建成绿色低碳工厂（累计，家）
+        rows.append({"name": tagged(e["name_zh"], e.get("unit") or row.unit or ""),
+                     "target": target,
                      "rule": short_rule(p.get("title_zh", "")) if p else "—",
-                     "unit": e.get("unit") or row.unit or "",
                      "source": plain(e.get("source_zh")) or "—"})
     rules, scope = [], reference.co2_scope()
     for k in used:

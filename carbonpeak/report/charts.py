@@ -25,7 +25,7 @@ from carbonpeak.report.chart_base import (
     _status_handles,
     _zero_line,
 )
-from carbonpeak.report.fmt import DRIVER_DIGITS, apart
+from carbonpeak.report.fmt import DRIVER_DIGITS, apart, value
 from carbonpeak.status import NOT_RATED
 
 # The three paths of every trajectory panel (seaborn style mapping), by role; each path's
@@ -107,8 +107,8 @@ def trajectories(panels: list[dict], region_name: str, year: int, words: dict,
                                p["baseline_year"], p.get("target"), p.get("stretch"), year,
                                p["unit"] if cols > 1 else p["ylabel"], words, ax=ax))
         tgt, st = p.get("target"), p.get("stretch")
-        goal = "" if tgt is None else f"目标{tgt:g}{p['unit']}" + (
-            f"，力争{st:g}{p['unit']}" if st is not None else "")
+        goal = "" if tgt is None else f"目标{value(tgt, p['unit'])}" + (
+            f"，力争{value(st, p['unit'])}" if st is not None else "")
         ax.set_title(p["short_zh"], fontsize=8, pad=12 if goal else 4)
         if goal:  # a lighter second line under the name
             ax.text(0, 1.025, goal, transform=ax.transAxes, fontsize=MIN_FONT_PT,

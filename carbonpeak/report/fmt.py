@@ -18,6 +18,16 @@ from carbonpeak.numtext import (
 __all__ = ["MINUS", "adding", "apart", "digits", "exact_digits", "isna", "num", "signed", "whole"]  # re-exported: sections import them from here
 
 DRIVER_DIGITS = 3  # LMDI effects in 吨标准煤/万元: sentence, chart and the note on their sum
+def tagged(text: str, tag: str) -> str:
+    """`text` with （tag）; when `text` already ends in a bracket the tag joins it, so that
+    brackets never stand side by side: 已完成目标（绿灯） + 力争目标 -> 已完成目标（绿灯，力争目标）."""
+    if not tag:
+        return text
+    if text.endswith("）"):
+        return f"{text[:-1]}，{tag}）"
+    return f"{text}（{tag}）"
+
+
 def value(v, unit, nd: int | None = None) -> str:
     """A value with its unit, digits by unit (counts are whole numbers) unless `nd`."""
     if isna(v):

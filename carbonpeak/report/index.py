@@ -12,6 +12,7 @@ from carbonpeak import pipeline, reference, runfolder, status
 from carbonpeak.brief.downloads import download_files as brief_download_files
 from carbonpeak.period import Period
 from carbonpeak.report import download_files, fmt_value, verdict_word
+from carbonpeak.report.appendix import verdict_legend
 from carbonpeak.report.fmt import beside, isna
 from carbonpeak.report.front import banner
 from carbonpeak.report.narrative import counts
@@ -45,22 +46,31 @@ def headline_value(row, year: int) -> str:
     return f"{first}，预计{y}年达峰" if first else f"预计{y}年达峰"
 
 
-def _monthly_cells(year_dir: Path, period: Period) -> tuple[list[str], dict]:
+def _monthly_cells(year_dir: Path, period: Period) -> dict:
     """Heads and per-region cells of a monthly period, worded as the province brief words
-    them (the same light_row: value, which side of the budget, 估算)."""
-    from carbonpeak.brief import load
+    them (the same light_row: value, which side of the budget, 估算); each region's
+    data-quality verdict as its brief's cover gives it (the data its lights read:
+    brief/basis.py); the revision notice; the notes the cells need."""
+    from carbonpeak.brief import basis, load
     from carbonpeak.brief.context import INDICATORS
     from carbonpeak.brief.lights import light_row
+    from carbonpeak.brief.revised import index_notice
     from carbonpeak.brief.view import phrases
 
     ctx = load(year_dir, reference.province_code(), period)
-    cells, reasons = {}, set()
+    results = runfolder.RunFolder(year_dir).load_quality_results(missing_ok=True)
+    cells, reasons, verdicts = {}, set(), {}
     for code in reference.region_codes():
         own = {r["indicator_id"]: r for r in ctx.rows(code).to_dict("records")}
         cells[code] = [light_row(ctx, own[i]) if i in own else None for i in INDICATORS]
         reasons |= {status.reason_of(r.get("status"), r.get("status_reason"))
                     for r in own.values()}
-    return [phrases()["names"][i] for i in INDICATORS], cells, reasons
+        if results:
+            verdicts[code] = basis.verdict(basis.basis(results, code, period))
+    estimated = any(c and c["estimated"] for row in cells.values() for c in row)
+    return {"heads": [phrases()["names"][i] for i in INDICATORS], "cells": cells,
+            "reasons": reasons, "verdicts": verdicts, "revision": index_notice(ctx),
+            "notes": [phrases()["estimated_note"]] if estimated else []}
 
 
 def view(year_dir: Path, period: Period | int) -> dict:
@@ -80,8 +90,10 @@ def view(year_dir: Path, period: Period | int) -> dict:
     shown = ind[ind["status_reason"] != "not_provided"] if "status_reason" in ind else ind
     reasons = {status.reason_of(s, r) for s, r in zip(
         shown["status"], shown.get("status_reason", [None] * len(shown)), strict=True)}
-    if period.is_monthly:
-        heads, monthly, reasons = _monthly_cells(year_dir, period)
+    monthly = _monthly_cells(year_dir, period) if period.is_monthly else {}
+    if monthly:
+        heads, reasons = monthly["heads"], monthly["reasons"]
+        verdicts = {c: {"verdict": v} for c, v in monthly["verdicts"].items()} or verdicts
 
     def row(code: str) -> dict:
         mine = ind[ind["region_code"] == code]
@@ -93,7 +105,7 @@ def view(year_dir: Path, period: Period | int) -> dict:
             cells.append(None if row.empty else {"status": row.iloc[0]["status"],
                                                  "value": headline_value(row.iloc[0], year)})
         if period.is_monthly:
-            cells = monthly.get(code, [None] * len(heads))
+            cells = monthly["cells"].get(code, [None] * len(heads))
             n = {s: sum(c is not None and c["status"] == s for c in cells)
                  for s in STATUSES}
         else:
@@ -130,14 +142,19 @@ def view(year_dir: Path, period: Period | int) -> dict:
         r["counties"] = next((g for g in groups if g["code"] == r["code"]), None)
     chain = pipeline.for_period(period)
     title = chain.chain_title(period)
-    lights = words(chain.is_final(period))["lights_download"].format(**status.WORDS)
+    lights = (phrases()["vocabulary"]["monthly"]["lights"] if period.is_monthly
+              else words(chain.is_final(period))["lights_download"]).format(**status.WORDS)
     return {"title": f"{title}（{period.label_zh}）", "banner": banner(dataset),
             "vintage": dataset.get("vintage_zh", "—"), "css": css(),
             "monthly": period.is_monthly, "months": period.months_label_zh, "heads": heads,
             "rows": rows, "lights": lights, "county_groups": groups,
             "first_head": heads[0] if heads else "",
             "legend": status.legend_text(
-                reasons, "" if period.is_monthly else phrases()["legend_where"]["index"])}
+                reasons, "" if period.is_monthly else phrases()["legend_where"]["index"]),
+            "verdict_legend": verdict_legend(
+                verdicts.get(r["code"], {}).get("verdict")
+                for r in [*rows, *(c for g in groups for c in g["rows"])]),
+            "revision": monthly.get("revision") or {}, "notes": monthly.get("notes", [])}
 
 
 def render(year_dir: Path, period: Period | int) -> str:

@@ -144,7 +144,7 @@ def indicator_sentence(ctx: ReportContext, row) -> str:
         verdict = say(f"{words}.{st}", gap=g)
     s = f"{value_phrase(row, e)}，{required_phrase(row, e, final)}，{verdict}"
     if stretch(row):
-        s += say("stretch_target")
+        s = fmt.tagged(s, say("stretch_target"))
     met = str(getattr(row, "stretch_met", ""))
     if not isna(row.stretch_target_value) and (met == "True" or (final and met == "False")):
         key = ("stretch_final_met" if met == "True" else "stretch_final_missed") if final \
@@ -228,9 +228,9 @@ def summary_sentences(ctx: ReportContext) -> list[str]:
     for status in ("red", "yellow"):
         for row in ordered(ind[ind["status"] == status]).itertuples():
             out.append(indicator_sentence(ctx, row))
-    met = [entry(r.indicator_id, r)["short_zh"] + (say("stretch_target") if stretch(r) else "")
-           + (f"（{rank_phrase(r.rank, r.rank_of, r.region_code)}）"
-              if rank_phrase(r.rank, r.rank_of, r.region_code) else "")
+    met = [fmt.tagged(fmt.tagged(entry(r.indicator_id, r)["short_zh"],
+                                 say("stretch_target") if stretch(r) else ""),
+                      rank_phrase(r.rank, r.rank_of, r.region_code))
            for r in ordered(ind[ind["status"] == "green"]).itertuples()]
     if met:
         out.append(say("summary.met_final" if final else "summary.met", names="、".join(met)))
@@ -310,8 +310,9 @@ def _behind(ind: pd.DataFrame, limit: int = 4, final: bool = False) -> str:
 
 def lagging_cities(ctx: ReportContext, group: str = "main_targets",
                    due_in: int | None = None) -> list[tuple[str, list[str]]]:
-    """Municipalities with a red or yellow main target, worst first, with those targets
-    (only targets falling due in `due_in` when given: the final evaluation's unmet ones)."""
+    """Municipalities with a red or yellow main target, with those targets (only targets
+    falling due in `due_in` when given: the final evaluation's unmet ones): most targets
+    behind first (the count page 1 prints), then most red, then in regions.csv order."""
     a = ctx.all_regions
     if due_in is not None:
         a = a[[due(r, due_in) for r in a.itertuples()]]
@@ -324,7 +325,7 @@ def lagging_cities(ctx: ReportContext, group: str = "main_targets",
             reds = int((behind["status"] == "red").sum())
             out.append((reds, len(behind), reference.region_name(code),
                         [entry(i)["short_zh"] for i in behind["indicator_id"]]))
-    out.sort(key=lambda x: (-x[0], -x[1]))
+    out.sort(key=lambda x: (-x[1], -x[0]))  # stable: ties keep regions.csv order
     return [(name, names) for _, _, name, names in out]
 
 

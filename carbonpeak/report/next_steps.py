@@ -12,7 +12,7 @@ from carbonpeak.report.enterprises import worst
 from carbonpeak.report.fmt import isna
 from carbonpeak.report.groups import OTHER_SECTORS
 from carbonpeak.report.rows import entry, higher_is_better, is_milestone, ordered, status_of
-from carbonpeak.report.view import HTML, headed, phrases, say, section
+from carbonpeak.report.view import HTML, headed, phrases, say, section, words
 
 # the overall intensities (of either plan period), by the function that computes them
 INTENSITY_FUNCTIONS = {"energy_intensity_reduction", "co2_intensity_reduction"}
@@ -51,8 +51,9 @@ def actors(ctx: ReportContext, row, e: dict) -> list[str]:
         behind = a[(a["indicator_id"] == row.indicator_id)
                    & a["region_code"].isin(reference.children(reference.province_code()))
                    & a["status"].isin(["red", "yellow"])]
-        if len(behind):
-            out.append(say("next.cities", names="、".join(
+        if len(behind):  # 未完成 where the target is due this year, else 落后
+            out.append(say("next.cities", behind=words(narrative.due(row, ctx.year))["behind"],
+                           names="、".join(
                 reference.region_name(c) for c in behind["region_code"])))
         return out
     overall = e.get("function") in INTENSITY_FUNCTIONS
@@ -94,6 +95,7 @@ def successors(ctx: ReportContext) -> dict[str, dict]:
     """In a final evaluation: the next plan period's indicators, by the indicator they carry
     on (catalog `continues`), with this region's target and where it comes from."""
     from carbonpeak.indicators import target_source, targets_for
+    from carbonpeak.indicators.grading import required_value
 
     after = [p for p in reference.plan_periods() if p["first_year"] == ctx.year + 1]
     if not after:
@@ -113,6 +115,11 @@ def successors(ctx: ReportContext) -> dict[str, dict]:
                        target=fmt.value(target, e["unit"]))
             if stretch_target is not None:
                 goal += say("next.successor_stretch", stretch=fmt.value(stretch_target, e["unit"]))
+            if e.get("kind") == "intensity_reduction":  # what the plan's first year asks
+                first = required_value(e["kind"], target, after[0]["first_year"],
+                                       e["baseline_year"], e["target_year"])
+                goal += say("next.successor_first", year=after[0]["first_year"],
+                            base=e["baseline_year"], first=fmt.value(first, e["unit"]))
         # an illustrative value is marked once: its source may already say 示例值
         mark = say("next.illustrative") if illustrative and "示例值" not in source else ""
         out[e["continues"]] = {
@@ -145,9 +152,7 @@ def next_view(ctx: ReportContext) -> dict:
     items.sort(key=lambda x: 0 if x["status"] == "red" else 1)
     p = narrative.plan_period(ctx)
     nxt = [p2 for p2 in reference.plan_periods() if p and p2["first_year"] == ctx.year + 1]
-    linked = any(r.indicator_id in later for r in ctx.indicators.itertuples()
-                 if status_of(r) in ("red", "yellow"))
-    return {"items": items, "region": ctx.region_name, "final": final, "linked": linked,
+    return {"items": items, "region": ctx.region_name, "final": final,
             "here": reference.level_words(ctx.region_code)["self"] if not ctx.is_province
             else "",
             "period": p["name_zh"] if p else "", "next_period": nxt[0] if nxt else None,
@@ -155,4 +160,5 @@ def next_view(ctx: ReportContext) -> dict:
 
 
 def next_steps(ctx: ReportContext) -> HTML:
-    return headed("next_steps", section("next_steps", **next_view(ctx)), ctx.is_province)
+    return headed("next_steps", section("next_steps", **next_view(ctx)), ctx.is_province,
+                  words(narrative.is_final(ctx)))

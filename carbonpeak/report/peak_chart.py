@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from carbonpeak import reference
+from carbonpeak.numtext import num
 from carbonpeak.report.chart_base import (
     COLORS,
     MIN_FONT_PT,
@@ -37,7 +38,7 @@ def co2_outlook(co2: pd.DataFrame, region_name: str, peak: dict | None,
         ax.plot(s["year"], s["co2_excl_state_listed"], color=COLORS["required"], marker="s",
                 markersize=3, linestyle="--", linewidth=1.1, label=scope["excl"])
     i = s["co2_total"].idxmax()
-    ax.annotate(f"最高 {s.at[i, 'co2_total']:.0f}（{int(s.at[i, 'year'])}年）",
+    ax.annotate(f"最高 {num(s.at[i, 'co2_total'], 0)}（{int(s.at[i, 'year'])}年）",
                 (s.at[i, "year"], s.at[i, "co2_total"]), textcoords="offset points",
                 xytext=(0, 6), ha="center", fontsize=MIN_FONT_PT)
     ax.axvline(deadline, color=COLORS["red"], linestyle=":", linewidth=1)
@@ -66,7 +67,7 @@ def co2_outlook(co2: pd.DataFrame, region_name: str, peak: dict | None,
     for key, style in (("peak", "stretch"), ("end", "stretch"), ("required", "green")):
         m = (marks or {}).get(key)
         if m and m[1] is not None:
-            label = f"推算峰值约{m[1]:.0f}（{m[0]}年）" if key == "peak" else f"{m[1]:.0f}"
+            label = f"推算峰值约{num(m[1], 0)}（{m[0]}年）" if key == "peak" else num(m[1], 0)
             ax.annotate(label, (m[0], m[1]), textcoords="offset points",
                         xytext=(-4, 6 if key != "required" else -10), ha="right",
                         fontsize=MIN_FONT_PT, color=COLORS[style])
@@ -88,7 +89,7 @@ def co2_outlook(co2: pd.DataFrame, region_name: str, peak: dict | None,
     ax.set_title(f"{region_name}：工业二氧化碳排放与达峰展望")
     alt = (f"折线图：{region_name}工业二氧化碳排放，{int(s['year'].iloc[0])}年至"
            f"{int(s['year'].iloc[-1])}年，{int(s['year'].iloc[-1])}年为"
-           f"{s['co2_total'].iloc[-1]:.0f}万吨，最高值出现在{int(s.at[i, 'year'])}年")
+           f"{num(s['co2_total'].iloc[-1], 0)}万吨，最高值出现在{int(s.at[i, 'year'])}年")
     if peak and peak.get("label_zh"):
         alt += f"；判断：{peak['label_zh']}"
     return Chart(_image(fig), alt)
