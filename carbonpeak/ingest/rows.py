@@ -50,10 +50,9 @@ def columns(cells, src_rows, fname, spec, mapping, header_of, finding, name,
             if fill and county_name is not None and county_cells[i] is None:
                 county[i] = county_name
     at = np.flatnonzero(keep)
-    out: dict[str, np.ndarray] = {SOURCE_ROW: src[at], SOURCE_FILE: np.full(len(at), fname, dtype=object),
-                                  "region_code": region[at]}
-    rows, regions = src[at], region[at]
-    filled = county[at]
+    rows, regions, filled = src[at], region[at], county[at]
+    out: dict[str, np.ndarray] = {SOURCE_ROW: rows, "region_code": regions,
+                                  SOURCE_FILE: np.full(len(at), fname, dtype=object)}
     for order, (header, (column, factor)) in enumerate(mapping.items()):
         if column == "region_code":
             continue
@@ -65,12 +64,8 @@ def columns(cells, src_rows, fname, spec, mapping, header_of, finding, name,
             errors = {i: e for i, e in errors.items() if filled[i] is None}
         out[column] = values
         for i, e in errors.items():
-            if isinstance(e, NonFinite):
-                message = str(e)
-            elif col_spec["type"] != "number":
-                message = str(e)
-            else:
-                message = f"应为数值，实际为{confidential.quote(name, texts[i], regions[i])}"
+            message = (str(e) if isinstance(e, NonFinite) or col_spec["type"] != "number"
+                       else f"应为数值，实际为{confidential.quote(name, texts[i], regions[i])}")
             pending.append((int(at[i]), order, dict(
                 check="not_a_number", message=message, row=int(rows[i]), column=header,
                 region=regions[i], fld=column)))
