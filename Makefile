@@ -3,6 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+LAB_VENV := .venv-lab
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 YEAR ?= 2025
 DATA ?= data/sample
@@ -35,10 +36,11 @@ system: ## CJK fonts (with Extension B), pango and harfbuzz-subset for PDF, popp
 	  fi; \
 	fi
 
+# --clear: a package the pins no longer name does not stay behind from an older .venv
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "Python 3.11+ is required (found $$($(PYTHON) --version))"; exit 1; }
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	@touch $@
@@ -71,8 +73,16 @@ gitfilter: $(VENV)/.installed ## strip notebook outputs on commit (nbstripout as
 	  $(BIN)/nbstripout --install --attributes .gitattributes && \
 	  echo "nbstripout installed as a git filter for *.ipynb"; fi
 
-lab: setup ## open JupyterLab on the notebooks (as root too: --allow-root)
-	$(BIN)/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
+lab: setup $(LAB_VENV)/.installed ## open JupyterLab on the notebooks, from .venv-lab (as root too: --allow-root)
+	$(LAB_VENV)/bin/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
+
+# JupyterLab's own environment (pyproject.toml `lab`): kept out of .venv, whose processes
+# would otherwise import what it brings (rfc3987-syntax) at every start
+$(LAB_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv --clear $(LAB_VENV)
+	$(LAB_VENV)/bin/python -m pip install -q --upgrade pip
+	$(LAB_VENV)/bin/python -m pip install -q -e '.[lab]'
+	@touch $@
 
 sample: setup ## regenerate the illustrative sample data in data/sample/
 	$(BIN)/python -m tools sample --out data/sample

@@ -15,11 +15,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from carbonpeak import reference
 from carbonpeak.errors import RunError
+
+if TYPE_CHECKING:  # pandas only where a frame is read: render workers import this module
+    import pandas as pd
 
 # --- the files, relative to the run folder, with the stage that writes each ------------
 
@@ -113,7 +115,16 @@ def _read_csv(path: Path, top: str, missing_ok: bool, dtype: dict | None
         if missing_ok:
             return None
         raise _missing(path, top)
+    import pandas as pd
+
     return pd.read_csv(path, dtype={"region_code": str} if dtype is None else dtype)
+
+
+def _parquet(path: Path) -> pd.DataFrame | None:
+    """A Parquet file of the folder, None when absent."""
+    import pandas as pd
+
+    return pd.read_parquet(path) if path.exists() else None
 
 
 @dataclass(frozen=True)
@@ -137,16 +148,16 @@ class Warehouse:
     def load_table(self, name: str) -> pd.DataFrame | None:
         """None when the table was not read (absent, refused): its indicators say 未提供."""
         path = self.table(name)
-        return pd.read_parquet(path) if path.exists() else None
+        return _parquet(path)
 
     def load_versions(self, name: str) -> pd.DataFrame | None:
         path = self.versions(name)
-        return pd.read_parquet(path) if path.exists() else None
+        return _parquet(path)
 
     def load_revisions(self, name: str) -> pd.DataFrame | None:
         """The cells a later file revised (multi-file tables), as ingest resolved them."""
         path = self.revisions(name)
-        return pd.read_parquet(path) if path.exists() else None
+        return _parquet(path)
 
     def load_ingest_log(self) -> dict:
         return _read_json(self.ingest_log, WAREHOUSE, missing_ok=False)
@@ -269,14 +280,14 @@ class RunFolder:
         path = self.file(INDICATOR_SERIES)
         if not path.exists():
             raise _missing(path, INDICATOR_SERIES)
-        series = pd.read_parquet(path)
+        series = _parquet(path)
         series["region_code"] = series["region_code"].astype(str)
         return series
 
     def load_enterprises(self, code: str) -> pd.DataFrame | None:
         """This municipality's firms only; there is no call that returns another's."""
         path = self.enterprise(code)
-        return pd.read_parquet(path) if path.exists() else None
+        return _parquet(path)
 
     def load_status(self) -> dict:
         """status.json, {} when absent or unreadable: the next run writes it anew."""

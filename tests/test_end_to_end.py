@@ -16,6 +16,7 @@ from helpers import RENDERED_REGIONS, pdf_text
 from carbonpeak import reference
 from carbonpeak.paths import SAMPLE_DIR
 from carbonpeak.run import kernels, render, runner
+from carbonpeak.run.outcome import OWN_STEPS, WAIT_STEPS
 
 REGIONS = ["330000", "330100", "330900"]
 CONTRACT = ["region_code", "indicator_id", "year", "value", "unit", "baseline_value",
@@ -127,6 +128,13 @@ def test_manifest_traces_inputs_and_outcomes(run_out):
         RENDERED_REGIONS, True)
     assert sorted(m["reported"]) == reference.region_codes(reference.LEVELS)
     assert {"ingest", "quality", "indicators", "report", "total"} <= set(m["timings_s"])
+    # each report's own work (notebook, export, PDF) apart from its waits for a kernel and
+    # a render worker; its seconds are its own work only
+    for r in m["regions"].values():
+        steps = r["steps_s"]
+        assert set(steps) == {*OWN_STEPS, *WAIT_STEPS} and min(steps.values()) >= 0
+        assert r["seconds"] == pytest.approx(sum(steps[k] for k in OWN_STEPS), abs=0.002)
+        assert steps["notebook"] > 0 and steps["pdf"] > 0
 
 
 @pytest.mark.slow

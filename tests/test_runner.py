@@ -101,3 +101,20 @@ def test_the_benchmarks_naive_chain_converts_with_the_report_template(tmp_path):
     nbformat.write(nb, tmp_path / "t.ipynb")
     subprocess.run(bench.nbconvert_cli(tmp_path / "t.ipynb"), check=True, capture_output=True)
     assert "测试" in (tmp_path / "t.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_render_workers_import_only_what_rendering_needs():
+    """A warmed render worker has nbconvert and WeasyPrint, but not pandas (the report
+    package) nor the IRI grammar JupyterLab's extras would bring (rfc3987-syntax, ~1 CPU-s
+    built at every process start): neither is needed to turn a notebook into a PDF."""
+    from carbonpeak.run.renderers import render_pool
+
+    pool = render_pool(2)
+    try:
+        loaded = pool.submit(eval, "sorted({m.split('.')[0] for m in __import__('sys').modules})"
+                             ).result(timeout=300)
+    finally:
+        pool.shutdown()
+    assert {"nbconvert", "weasyprint", "nbformat"} <= set(loaded)
+    assert not {"pandas", "rfc3987_syntax", "lark"} & set(loaded)

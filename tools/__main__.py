@@ -13,6 +13,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     s = sub.add_parser("sample", help="write the illustrative sample data set")
     s.add_argument("--out", default="data/sample")
+    s.add_argument("--enterprises", type=int, metavar="N",
+                   help="about N rows of firms (spread over every county) instead of the "
+                        "regular list, to measure at a province's size")
     g = sub.add_parser("grading-doc", help="write the grading rules page (docs/grading.md)")
     g.add_argument("--out", default="docs/grading.md")
     d = sub.add_parser("datadoc", help="write the input-data reference (docs/data.md)")
@@ -21,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "sample":
         from tools import sample
 
-        for p in sample.write(Path(args.out)):
+        for p in sample.write(Path(args.out), args.enterprises):
             print(p)
         return 0
     if args.command == "datadoc":

@@ -3,7 +3,11 @@ same invocation. The naive chain is what one writes first: every notebook run pe
 in its own `papermill` process, then `jupyter nbconvert` and `weasyprint` CLIs.
 
 It also times the monthly barometer for the newest month in the sample (all 12 briefs) and a
-re-run of it. The last line is machine-readable: naive_s=<s> carbonpeak_s=<s> speedup=<x>.
+re-run of it, and the county scale. After each full run it prints, from the run's
+manifest.json, each stage's share of the run and each report's split: its notebook, its HTML
+export, WeasyPrint, and the time it waited for a kernel or a render worker (the other
+reports' work). It also prints the CPU seconds each kind of process spends importing what
+it needs. The last line is machine-readable: naive_s=<s> carbonpeak_s=<s> speedup=<x>.
 """
 
 from __future__ import annotations
@@ -18,10 +22,13 @@ import threading
 import time
 from pathlib import Path
 
-from carbonpeak import reference
+from carbonpeak import pipeline, reference
 from carbonpeak.paths import NOTEBOOKS_DIR, ROOT, SAMPLE_DIR, TEMPLATES_DIR
 from carbonpeak.run import runner
+from carbonpeak.run.chain import STAGE_WARMUP
+from carbonpeak.run.outcome import WAIT_STEPS
 from carbonpeak.run.render import FILTERS
+from carbonpeak.runfolder import RunFolder
 
 CHAIN = ["01_ingest", "02_quality", "03_indicators", "04_report"]
 
@@ -56,6 +63,51 @@ def naive(work: Path, regions: list[str], year: int) -> float:
         subprocess.run([_bin("weasyprint"), str(run_dir / "04_report.html"),
                         str(run_dir / "report.pdf")], check=True, capture_output=True)
     return time.perf_counter() - t0
+
+
+# What each kind of process imports before its first piece of work.
+PROCESSES = {
+    "driver": "import carbonpeak.run.runner",
+    "render worker": "import carbonpeak.run.renderers, carbonpeak.run.render, nbformat, "
+                     "nbconvert, weasyprint",
+    "stage kernel": STAGE_WARMUP,
+    "report kernel": pipeline.of_kind("year").per_region()[0].warmup,
+}
+# The per-report split: a column and the steps (manifest.json steps_s) it adds up.
+SPLIT = {"notebook": ("notebook",), "export": ("export",), "WeasyPrint": ("pdf",),
+         "wait": WAIT_STEPS}
+
+
+def import_cpu(code: str) -> float:
+    """CPU seconds a fresh interpreter spends running `code` (imports)."""
+    probe = f"import time\n{code}\nprint(time.process_time())"
+    base = "import time\nprint(time.process_time())"
+    out = [float(subprocess.run([sys.executable, "-c", c], check=True, capture_output=True,
+                                text=True, cwd=ROOT).stdout) for c in (probe, base)]
+    return out[0] - out[1]
+
+
+def split(year_dir: Path, per_report: bool = True) -> list[str]:
+    """Each stage's share of the run and each report's split, from the run's manifest."""
+    m = RunFolder(year_dir).load_manifest()
+    t = m.get("timings_s", {})
+    total = t.get("total") or 1.0
+    lines = ["  stages: " + " · ".join(f"{k} {v:.1f}s ({v / total:.0%})"
+                                       for k, v in t.items() if k != "total")]
+    steps = {c: r["steps_s"] for c, r in m.get("regions", {}).items() if r.get("steps_s")}
+    if not steps:
+        return lines
+    rows = {c: {col: sum(s.get(k, 0.0) for k in ks) for col, ks in SPLIT.items()}
+            for c, s in steps.items()}
+    head = "  per report (s): " + " ".join(f"{col:>10}" for col in SPLIT)
+    lines.append(head)
+    if per_report:
+        lines += [f"  {c} {reference.region_name(c):<6}".ljust(18)
+                  + " ".join(f"{r[col]:>10.2f}" for col in SPLIT) for c, r in rows.items()]
+    for name, agg in (("mean", lambda v: sum(v) / len(v)), ("sum", sum)):
+        lines.append(f"  {name} of {len(rows)}".ljust(18) + " ".join(
+            f"{agg([r[col] for r in rows.values()]):>10.2f}" for col in SPLIT))
+    return lines
 
 
 def fast(work: Path, regions: list[str], year, jobs: int, force: bool) -> float:
@@ -117,9 +169,13 @@ def main() -> None:
     regions = reference.region_codes()
     work = Path(tempfile.mkdtemp(prefix="carbonpeak-bench-"))
     try:
-        print(f"regions={len(regions)} jobs={args.jobs} cpus={os.cpu_count()}", flush=True)
+        print(f"regions={len(regions)} jobs={args.jobs} cpus={os.cpu_count()} "
+              f"load={' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
+        print("imports (CPU s, fresh process): " + " · ".join(
+            f"{name} {import_cpu(code):.2f}" for name, code in PROCESSES.items()), flush=True)
         fast_s = fast(work, regions, args.year, args.jobs, force=True)
         print(f"carbonpeak full run: {fast_s:.1f}s", flush=True)
+        print("\n".join(split(work / "fast" / str(args.year))), flush=True)
         rerun_s = fast(work, regions, args.year, args.jobs, force=False)
         print(f"carbonpeak re-run, inputs unchanged: {rerun_s:.1f}s", flush=True)
         from carbonpeak.run import latest as monitor
@@ -128,6 +184,7 @@ def main() -> None:
         if months:
             month_s = fast(work, regions, months[-1], args.jobs, force=True)
             print(f"carbonpeak monthly barometer {months[-1]}: {month_s:.1f}s", flush=True)
+            print("\n".join(split(work / "fast" / months[-1].key)), flush=True)
             again_s = fast(work, regions, months[-1], args.jobs, force=False)
             print(f"carbonpeak monthly re-run, inputs unchanged: {again_s:.1f}s", flush=True)
         counties = reference.region_codes(reference.LEVELS)
@@ -135,6 +192,7 @@ def main() -> None:
             county_s = fast(work / "county", counties, args.year, args.jobs, force=True)
         print(f"carbonpeak county scale ({len(counties)} reports): {county_s:.1f}s, "
               f"peak memory {mem.peak / 2**30:.2f} GiB (all processes)", flush=True)
+        print("\n".join(split(work / "county" / str(args.year), per_report=False)), flush=True)
         again_s = fast(work / "county", counties, args.year, args.jobs, force=False)
         print(f"carbonpeak county scale re-run, inputs unchanged: {again_s:.1f}s", flush=True)
         naive_s = float("nan")

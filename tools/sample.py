@@ -14,7 +14,7 @@ import pandas as pd
 import yaml
 
 from carbonpeak import reference
-from tools import sample_counties, sample_monthly
+from tools import sample_counties, sample_monthly, sample_scale
 from tools import sample_detail as d
 from tools.sample_cities import OUTPUT_2020
 
@@ -139,13 +139,20 @@ def detail_tables(headline: pd.DataFrame) -> dict[str, pd.DataFrame]:
     }
 
 
-def write(out_dir: Path) -> list[Path]:
+def write(out_dir: Path, enterprises: int | None = None) -> list[Path]:
+    """The sample data set; `enterprises`: about that many rows of firms (sample_scale)
+    instead of the regular list, every other table unchanged."""
     out_dir.mkdir(parents=True, exist_ok=True)
     headline = generate()
     written = []
     counties = sample_counties.split(headline)
-    for name, df in {"industry_annual": headline, "industry_annual_county": counties,
-                     **detail_tables(headline)}.items():
+    tables = {"industry_annual": headline, "industry_annual_county": counties,
+              **detail_tables(headline)}
+    if enterprises is not None:
+        tables["enterprises"] = sample_scale.enterprises(counties, enterprises)
+        tables["retrofit_projects"] = sample_scale.repoint(tables["retrofit_projects"],
+                                                           tables["enterprises"])
+    for name, df in tables.items():
         path = out_dir / f"{name}.csv"
         df.to_csv(path, index=False, encoding="utf-8")
         written.append(path)

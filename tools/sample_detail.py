@@ -235,25 +235,35 @@ def enterprises(rng: np.random.Generator, years=(2024, 2025)) -> pd.DataFrame:
             while name in used:
                 name = f"{SHORT[code]}{rng.choice(BRANDS)}{rng.choice(BRANDS)}{word}有限公司"
             used.add(name)
-            credit = _credit_code(rng, county_code)
-            energy = float(np.exp(rng.normal(7.6, 1.0)))  # tce; median ≈ 2000
-            k = float(np.exp(rng.normal(0, 0.45)))  # firm's efficiency vs its industry
-            mix = np.array(FUEL_MIX[sector], float)
-            for year in years:
-                e = energy * (1 + rng.normal(0.02, 0.05)) ** (year - years[0])
-                va = e / (typical * k)  # 万元
-                zero_carbon = e * mix[3] / 1.229 * rng.uniform(0, 0.15)  # 万kWh own PV
-                rows.append({
-                    "credit_code": credit, "name": name, "region_code": code, "county": county,
-                    "industry_code": ind_code, "year": year, "energy": round(e, 1),
-                    "coal": round(e * mix[0], 1), "oil": round(e * mix[1], 1),
-                    "natural_gas": round(e * mix[2], 1),
-                    "electricity": round(e * mix[3] / 1.229, 1),  # tce -> 万kWh at 当量
-                    "heat": round(e * mix[4] * 29.3076, 1),
-                    "zero_carbon_electricity": round(zero_carbon, 1),
-                    "value_added": round(va, 1),
-                })
+            rows += firm_rows(rng, code, county_code, county, name, sector,
+                              (ind_code, word, typical), years)
     return pd.DataFrame(rows)
+
+
+def firm_rows(rng, code, county_code, county, name, sector, industry, years) -> list[dict]:
+    """One firm's rows (one per year): a valid credit code registered in its county, its
+    energy use by fuel and its value added."""
+    ind_code, _, typical = industry
+    credit = _credit_code(rng, county_code)
+    energy = float(np.exp(rng.normal(7.6, 1.0)))  # tce; median ≈ 2000
+    k = float(np.exp(rng.normal(0, 0.45)))  # firm's efficiency vs its industry
+    mix = np.array(FUEL_MIX[sector], float)
+    rows = []
+    for year in years:
+        e = energy * (1 + rng.normal(0.02, 0.05)) ** (year - years[0])
+        va = e / (typical * k)  # 万元
+        zero_carbon = e * mix[3] / 1.229 * rng.uniform(0, 0.15)  # 万kWh own PV
+        rows.append({
+            "credit_code": credit, "name": name, "region_code": code, "county": county,
+            "industry_code": ind_code, "year": year, "energy": round(e, 1),
+            "coal": round(e * mix[0], 1), "oil": round(e * mix[1], 1),
+            "natural_gas": round(e * mix[2], 1),
+            "electricity": round(e * mix[3] / 1.229, 1),  # tce -> 万kWh at 当量
+            "heat": round(e * mix[4] * 29.3076, 1),
+            "zero_carbon_electricity": round(zero_carbon, 1),
+            "value_added": round(va, 1),
+        })
+    return rows
 
 
 def _size(code: str) -> float:

@@ -43,9 +43,17 @@ def _header_index(numbered: list[tuple[int, Row]], known_headers: set[str]) -> i
     return None
 
 
-def _same_header(row: Row, header: Row) -> bool:
-    cells = [header_key(c) for c in row if c is not None]
-    return len(cells) >= 2 and cells == [header_key(c) for c in header if c is not None]
+def _same_header(row: Row, keys: list[str]) -> bool:
+    """Whether a row repeats the header, given as its keys (_header_keys, computed once for
+    every row checked)."""
+    cells = [c for c in row if c is not None]
+    if len(cells) < 2 or len(cells) != len(keys):
+        return False
+    return all(header_key(c) == k for c, k in zip(cells, keys, strict=True))
+
+
+def _header_keys(header: Row) -> list[str]:
+    return [header_key(c) for c in header if c is not None]
 
 
 def _matches(key: str, known: Iterable[str]) -> bool:

@@ -69,6 +69,7 @@ def _read_text(path: Path, table: str) -> tuple[list[Row], str]:
     tabbed = path.suffix.lower() == ".tsv" or sample.count("\t") > sample.count(",")
     delimiter = "\t" if tabbed else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    clean = _clean_text if strip_bidi(text) != text else _clean_plain  # checked once a file
     rows: list[Row] = []
     while True:
         start = reader.line_num + 1  # the line this record starts on
@@ -85,7 +86,7 @@ def _read_text(path: Path, table: str) -> tuple[list[Row], str]:
         for i, c in enumerate(row):
             if "\n" in c and delimiter in c:
                 raise _stray_quote(table, path, start, i)
-        rows.append([_clean_text(c) for c in row])
+        rows.append([clean(c) for c in row])
     return rows, encoding
 
 
@@ -228,10 +229,16 @@ def _format_code(number_format: str) -> str:
 
 
 def _clean_text(value: str) -> str | None:
-    value = strip_bidi(value).strip()
-    match = _EXCEL_TEXT.match(value)
-    if match:
-        value = match.group(1).strip()
+    return _clean_plain(strip_bidi(value))
+
+
+def _clean_plain(value: str) -> str | None:
+    """_clean_text of a cell without bidi controls."""
+    value = value.strip()
+    if value.startswith('="'):
+        match = _EXCEL_TEXT.match(value)
+        if match:
+            value = match.group(1).strip()
     return value or None
 
 

@@ -23,6 +23,7 @@ from carbonpeak.ingest.layout import (
     _cell,
     _columns,
     _header_index,
+    _header_keys,
     _is_note,
     _is_total,
     _numbered,
@@ -103,15 +104,19 @@ def read_raw(
     body = [(n, r) for n, r in body if not _is_total(r)]
     dropped = [n for n, _ in totals]
     # Two exports pasted one under the other repeat the header mid-file: not data.
-    repeated = [n for n, r in body if _same_header(r, header)]
-    body = [(n, r) for n, r in body if not _same_header(r, header)]
+    keys = _header_keys(header)
+    again = [_same_header(r, keys) for _, r in body]
+    repeated = [n for (n, _), same in zip(body, again, strict=True) if same]
+    body = [row for row, same in zip(body, again, strict=True) if not same]
     if not body:
         raise _error(
             table, path, "empty_file", f"文件为空：表头（第{header_row}行）下没有找到任何数据行"
         )
 
     columns, keep = _columns(header, [r for _, r in body])
-    data = [[_cell(r, i) for i in keep] for _, r in body]
+    last = keep[-1] if keep else -1
+    data = [[r[i] for i in keep] if len(r) > last else [_cell(r, i) for i in keep]
+            for _, r in body]
     valued = [(n, r) for n, r in totals if sum(c is not None for c in r) > 1]
     total_frame = pd.DataFrame([[_cell(r, i) for i in keep] for _, r in valued],
                                columns=columns, index=[n for n, _ in valued], dtype=object)

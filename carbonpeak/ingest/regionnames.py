@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pandas as pd
+
 from carbonpeak import reference
 
 
@@ -77,11 +79,27 @@ def county_of(text: object) -> tuple[str, str] | None:
 def credit_code_city(code: object) -> str | None:
     """The Zhejiang city in a credit code's registration-area digits (characters 3–8);
     None for a code registered by the province itself or outside Zhejiang."""
+    province = reference.province_code()
+    return _credit_city(code, province, set(reference.children(province)))
+
+
+def credit_code_cities(codes: pd.Series) -> pd.Series:
+    """credit_code_city of each value of a column (NaN where None), each distinct code once."""
+    province = reference.province_code()
+    cities = set(reference.children(province))
+    return codes.map({c: _credit_city(c, province, cities) for c in codes.dropna().unique()})
+
+
+def county_cities(names: pd.Series) -> pd.Series:
+    """The city of each written county-level unit in a column (NaN where none)."""
+    return names.map({t: (county_of(t) or (None, None))[1] for t in names.dropna().unique()})
+
+
+def _credit_city(code: object, province: str, cities: set[str]) -> str | None:
     if not isinstance(code, str) or len(code) < 8:
         return None
     area = code[2:8]
-    province = reference.province_code()
     if not area.isdigit() or area[:2] != province[:2] or area[:4] == province[:4]:
         return None
     city = area[:4] + "00"
-    return city if city in reference.children(province) else None
+    return city if city in cities else None

@@ -8,27 +8,23 @@ read at all stops its table.
 
 from __future__ import annotations
 
-import math
+import itertools
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from carbonpeak import confidential, hierarchy_sums, reference
 from carbonpeak.findings import ERROR, WARNING, Finding
-from carbonpeak.ingest import coerce, glyphs, regionnames
+from carbonpeak.ingest import glyphs, regionnames
+from carbonpeak.ingest.coerce import NUMERIC_TYPES
 from carbonpeak.ingest.headers import known_headers, match_header
-from carbonpeak.ingest.layout import TOTAL_LABELS, header_key
-from carbonpeak.ingest.readers import NonFinite, read_raw
+from carbonpeak.ingest.readers import read_raw
+from carbonpeak.ingest.rows import SOURCE_FILE, SOURCE_ROW
+from carbonpeak.ingest.rows import columns as typed_columns
 
-SOURCE_ROW = "_source_row"
-SOURCE_FILE = "_source_file"
-
-
-_norm = header_key
-
-
-NUMERIC_TYPES = {"number"}
+__all__ = ["NUMERIC_TYPES", "SOURCE_FILE", "SOURCE_ROW", "TableResult", "read_table"]
 
 
 @dataclass
@@ -103,21 +99,17 @@ def read_table(path: Path, name: str, spec: dict) -> TableResult:
         return TableResult(name, None, path,
                            [confidential.redact(f) for f in _dated(findings, [], fname, spec)],
                            header_of)
-    has_county = "county" in spec["columns"]
-    records = [r for r in (_record(raw.frame.iloc[i], src_row, fname, spec, mapping, header_of,
-                                   has_county, finding, name)
-                           for i, src_row in enumerate(raw.source_rows)) if r is not None]
-    totals = [r for r in (_record(raw.total_frame.loc[n], n, fname, spec, mapping, header_of,
-                                  has_county, finding, name, total=True)
-                          for n in (raw.total_frame.index if raw.total_frame is not None
-                                    else [])) if r is not None]
-
+    data = typed_columns(raw.frame, raw.source_rows, fname, spec, mapping, header_of, finding,
+                        name)
+    totals = typed_columns(raw.total_frame if raw.total_frame is not None else raw.frame.iloc[0:0],
+                          [] if raw.total_frame is None else list(raw.total_frame.index), fname,
+                          spec, mapping, header_of, finding, name, total=True)
     if any(s["type"] == "period" for s in spec["columns"].values()):
-        records = _periods(records, fname, header_of, finding)
+        data = _periods(data, fname, header_of, finding)
         totals = _periods(totals, fname, header_of, finding)
-    columns = [*spec["columns"], SOURCE_ROW, SOURCE_FILE]
-    frame = _typed(pd.DataFrame.from_records(records, columns=columns), spec)
-    frame = _province_rows(frame, totals, spec, name, finding, raw)
+    frame = _frame(data, spec)
+    total = _frame(totals, spec) if len(totals[SOURCE_ROW]) else frame.iloc[0:0]
+    frame = _province_rows(frame, total, spec, name, finding, raw)
     if secret:
         frame = _reconcile(frame, spec, name, finding, header_of)
     if raw.repeated_header_rows:
@@ -125,18 +117,19 @@ def read_table(path: Path, name: str, spec: dict) -> TableResult:
         finding("repeated_header_dropped", f"第{rows}行与表头相同（疑似两份表格拼接），已剔除",
                 severity=WARNING, row=raw.repeated_header_rows[0])
     findings += glyphs.check_frame(frame, name, spec, header_of)
-    findings = _dated(findings, records + totals, fname, spec)
+    findings = _dated(findings, [data, totals], fname, spec)
     return TableResult(name, frame, path, [confidential.redact(f) for f in findings], header_of)
 
 
-def _dated(findings: list[Finding], records: list[dict], fname: str, spec: dict
+def _dated(findings: list[Finding], parts: list[dict], fname: str, spec: dict
            ) -> list[Finding]:
     """Each finding with the year or period of the row it is about (Finding.period), so
     that a run counts only what it reads. A monthly file's finding about no dated row (its
     header, a row whose period cannot be read) is dated by the month the file's name
     states, else by the latest period it holds; an annual table's stays undated (every
     year). A finding about the date cell itself is not dated by it (a year of 2099 dates
-    nothing): a monthly file's is dated by the file."""
+    nothing): a monthly file's is dated by the file. `parts`: the rows read
+    (rows.columns), data then totals."""
     from carbonpeak.ingest import periods
 
     monthly = any(s["type"] == "period" for s in spec["columns"].values())
@@ -146,10 +139,10 @@ def _dated(findings: list[Finding], records: list[dict], fname: str, spec: dict
     if dating is None:
         return findings
     dates = {}
-    for rec in records:
-        value = rec.get(dating)
-        if value is not None and not (isinstance(value, float) and math.isnan(value)):
-            dates[rec[SOURCE_ROW]] = str(value) if monthly else str(int(value))
+    for part in parts:
+        for row, value in zip(part[SOURCE_ROW].tolist(), part.get(dating, ()), strict=False):
+            if value is not None:
+                dates[row] = str(value) if monthly else str(int(value))
     fallback = None
     if monthly:
         named = periods.from_file_name(fname)
@@ -160,97 +153,7 @@ def _dated(findings: list[Finding], records: list[dict], fname: str, spec: dict
         for f in findings]
 
 
-def _record(cells, src_row, fname, spec, mapping, header_of, has_county, finding, name,
-            total=False) -> dict | None:
-    """One file row as canonical values, or None when it cannot be attributed to a region."""
-    rec: dict = {SOURCE_ROW: int(src_row), SOURCE_FILE: fname}
-    region = None
-    if "region_code" in header_of and spec.get("level") == "county":
-        if total:
-            return None  # a 合计 row of a county file: the city's own row is the city's total
-        region = _county(cells[header_of["region_code"]], src_row, fname, header_of, finding,
-                         name)
-        if region is None:
-            return None
-        rec["region_code"] = region
-    elif "region_code" in header_of:
-        text = cells[header_of["region_code"]]
-        region = regionnames.city_of(text)
-        county = regionnames.county_of(text) if region is None else None
-        if total and text is not None and header_key(str(text)) in TOTAL_LABELS:
-            region = reference.province_code()
-        elif total:  # 合计 in another column: not a region's row
-            return None
-        elif county and has_county:  # 杭州市富阳区 in a list of firms: city and county
-            region = county[1]
-            if "county" in header_of and cells[header_of["county"]] is None:
-                rec["county"] = county[0]
-        if region is None:
-            # A warning: the row cannot be attributed to a region, so it cannot block
-            # one; the region it was meant for is caught as missing by the suite.
-            hint = ("应为行政区划代码（如330100）或地区名称（如杭州市）"
-                    if not county else f"这是{reference.region_name(county[1])}的县级单位，"
-                    "本表应填设区市合计")
-            finding("unknown_region",
-                    f"无法识别的地区{confidential.quote(name, text, None)}，{hint}，该行已忽略",
-                    severity=WARNING, row=src_row, column=header_of["region_code"],
-                    fld="region_code")
-            return None
-    rec["region_code"] = region
-    for header, (column, factor) in mapping.items():
-        if column == "region_code" or (column in rec and rec[column] is not None):
-            continue
-        text = cells[header]
-        col_spec = spec["columns"][column]
-        try:
-            value = coerce.cell(text, col_spec)
-            if col_spec["type"] in NUMERIC_TYPES and value is not None:
-                value *= factor
-                if not math.isfinite(value):
-                    raise NonFinite(f"换算单位后数值超出可计算的范围（{text}）")
-        except NonFinite as e:
-            finding("not_a_number", str(e), row=src_row, column=header, region=region,
-                    fld=column)
-            value = None
-        except ValueError as e:
-            message = (str(e) if col_spec["type"] != "number"
-                       else f"应为数值，实际为{confidential.quote(name, text, region)}")
-            finding("not_a_number", message, row=src_row, column=header, region=region,
-                    fld=column)
-            value = None
-        rec[column] = value
-    return rec
-
-
-def _county(text, src_row, fname, header_of, finding, name) -> str | None:
-    """The county code of a county-level row, or None (with a finding) when the row names no
-    county of regions.csv, names a city, or lies outside the city its file is for."""
-    column = header_of["region_code"]
-    code = regionnames.county_code_of(text)
-    if code is None:
-        city = regionnames.city_of(text)
-        if city is not None:
-            finding("total_row_dropped",
-                    f"{reference.region_name(city)}的市级行已剔除（本表为县级数据，市级数据以"
-                    f"{reference.tables()['industry_annual']['title_zh']}为准）",
-                    severity=WARNING, row=src_row, column=column, region=city, fld="region_code")
-        else:
-            finding("unknown_county",
-                    f"无法识别的县（市、区）{confidential.quote(name, text, None)}：应为地区代码表"
-                    "（regions.csv）中的行政区划代码（如330111）或名称（如富阳区、杭州市富阳区），该行已忽略",
-                    row=src_row, column=column, fld="region_code")
-        return None
-    city, file_city = reference.parent(code), regionnames.city_named_in(fname)
-    if file_city and city != file_city:
-        finding("county_wrong_city",
-                f"{reference.region_name(code)}属于{reference.region_name(city)}，不属于本文件的"
-                f"{reference.region_name(file_city)}，该行已忽略",
-                row=src_row, column=column, region=code, fld="region_code")
-        return None
-    return code
-
-
-def _periods(records: list[dict], fname: str, header_of: dict, finding) -> list[dict]:
+def _periods(part: dict, fname: str, header_of: dict, finding) -> dict:
     """Cumulative periods in their canonical form (2026-10), the year column filled from
     them; a period without a year takes the year column's, else the file name's, and a file
     without a period column is the month its name states. A row whose period cannot be
@@ -259,10 +162,13 @@ def _periods(records: list[dict], fname: str, header_of: dict, finding) -> list[
     from carbonpeak.period import Period
 
     named = periods.from_file_name(fname)
-    out = []
-    for rec in records:
-        text = rec.get("period")
-        year = rec.get("year") or (named[0] if named else None)
+    n = len(part[SOURCE_ROW])
+    texts = part.get("period", [None] * n)
+    years = part.get("year", [None] * n)
+    keys, new_years = np.full(n, None, dtype=object), np.full(n, None, dtype=object)
+    keep = np.zeros(n, dtype=bool)
+    for i in range(n):
+        text, year = texts[i], years[i] or (named[0] if named else None)
         try:
             if text is None and "period" not in header_of and named:
                 key = Period.monthly(*named).key
@@ -271,16 +177,26 @@ def _periods(records: list[dict], fname: str, header_of: dict, finding) -> list[
         except ValueError as e:
             where = header_of.get("period")
             hint = "" if where else "（文件没有统计期列，文件名中也没有年月）"
-            finding("bad_period", f"{e}{hint}，该行已忽略", row=rec[SOURCE_ROW], column=where,
-                    region=rec.get("region_code"), fld="period")
+            finding("bad_period", f"{e}{hint}，该行已忽略", row=int(part[SOURCE_ROW][i]),
+                    column=where, region=part["region_code"][i], fld="period")
             continue
-        rec["period"] = key
-        rec["year"] = Period.parse(key).year
-        out.append(rec)
+        keys[i], new_years[i], keep[i] = key, Period.parse(key).year, True
+    out = {c: v[keep] for c, v in part.items()}
+    out["period"], out["year"] = keys[keep], new_years[keep]
     return out
 
 
-def _province_rows(frame, totals, spec, name, finding, raw) -> pd.DataFrame:
+def _frame(part: dict, spec: dict) -> pd.DataFrame:
+    """The rows read as a frame of the table's columns with stable dtypes (`_typed`)."""
+    columns = [*spec["columns"], SOURCE_ROW, SOURCE_FILE]
+    n = len(part[SOURCE_ROW])
+    if not n:
+        return _typed(pd.DataFrame.from_records([], columns=columns), spec)
+    return _typed(pd.DataFrame({c: part[c].tolist() if c in part else [None] * n
+                                for c in columns}, columns=columns), spec)
+
+
+def _province_rows(frame, total, spec, name, finding, raw) -> pd.DataFrame:
     """合计 rows and province rows, by what the table declares (tables.yml `province`):
 
     - `given`: a 合计 row stands for the province where the file has no province row for
@@ -291,8 +207,6 @@ def _province_rows(frame, totals, spec, name, finding, raw) -> pd.DataFrame:
     """
     mode = spec.get("province")
     key = [k for k in spec.get("key", []) if k != "region_code"]
-    total = _typed(pd.DataFrame.from_records(totals, columns=frame.columns), spec) if totals \
-        else frame.iloc[0:0]
     kept_totals: list[int] = []
     province = reference.province_code()
     if mode == "given" and len(total):
@@ -370,12 +284,15 @@ def _reconcile(frame, spec, name, finding, header_of) -> pd.DataFrame:
         return frame
     cities = pd.DataFrame({"region": frame["region_code"]}, index=frame.index)
     if "credit_code" in frame:
-        cities["code"] = frame["credit_code"].map(regionnames.credit_code_city)
+        cities["code"] = regionnames.credit_code_cities(frame["credit_code"])
     if "county" in frame:
-        cities["county"] = frame["county"].map(
-            lambda t: (regionnames.county_of(t) or (None, None))[1] if pd.notna(t) else None)
-    claimed = cities.apply(lambda r: sorted({v for v in r if isinstance(v, str)}), axis=1)
-    conflict = claimed.map(len) > 1
+        cities["county"] = regionnames.county_cities(frame["county"])
+    # a row claimed by two cities: two of its named cities differ
+    conflict = pd.Series(False, index=frame.index)
+    for a, b in itertools.combinations([cities[c] for c in cities], 2):
+        conflict |= (a.notna() & b.notna() & (a != b)).fillna(False).astype(bool)
+    claimed = cities[conflict].apply(
+        lambda r: sorted({v for v in r if isinstance(v, str)}), axis=1)
     what = {"code": "统一社会信用代码的登记地", "county": "县（市、区）"}
     for i in frame.index[conflict]:
         row = cities.loc[i]

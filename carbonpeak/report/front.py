@@ -6,7 +6,7 @@ from carbonpeak import reference
 from carbonpeak.report import narrative
 from carbonpeak.report.appendix import verdict_word
 from carbonpeak.report.context import ReportContext
-from carbonpeak.report.view import HTML, render, say, section
+from carbonpeak.report.view import HTML, say, section
 from carbonpeak.status import KEYS as STATUSES
 
 
@@ -79,12 +79,3 @@ def summary(ctx: ReportContext) -> HTML:
 def contents() -> HTML:
     """Where the contents go; render.add_contents fills them from the report's headings."""
     return section("contents", lists=[])
-
-
-def contents_html(entries: list[tuple[str, str]]) -> str:
-    """The filled contents: two short lists side by side."""
-    half = (len(entries) + 1) // 2
-    lists = [{"start": start + 1, "entries": [{"id": i, "text": t}
-                                              for i, t in entries[start:start + half]]}
-             for start in (0, half) if entries[start:start + half]]
-    return render("sections/contents.html.j2", lists=lists)

@@ -12,24 +12,10 @@ from functools import cache
 
 import yaml
 
-from carbonpeak import status
-from carbonpeak.paths import TEMPLATES_DIR
+from carbonpeak.templating import NOTEBOOK_STYLE_MARK, REPORT_TEMPLATES, css, env, render
 
-REPORT_TEMPLATES = TEMPLATES_DIR / "report"
-NOTEBOOK_STYLE_MARK = "data-carbonpeak-notebook"
-
-
-@cache
-def env():
-    import jinja2
-
-    e = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(REPORT_TEMPLATES)),
-        autoescape=True, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=False)
-    e.globals["status_zh"] = status.WORDS  # grading.yml: the one table of status words
-    e.globals["reason_zh"] = status.REASONS
-    return e
+__all__ = ["HTML", "NOTEBOOK_STYLE_MARK", "REPORT_TEMPLATES", "css", "env", "fill", "headed",
+           "phrases", "render", "say", "section", "words"]
 
 
 @cache
@@ -56,15 +42,6 @@ def words(final: bool) -> dict:
 def say(key: str, **values) -> str:
     """The phrase `key` of the report's phrase file with its blanks filled."""
     return fill(phrases(), key, **values)
-
-
-@cache
-def css() -> str:
-    return (REPORT_TEMPLATES / "report.css").read_text(encoding="utf-8")
-
-
-def render(template: str, **view) -> str:
-    return env().get_template(template).render(**view)
 
 
 class HTML:

@@ -42,10 +42,16 @@ def stage_params(data_dir: Path, run_dir: Path, period: Period, spec: pipeline.P
 def render_region(stage: pipeline.Stage, code: str, staging: Path, period: Period,
                   data_dir: Path, formats: list[str], pool: KernelPool, renderers,
                   spec: pipeline.Pipeline) -> RegionOutcome:
-    t0 = time.perf_counter()
+    """One region's report; its outcome records the seconds of each step of its own work
+    apart from the time it waited for a kernel and for a render worker (OWN_STEPS,
+    WAIT_STEPS)."""
     outcome = RegionOutcome(code)
+    steps = outcome.steps
     nb_out = RunFolder(staging).notebook(stage.notebook, code)
+    t0 = time.perf_counter()
     km = pool.acquire()
+    t1 = time.perf_counter()
+    steps["wait_kernel"], t0 = t1 - t0, t1
     broken = False
     try:
         notebook = stage.notebook
@@ -56,23 +62,29 @@ def render_region(stage: pipeline.Stage, code: str, staging: Path, period: Perio
     except Exception as e:  # noqa: BLE001 - one region's failure is reported, others go on
         broken = True
         outcome.error = short_error(e)
-        outcome.seconds = time.perf_counter() - t0
         return outcome
     finally:
+        steps["notebook"] = time.perf_counter() - t0
         pool.release(km, broken)
     try:
         titles = spec.report_titles(reference.region_name(code), period)
         if renderers is None:
-            outcome.files = render_files(nb, titles, code, staging / code, formats)
+            outcome.files, done = render_files(nb, titles, code, staging / code, formats)
+            steps["wait_render"] = 0.0  # rendered here, at once
         else:
             import nbformat
 
-            outcome.files = renderers.submit(render_job, nbformat.writes(nb), titles, code,
-                                             str(staging / code), formats).result()
+            t0 = time.perf_counter()
+            nb_json = nbformat.writes(nb)
+            written, submitted = time.perf_counter() - t0, time.time()
+            outcome.files, done, started = renderers.submit(
+                render_job, nb_json, titles, code, str(staging / code), formats).result()
+            done["export"] += written
+            steps["wait_render"] = max(0.0, started - submitted)
+        steps.update(done)
         outcome.ok = True
     except Exception as e:  # noqa: BLE001
         outcome.error = short_error(e)
-    outcome.seconds = time.perf_counter() - t0
     return outcome
 
 
@@ -173,7 +185,8 @@ def render_all(req: Request, targets: list[str], staging: Path, pool: KernelPool
                 outcomes.append(o)
                 status = "ok" if o.ok else f"FAILED – {o.error}"
                 log(f"[{i}/{len(targets)}] {o.region_code} "
-                    f"{reference.region_name(o.region_code)} {status} ({o.seconds:.1f}s)")
+                    f"{reference.region_name(o.region_code)} {status} ({o.seconds:.1f}s"
+                    + (f", waited {o.waited:.1f}s)" if o.waited >= 0.05 else ")"))
         finally:
             ex.shutdown(wait=False, cancel_futures=True)
         timings[stage.id] = round(time.perf_counter() - t0, 3)
@@ -191,8 +204,9 @@ def record_outcomes(state, records: dict, outcomes: list, now: dict) -> None:
         state.outcomes[o.region_code] = "rendered" if o.ok else "failed"
         if o.ok:
             records[o.region_code] = {"region_code": o.region_code, "ok": True,
-                                      "seconds": round(o.seconds, 3), "error": "",
-                                      "files": o.files, "built_from": now}
+                                      "seconds": round(o.seconds, 3),
+                                      "steps_s": {k: round(v, 3) for k, v in o.steps.items()},
+                                      "error": "", "files": o.files, "built_from": now}
         else:
             state.errors[o.region_code] = o.error
             records[o.region_code] = {**records.get(o.region_code, {}),

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
 
+from carbonpeak.templating import contents_html
+
 
 @dataclass
 class _Heading:
@@ -108,8 +110,6 @@ def add_contents(html: str, min_sections: int = 5) -> str:
     (report.contents()) and at least `min_sections` sections, list them there (the
     contents template). On paper each entry carries its page number. The page-1 heading
     (class page1) is not listed."""
-    from carbonpeak.report.front import contents_html
-
     outline = _Outline(html)
     outline.feed(html)
     outline.close()

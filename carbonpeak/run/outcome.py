@@ -7,14 +7,29 @@ from dataclasses import dataclass, field
 
 from carbonpeak.run import runlog
 
+# A report's own work (manifest.json `steps_s`): its notebook run in a kernel, the HTML
+# export (nbconvert) and the PDF (WeasyPrint); and the time it waited for a kernel and for a
+# render worker, which is the other reports' work, not its own.
+OWN_STEPS = ("notebook", "export", "pdf")
+WAIT_STEPS = ("wait_kernel", "wait_render")
+
 
 @dataclass
 class RegionOutcome:
     region_code: str
     ok: bool = False
-    seconds: float = 0.0
     error: str = ""
     files: list[str] = field(default_factory=list)
+    steps: dict[str, float] = field(default_factory=dict)  # OWN_STEPS, WAIT_STEPS -> s
+
+    @property
+    def seconds(self) -> float:
+        """The report's own work, waiting left out."""
+        return sum(self.steps.get(k, 0.0) for k in OWN_STEPS)
+
+    @property
+    def waited(self) -> float:
+        return sum(self.steps.get(k, 0.0) for k in WAIT_STEPS)
 
 
 @dataclass

@@ -14,8 +14,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from carbonpeak.paths import TEMPLATES_DIR
-from carbonpeak.report.view import NOTEBOOK_STYLE_MARK, css
 from carbonpeak.run.contents import add_contents
+from carbonpeak.templating import NOTEBOOK_STYLE_MARK, css
 
 __all__ = ["add_contents", "css", "html_to_pdf", "notebook_to_html"]
 

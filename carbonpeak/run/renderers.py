@@ -17,29 +17,37 @@ from carbonpeak.runfolder import REPORT
 
 
 def render_files(nb, titles: tuple[str, str, str], code: str, region_dir: Path,
-                 formats: list[str]) -> list[str]:
-    """Executed notebook -> report.html and/or report.pdf in region_dir (CPU-bound)."""
+                 formats: list[str]) -> tuple[list[str], dict[str, float]]:
+    """Executed notebook -> report.html and/or report.pdf in region_dir (CPU-bound): the
+    files written and the seconds of the export (nbconvert) and of the PDF (WeasyPrint)."""
     from carbonpeak.run import render
 
+    t0 = time.perf_counter()
     region_dir.mkdir(parents=True, exist_ok=True)
     html = render.notebook_to_html(nb, *titles)
     files = []
     if "html" in formats:
         (region_dir / REPORT["html"]).write_text(html, encoding="utf-8")
         files.append(f"{code}/{REPORT['html']}")
+    t1 = time.perf_counter()
     if "pdf" in formats:
         render.html_to_pdf(html, region_dir / REPORT["pdf"])
         files.append(f"{code}/{REPORT['pdf']}")
-    return files
+    return files, {"export": t1 - t0, "pdf": time.perf_counter() - t1}
 
 
 def render_job(nb_json: str, titles: tuple[str, str, str], code: str, region_dir: str,
-               formats: list[str]):
-    """Runs in a render process: nbconvert and WeasyPrint hold the GIL for seconds."""
+               formats: list[str]) -> tuple[list[str], dict[str, float], float]:
+    """Runs in a render process: nbconvert and WeasyPrint hold the GIL for seconds. Returns
+    render_files' answer and when the job started (time.time(), the clock the driver
+    shares), so the driver can tell the wait for a worker from the work."""
+    started, t0 = time.time(), time.perf_counter()
     import nbformat
 
-    return render_files(nbformat.reads(nb_json, as_version=4), titles, code, Path(region_dir),
-                        formats)
+    nb = nbformat.reads(nb_json, as_version=4)
+    read = time.perf_counter() - t0
+    files, steps = render_files(nb, titles, code, Path(region_dir), formats)
+    return files, {**steps, "export": steps["export"] + read}, started
 
 
 class RenderPool(ProcessPoolExecutor):
