@@ -90,6 +90,8 @@ def import_cpu(code: str) -> float:
 def split(year_dir: Path, per_report: bool = True) -> list[str]:
     """Each stage's share of the run and each report's split, from the run's manifest."""
     m = RunFolder(year_dir).load_manifest()
+    if not m:
+        return [f"  (no manifest.json in {year_dir})"]
     t = m.get("timings_s", {})
     total = t.get("total") or 1.0
     lines = ["  stages: " + " · ".join(f"{k} {v:.1f}s ({v / total:.0%})"
@@ -192,7 +194,8 @@ def main() -> None:
             county_s = fast(work / "county", counties, args.year, args.jobs, force=True)
         print(f"carbonpeak county scale ({len(counties)} reports): {county_s:.1f}s, "
               f"peak memory {mem.peak / 2**30:.2f} GiB (all processes)", flush=True)
-        print("\n".join(split(work / "county" / str(args.year), per_report=False)), flush=True)
+        print("\n".join(split(work / "county" / "fast" / str(args.year), per_report=False)),
+              flush=True)
         again_s = fast(work / "county", counties, args.year, args.jobs, force=False)
         print(f"carbonpeak county scale re-run, inputs unchanged: {again_s:.1f}s", flush=True)
         naive_s = float("nan")
