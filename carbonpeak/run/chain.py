@@ -262,6 +262,9 @@ def execute_run(req: Request, state, log) -> int:
         pool = KernelPool(size, warmup, record) if per_region else None
         renderers = render_pool(size, staging) if per_region else None
         run_once_stages(req, staging, stage_pool, timings, log)
+        if stage_pool:  # its kernel's memory is the render stage's now
+            stage_pool.shutdown()
+            stage_pool = None
         reported = RunFolder(staging).reported_codes()
         if missing := [c for c in req.wanted if c not in reported]:
             if reference.level(missing[0]) == "county" and len(missing) > 3:
