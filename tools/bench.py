@@ -122,11 +122,13 @@ def fast(work: Path, regions: list[str], year, jobs: int, force: bool) -> float:
 
 
 class PeakMemory:
-    """The peak of the summed resident memory of this process and all its descendants
-    (kernels, render workers), sampled from /proc every 0.2 s while a run goes on."""
+    """The peak memory of this process and all its descendants (kernels, render workers),
+    sampled from /proc every 0.2 s while a run goes on: `peak` sums their proportional set
+    sizes (PSS: a page shared by n processes counts 1/n in each, so the sum is the memory the
+    run really holds), `peak_rss` their resident sizes (shared pages counted in each)."""
 
     def __init__(self):
-        self.peak = 0
+        self.peak = self.peak_rss = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -140,26 +142,33 @@ class PeakMemory:
 
     def _sample(self) -> None:
         while not self._stop.wait(0.2):
-            self.peak = max(self.peak, _tree_rss(os.getpid()))
+            pss, rss = _tree_memory(os.getpid())
+            self.peak, self.peak_rss = max(self.peak, pss), max(self.peak_rss, rss)
 
 
-def _tree_rss(root: int) -> int:
-    parent, rss = {}, {}
+def _tree_memory(root: int) -> tuple[int, int]:
+    """(Σ PSS, Σ RSS) in bytes over `root` and its descendants."""
+    parent = {}
     for d in Path("/proc").iterdir():
-        if not d.name.isdigit():
-            continue
-        try:
-            stat = (d / "stat").read_text().rsplit(")", 1)[1].split()
-            parent[int(d.name)] = int(stat[1])
-            rss[int(d.name)] = int(stat[21]) * os.sysconf("SC_PAGE_SIZE")
-        except (OSError, IndexError, ValueError):
-            continue
-    total, todo = 0, [root]
+        if d.name.isdigit():
+            try:
+                parent[int(d.name)] = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    pss = rss = 0
+    todo = [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                key, _, value = line.partition(":")
+                if key in ("Pss", "Rss"):
+                    kib = int(value.split()[0]) * 1024
+                    pss, rss = (pss + kib, rss) if key == "Pss" else (pss, rss + kib)
+        except (OSError, ValueError):
+            pass
         todo += [c for c, p in parent.items() if p == pid]
-    return total
+    return pss, rss
 
 
 def main() -> None:
@@ -193,7 +202,8 @@ def main() -> None:
         with PeakMemory() as mem:
             county_s = fast(work / "county", counties, args.year, args.jobs, force=True)
         print(f"carbonpeak county scale ({len(counties)} reports): {county_s:.1f}s, "
-              f"peak memory {mem.peak / 2**30:.2f} GiB (all processes)", flush=True)
+              f"peak memory {mem.peak / 2**30:.2f} GiB (Σ PSS of all processes; Σ RSS "
+              f"{mem.peak_rss / 2**30:.2f} GiB)", flush=True)
         print("\n".join(split(work / "county" / "fast" / str(args.year), per_report=False)),
               flush=True)
         again_s = fast(work / "county", counties, args.year, args.jobs, force=False)
