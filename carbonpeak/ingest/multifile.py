@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from carbonpeak import confidential, reference
-from carbonpeak.findings import ERROR, WARNING, Finding, UnreadableFile
+from carbonpeak import reference
+from carbonpeak.findings import ERROR, WARNING, Finding
 from carbonpeak.ingest import revisions
-from carbonpeak.ingest.table import NUMERIC_TYPES, TableResult, read_table
+from carbonpeak.ingest.table import NUMERIC_TYPES, TableResult, read_each
 
 
 def read_files(paths: list[Path], name: str, spec: dict) -> TableResult:
@@ -20,18 +20,7 @@ def read_files(paths: list[Path], name: str, spec: dict) -> TableResult:
     (the file whose latest period is later wins), each revised cell a warning naming both
     files; two deliveries of the same month that differ are an error naming both files and
     every differing cell, and neither stands (revisions.py)."""
-    findings: list[Finding] = []
-    frames, headers = [], {}
-    for path in sorted(paths, key=lambda p: p.name):
-        try:
-            res = read_table(path, name, spec)
-        except UnreadableFile as e:
-            findings.append(confidential.redact(e.finding))
-            continue
-        findings += res.findings
-        headers.update({c: h for c, h in res.headers.items() if c not in headers})
-        if res.frame is not None and len(res.frame):
-            frames.append(res.frame)
+    frames, headers, findings = read_each(paths, name, spec)
     if not frames:
         return TableResult(name, None, paths[0], findings, headers, sources=list(paths))
     versions = pd.concat(frames, ignore_index=True)

@@ -9,24 +9,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from carbonpeak import confidential, reference
-from carbonpeak.findings import ERROR, WARNING, Finding, UnreadableFile
-from carbonpeak.ingest.table import NUMERIC_TYPES, SOURCE_FILE, SOURCE_ROW, TableResult, read_table
+from carbonpeak import reference
+from carbonpeak.findings import ERROR, WARNING, Finding
+from carbonpeak.ingest.table import NUMERIC_TYPES, SOURCE_FILE, SOURCE_ROW, TableResult, read_each
 
 
 def read_parts(paths: list[Path], name: str, spec: dict) -> TableResult:
-    findings: list[Finding] = []
-    frames, headers = [], {}
-    for path in sorted(paths, key=lambda p: p.name):
-        try:
-            res = read_table(path, name, spec)
-        except UnreadableFile as e:
-            findings.append(confidential.redact(e.finding))
-            continue
-        findings += res.findings
-        headers.update({c: h for c, h in res.headers.items() if c not in headers})
-        if res.frame is not None and len(res.frame):
-            frames.append(res.frame)
+    frames, headers, findings = read_each(paths, name, spec)
     if not frames:
         return TableResult(name, None, paths[0], findings, headers, sources=list(paths))
     frame = pd.concat(frames, ignore_index=True)

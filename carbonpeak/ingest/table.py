@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from carbonpeak import confidential, hierarchy_sums, reference
-from carbonpeak.findings import ERROR, WARNING, Finding
+from carbonpeak.findings import ERROR, WARNING, Finding, UnreadableFile
 from carbonpeak.ingest import glyphs, regionnames
 from carbonpeak.ingest.coerce import NUMERIC_TYPES
 from carbonpeak.ingest.headers import known_headers, match_header
@@ -119,6 +119,26 @@ def read_table(path: Path, name: str, spec: dict) -> TableResult:
     findings += glyphs.check_frame(frame, name, spec, header_of)
     findings = _dated(findings, [data, totals], fname, spec)
     return TableResult(name, frame, path, [confidential.redact(f) for f in findings], header_of)
+
+
+def read_each(paths: list[Path], name: str, spec: dict
+              ) -> tuple[list[pd.DataFrame], dict[str, str], list[Finding]]:
+    """A table delivered in several files, each read on its own, in file-name order: the
+    frames with rows, the headers as first written, and every file's findings (a file that
+    cannot be read is a finding; the others still count)."""
+    findings: list[Finding] = []
+    frames, headers = [], {}
+    for path in sorted(paths, key=lambda p: p.name):
+        try:
+            res = read_table(path, name, spec)
+        except UnreadableFile as e:
+            findings.append(confidential.redact(e.finding))
+            continue
+        findings += res.findings
+        headers.update({c: h for c, h in res.headers.items() if c not in headers})
+        if res.frame is not None and len(res.frame):
+            frames.append(res.frame)
+    return frames, headers, findings
 
 
 def _dated(findings: list[Finding], parts: list[dict], fname: str, spec: dict
