@@ -40,16 +40,19 @@ def county_tables(tables: dict[str, pd.DataFrame | None]) -> tuple[dict[str, pd.
 
 
 def place(df: pd.DataFrame) -> pd.Series:
-    """The county code of each row of a list (None where it cannot be placed)."""
+    """The county code of each row of a list (None where it cannot be placed); each distinct
+    (county, city) and (credit code, city) pair is looked up once."""
     city = df["region_code"].astype("string")
-    by_name = (pd.Series([_named(t, c) for t, c in zip(df["county"], city, strict=True)],
-                         index=df.index, dtype="object")
-               if "county" in df else pd.Series(None, index=df.index, dtype="object"))
-    by_code = (pd.Series([_registered(k, c) for k, c in zip(df["credit_code"], city,
-                                                            strict=True)],
-                         index=df.index, dtype="object")
-               if "credit_code" in df else pd.Series(None, index=df.index, dtype="object"))
+    none = pd.Series(None, index=df.index, dtype="object")
+    by_name = _each_pair(df["county"], city, _named) if "county" in df else none
+    by_code = _each_pair(df["credit_code"], city, _registered) if "credit_code" in df else none
     return by_name.where(by_name.notna(), by_code)
+
+
+def _each_pair(values: pd.Series, city: pd.Series, look) -> pd.Series:
+    pairs = list(zip(values, city, strict=True))
+    found = {p: look(*p) for p in set(pairs)}
+    return pd.Series([found[p] for p in pairs], index=values.index, dtype="object")
 
 
 def _named(text, city) -> str | None:
