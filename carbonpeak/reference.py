@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import os
 
 import yaml
 
@@ -24,12 +25,13 @@ REGION_COLUMNS = ("region_code", "name", "short_name", "level", "parent_code", "
 
 
 def _stamp(name: str) -> tuple:
-    path = REFERENCE_DIR / name
+    # os.path, not pathlib: loaders are called tens of thousands of times a run
+    path = os.path.join(REFERENCE_DIR, name)
     try:
-        st = path.stat()
+        st = os.stat(path)
     except FileNotFoundError:
-        return (str(path), None, None)
-    return (str(path), st.st_mtime_ns, st.st_size)
+        return (path, None, None)
+    return (path, st.st_mtime_ns, st.st_size)
 
 
 def reloading(*names: str):

@@ -20,6 +20,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import gxmemo
 import helpers
 import pandas as pd
 import pytest
@@ -27,6 +28,8 @@ from filelock import FileLock
 
 from carbonpeak.paths import SAMPLE_DIR
 from tools import sample
+
+gxmemo.install()  # a GX validation of the same frame and suite: computed once a process
 
 # Test files whose tests are independent (each builds its own run from the session's clean
 # one): pytest-xdist may spread them over all workers.

@@ -23,6 +23,10 @@ from carbonpeak.numtext import digits, num
 NO_SERIES = pd.DataFrame({"region_code": pd.Series(dtype="string"),
                           "year": pd.Series(dtype="int64"), "value": pd.Series(dtype="float64")})
 
+# an indicator's series for the charts: every year up to the run's, with the path required
+SERIES_COLUMNS = ["region_code", "indicator_id", "year", "value", "required_value",
+                  "stretch_required_value", "level"]
+
 OUTPUT_COLUMNS = [
     "region_code", "region_name", "indicator_id", "name_zh", "task_group", "year", "value",
     "unit", "baseline_year", "baseline_value", "target_year", "target_value",
@@ -167,15 +171,19 @@ def evaluate(indicator_id: str, entry: dict, tables: dict[str, pd.DataFrame], ye
     higher = entry.get("higher_is_better", True)
     kind, base_year = entry["kind"], entry["baseline_year"]
     province = reference.province_code()
-    province_value = _at(series[series["region_code"] == province].set_index("year"),
-                         "value", year)
-    rows, full = [], []
+    # each region's rows, indexed by year, split once (not filtered once a region)
+    empty = series.iloc[0:0].set_index("year")
+    by_region = {str(code): rows.set_index("year").sort_index()
+                 for code, rows in series.groupby("region_code", sort=False)}
+    province_value = _at(by_region.get(province, empty), "value", year)
+    rows: list[dict] = []
+    full: dict[str, list] = {c: [] for c in SERIES_COLUMNS if c != "indicator_id"}
     budget = kind == "budget"  # an annual cap: the year's own budget, no five-year path
     period = reference.plan_period_for(year)["id"]
     for region in regions:
         target, stretch = targets_for(indicator_id, entry, region, year)
         source_zh, illustrative = target_source(indicator_id, entry, region, year)
-        s = series[series["region_code"] == region].set_index("year").sort_index()
+        s = by_region.get(region, empty)
         if kind in ("level", "share"):
             base_value = _at(s, "value", base_year)
         elif kind == "milestone":
@@ -278,16 +286,16 @@ def evaluate(indicator_id: str, entry: dict, tables: dict[str, pd.DataFrame], ye
             "target_illustrative": illustrative,
         })
         if not blocked.get(region) and len(s):
-            yrs = [y for y in s.index if y <= year]
-            full.append(pd.DataFrame({
-                "region_code": region, "indicator_id": indicator_id, "year": yrs,
-                "value": s.loc[yrs, "value"].to_numpy(dtype=float),
-                "required_value": [required(y) if y >= base_year else math.nan for y in yrs],
-                "stretch_required_value": [required(y, stretch) if stretch is not None
-                                           and y >= base_year else math.nan for y in yrs],
-                "level": (s.loc[yrs, "level"].to_numpy(dtype=float) if "level" in s
-                          else math.nan),
-            }))
+            past = s[s.index <= year]
+            yrs = past.index.tolist()
+            full["region_code"] += [region] * len(yrs)
+            full["year"] += yrs
+            full["value"] += _floats(past, "value")
+            full["required_value"] += [required(y) if y >= base_year else math.nan
+                                       for y in yrs]
+            full["stretch_required_value"] += [required(y, stretch) if stretch is not None
+                                               and y >= base_year else math.nan for y in yrs]
+            full["level"] += _floats(past, "level")
     out = pd.DataFrame(rows)
     # a city is ranked among the cities, a county among its city's counties; the province's
     # rank_of is the number of cities ranked
@@ -300,7 +308,16 @@ def evaluate(indicator_id: str, entry: dict, tables: dict[str, pd.DataFrame], ye
     out.loc[ranked, "rank"] = (out.loc[ranked, "value"].groupby(by)
                                .rank(ascending=not higher, method="min").astype("int64"))
     out["rank_of"] = parent.map(ranked.groupby(parent).sum()).fillna(0).astype("int64")
-    return out[OUTPUT_COLUMNS], (pd.concat(full, ignore_index=True) if full else pd.DataFrame())
+    if not full["year"]:
+        return out[OUTPUT_COLUMNS], pd.DataFrame()
+    return out[OUTPUT_COLUMNS], pd.DataFrame({"indicator_id": indicator_id, **full},
+                                             columns=SERIES_COLUMNS)
+
+
+def _floats(s: pd.DataFrame, column: str) -> list[float]:
+    if column not in s:
+        return [math.nan] * len(s)
+    return s[column].to_numpy(dtype=float, na_value=np.nan).tolist()
 
 
 def _at(s: pd.DataFrame, column: str, year: int) -> float:

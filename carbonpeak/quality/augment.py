@@ -108,8 +108,8 @@ def _parent_gap(df: pd.DataFrame, col: str, parents: pd.DataFrame | None) -> pd.
     if parents is None or df.empty:
         return pd.Series(np.nan, index=df.index, dtype="float64")
     rows = df[df["_row_present"]]
-    parent = rows["region_code"].astype(str).map(reference.parent)
-    sums = rows.groupby([parent, rows["year"]])[col].transform(lambda v: v.sum(min_count=1))
+    parent = _parents(rows)
+    sums = rows.groupby([parent, rows["year"]])[col].transform("sum", min_count=1)
     own = parents.dropna(subset=["region_code", "year"]).drop_duplicates(["region_code", "year"])
     own = own.set_index([own["region_code"].astype(str), own["year"].astype("int64")])[col]
     keys = pd.MultiIndex.from_arrays([parent, rows["year"].astype("Int64")])
@@ -119,7 +119,7 @@ def _parent_gap(df: pd.DataFrame, col: str, parents: pd.DataFrame | None) -> pd.
     # a city whose counties are not all delivered (one refused, or a partial file) can only
     # be checked one way: its counties together may not exceed it
     count = rows.groupby([parent, rows["year"]])["region_code"].transform("nunique")
-    complete = count == parent.map(lambda p: len(reference.children(p)))
+    complete = count == parent.map({p: len(reference.children(p)) for p in parent.unique()})
     gap = gap.where(complete | (gap > 0))
     return gap.reindex(df.index).astype("float64")
 
@@ -128,10 +128,18 @@ def _siblings(df: pd.DataFrame) -> pd.Series:
     """For a parent-sum message: the parent's code and which of its children were delivered
     for the row's year (`330100|330102,330105`), so the finding names the city and counties."""
     rows = df[df["_row_present"]]
-    parent = rows["region_code"].astype(str).map(reference.parent)
-    kids = rows.groupby([parent, rows["year"]])["region_code"].transform(
-        lambda v: ",".join(sorted(v.astype(str))))
+    parent = _parents(rows)
+    codes = rows["region_code"].astype(str)
+    named = codes.groupby([parent, rows["year"]]).agg(lambda v: ",".join(sorted(v)))
+    kids = pd.Series(named.reindex(pd.MultiIndex.from_arrays([parent, rows["year"]]))
+                     .to_numpy(), index=rows.index)
     return (parent + "|" + kids).reindex(df.index).astype("object")
+
+
+def _parents(rows: pd.DataFrame) -> pd.Series:
+    """Each row's parent region (looked up once a code, not once a row)."""
+    codes = rows["region_code"].astype(str)
+    return codes.map({c: reference.parent(c) for c in codes.unique()})
 
 
 def _share_of(df: pd.DataFrame, rule: dict, other: pd.DataFrame | None) -> pd.Series:
