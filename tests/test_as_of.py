@@ -35,6 +35,7 @@ def _truncate(src, dst, year):
             df.to_csv(dst / f.name, index=False)
 
 
+@pytest.mark.slow  # two more whole runs of stages 01–03, for 2023
 def test_run_for_2023_equals_a_run_on_data_truncated_to_2023(tmp_path, run_planted):
     truncated = tmp_path / "truncated"
     _truncate(SAMPLE_DIR, truncated, 2023)

@@ -105,6 +105,7 @@ def test_out_of_range_values(tmp_path, run_planted, sample_frame, column, bad):
     assert ind.at["330100", "status"] != "not_rated"
 
 
+@pytest.mark.slow  # three whole runs of stages 02–03, two of them for 2023
 def test_a_2025_error_leaves_a_2023_run_unaffected(tmp_path, run_planted, sample_frame):
     """Findings carry their year: errors in 2025 rows (a negative energy figure for 衢州,
     text in 杭州's value added) fail the 2025 report's regions, and leave the 2023 run —
