@@ -16,6 +16,7 @@ import yaml
 from carbonpeak import reference
 from tools import sample_counties, sample_monthly, sample_scale
 from tools import sample_detail as d
+from tools import sample_firms as f
 from tools.sample_cities import OUTPUT_2020
 
 SEED = 20230221  # the plan's issue date
@@ -127,14 +128,14 @@ def detail_tables(headline: pd.DataFrame) -> dict[str, pd.DataFrame]:
     rng = np.random.default_rng(SEED + 1)
     # its own stream, so that the tables drawn after it do not shift when it changes
     sector_va, energy = d.sector_tables(headline, np.random.default_rng(SEED + 2))
-    firms = d.enterprises(rng)
+    firms = f.enterprises(rng)
     return {
         "sector_value_added": sector_va,
         "energy_by_fuel": energy,
         "capacity": d.capacity(rng),
-        "green_manufacturing": d.green_manufacturing(rng),
+        "green_manufacturing": f.green_manufacturing(rng),
         "enterprises": firms,
-        "retrofit_projects": d.retrofit_projects(rng, firms),
+        "retrofit_projects": f.retrofit_projects(rng, firms),
         "region_metrics": d.region_metrics(rng, headline),
     }
 

@@ -5,7 +5,7 @@ Firms are spread over every county-level unit of regions.csv in proportion to th
 industrial value added in the sample (a county with a fifth of its city's output has about a
 fifth of its firms), each with a valid credit code (GB 32100 check character) registered in
 that county, the sector mix of its city, and the energy and value-added model of the regular
-sample (sample_detail.firm_rows). The retrofit projects are re-pointed at the new firms, each
+sample (sample_firms.firm_rows). The retrofit projects are re-pointed at the new firms, each
 to a firm of its own city, so the cross-table check still finds them; every other table is
 the regular sample's.
 """
@@ -17,6 +17,7 @@ import pandas as pd
 
 from carbonpeak import reference
 from tools import sample_detail as d
+from tools import sample_firms as f
 
 SEED = 20230221 + 3  # its own stream: the regular tables do not move
 YEARS = (2024, 2025)
@@ -39,9 +40,9 @@ def enterprises(counties: pd.DataFrame, rows: int) -> pd.DataFrame:
         p = np.array([d.ENERGY_SHARE[city][d.SECTORS.index(s)] for s in sectors])
         for _ in range(n):
             sector = rng.choice(sectors, p=p / p.sum())
-            industry = d.INDUSTRIES[sector][rng.integers(len(d.INDUSTRIES[sector]))]
+            industry = f.INDUSTRIES[sector][rng.integers(len(f.INDUSTRIES[sector]))]
             name = _name(rng, short, industry[1], used)
-            out += d.firm_rows(rng, city, county_code, county, name, sector, industry, YEARS)
+            out += f.firm_rows(rng, city, county_code, county, name, sector, industry, YEARS)
     return pd.DataFrame(out)
 
 
@@ -59,7 +60,7 @@ def repoint(projects: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
 
 def _name(rng, short: str, word: str, used: set) -> str:
     while True:
-        name = f"{short}{rng.choice(d.BRANDS)}{rng.choice(d.BRANDS)}{word}{rng.choice(SUFFIXES)}"
+        name = f"{short}{rng.choice(f.BRANDS)}{rng.choice(f.BRANDS)}{word}{rng.choice(SUFFIXES)}"
         if name not in used:
             used.add(name)
             return name
