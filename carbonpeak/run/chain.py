@@ -41,10 +41,12 @@ def stage_params(data_dir: Path, run_dir: Path, period: Period, spec: pipeline.P
 
 def render_region(stage: pipeline.Stage, code: str, staging: Path, period: Period,
                   data_dir: Path, formats: list[str], pool: KernelPool, renderers,
-                  spec: pipeline.Pipeline) -> RegionOutcome:
+                  spec: pipeline.Pipeline, keep: tuple[str, str | None] | None = None
+                  ) -> RegionOutcome:
     """One region's report; its outcome records the seconds of each step of its own work
     apart from the time it waited for a kernel and for a render worker (OWN_STEPS,
-    WAIT_STEPS)."""
+    WAIT_STEPS). `keep`: the published PDF and what it was laid out from (reused when the
+    new page is the same)."""
     outcome = RegionOutcome(code)
     steps = outcome.steps
     nb_out = RunFolder(staging).notebook(stage.notebook, code)
@@ -69,7 +71,7 @@ def render_region(stage: pipeline.Stage, code: str, staging: Path, period: Perio
     try:
         titles = spec.report_titles(reference.region_name(code), period)
         if renderers is None:
-            outcome.files, done = render_files(nb, titles, code, staging / code, formats)
+            out = render_files(nb, titles, code, staging / code, formats, keep)
             steps["wait_render"] = 0.0  # rendered here, at once
         else:
             import nbformat
@@ -77,11 +79,12 @@ def render_region(stage: pipeline.Stage, code: str, staging: Path, period: Perio
             t0 = time.perf_counter()
             nb_json = nbformat.writes(nb)
             written, submitted = time.perf_counter() - t0, time.time()
-            outcome.files, done, started = renderers.submit(
-                render_job, nb_json, titles, code, str(staging / code), formats).result()
-            done["export"] += written
+            out, started = renderers.submit(
+                render_job, nb_json, titles, code, str(staging / code), formats, keep).result()
+            out.steps["export"] += written
             steps["wait_render"] = max(0.0, started - submitted)
-        steps.update(done)
+        steps.update(out.steps)
+        outcome.files, outcome.pdf_from, outcome.pdf_kept = out.files, out.pdf_from, out.pdf_kept
         outcome.ok = True
     except Exception as e:  # noqa: BLE001
         outcome.error = short_error(e)
@@ -171,19 +174,24 @@ def run_once_stages(req: Request, staging: Path, stage_pool: KernelPool, timings
 
 
 def render_all(req: Request, targets: list[str], staging: Path, pool: KernelPool, renderers,
-               timings: dict, log) -> list:
-    outcomes = []
+               timings: dict, log, records: dict[str, dict] | None = None) -> list:
+    """Each target's report; `records` (the published ones) say what each published PDF was
+    laid out from, so that a page that comes out the same keeps its PDF."""
+    outcomes, records = [], records or {}
+    keep = {c: (str(RunFolder(req.year_dir).report(c, "pdf")), records[c].get("pdf_from"))
+            for c in targets if records.get(c, {}).get("ok") and not req.force}
     for stage in req.spec.per_region():
         t0 = time.perf_counter()
         ex = ThreadPoolExecutor(max_workers=max(1, 2 * req.jobs))
         try:
             futures = {ex.submit(render_region, stage, c, staging, req.period, req.data_dir,
-                                 _formats(req, c), pool, renderers, req.spec): c
+                                 _formats(req, c), pool, renderers, req.spec, keep.get(c)): c
                        for c in targets}
             for i, fut in enumerate(as_completed(futures), 1):
                 o = fut.result()
                 outcomes.append(o)
-                status = "ok" if o.ok else f"FAILED – {o.error}"
+                status = ("ok" + (", PDF unchanged" if o.pdf_kept else "") if o.ok
+                          else f"FAILED – {o.error}")
                 log(f"[{i}/{len(targets)}] {o.region_code} "
                     f"{reference.region_name(o.region_code)} {status} ({o.seconds:.1f}s"
                     + (f", waited {o.waited:.1f}s)" if o.waited >= 0.05 else ")"))
@@ -206,7 +214,9 @@ def record_outcomes(state, records: dict, outcomes: list, now: dict) -> None:
             records[o.region_code] = {"region_code": o.region_code, "ok": True,
                                       "seconds": round(o.seconds, 3),
                                       "steps_s": {k: round(v, 3) for k, v in o.steps.items()},
-                                      "error": "", "files": o.files, "built_from": now}
+                                      "error": "", "files": o.files, "built_from": now,
+                                      **({"pdf_from": o.pdf_from, "pdf_kept": o.pdf_kept}
+                                         if o.pdf_from else {})}
         else:
             state.errors[o.region_code] = o.error
             records[o.region_code] = {**records.get(o.region_code, {}),
@@ -278,7 +288,7 @@ def execute_run(req: Request, state, log) -> int:
         targets = [c for c in candidates
                    if c in p.stale or not freshness.is_current(p.records.get(c), now, year_dir)
                    or (c in req.wanted and (req.force or c in p.todo))]
-        outcomes = render_all(req, targets, staging, pool, renderers, timings, log)
+        outcomes = render_all(req, targets, staging, pool, renderers, timings, log, p.records)
         record_outcomes(state, p.records, outcomes, now)
         for c in req.wanted:
             state.outcomes.setdefault(c, "current")

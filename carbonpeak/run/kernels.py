@@ -36,6 +36,7 @@ class KernelPool:
         from jupyter_client.manager import AsyncKernelManager
 
         km = AsyncKernelManager(kernel_name="python3")
+        _track_clients(km)
         try:
             # start-up chatter (e.g. ipykernel's TCP notice) is not the run's business;
             # everything a notebook prints is captured in the notebook itself
@@ -75,6 +76,32 @@ def _shutdown(km) -> None:
         pass
 
 
+def _track_clients(km) -> None:
+    """Remember each client made for `km`. nbclient leaves a client's channels open when the
+    kernel manager is not its own (ours are reused across regions): each execution would
+    leave a heartbeat thread and a ZeroMQ context with its threads behind — about 3 threads
+    and 15 MB a report, 1.7 GB over the 102 reports of the county level."""
+    made, client = [], km.client
+
+    def tracked(**kw):
+        kc = client(**kw)
+        made.append(kc)
+        return kc
+
+    km.client = tracked
+    km.carbonpeak_clients = made
+
+
+def close_clients(km) -> None:
+    """Stop the channels of the clients an execution on `km` opened."""
+    made = getattr(km, "carbonpeak_clients", [])
+    while made:
+        try:
+            made.pop().stop_channels()
+        except Exception:  # noqa: BLE001 - best effort: the kernel may be gone
+            pass
+
+
 def execute_code(km, code: str) -> None:
     import nbformat
     import papermill as pm
@@ -82,7 +109,10 @@ def execute_code(km, code: str) -> None:
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
     nb.metadata["kernelspec"] = {"name": "python3", "language": "python",
                                  "display_name": "Python 3"}
-    pm.execute_notebook(nb, None, progress_bar=False, km=km, cwd=str(ROOT))
+    try:
+        pm.execute_notebook(nb, None, progress_bar=False, km=km, cwd=str(ROOT))
+    finally:
+        close_clients(km)
 
 
 def execute(notebook: Path, out: Path, params: dict, km=None):
@@ -106,6 +136,9 @@ def execute(notebook: Path, out: Path, params: dict, km=None):
         if out.exists():
             nbformat.write(_tidy(nbformat.read(out, as_version=4)), out)
         raise
+    finally:
+        if km is not None:
+            close_clients(km)
     result = _tidy(result)
     problems = missing_glyphs(result)
     nbformat.write(result, out)

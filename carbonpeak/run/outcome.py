@@ -21,6 +21,8 @@ class RegionOutcome:
     error: str = ""
     files: list[str] = field(default_factory=list)
     steps: dict[str, float] = field(default_factory=dict)  # OWN_STEPS, WAIT_STEPS -> s
+    pdf_from: str = ""  # render.pdf_key of the HTML its PDF was laid out from
+    pdf_kept: bool = False  # the published PDF, laid out from the same HTML, was kept
 
     @property
     def seconds(self) -> float:

@@ -7,8 +7,10 @@ process: through the CLIs each would cost seconds per report.
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 import re
+import shutil
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -17,7 +19,7 @@ from carbonpeak.paths import TEMPLATES_DIR
 from carbonpeak.run.contents import add_contents
 from carbonpeak.templating import NOTEBOOK_STYLE_MARK, css
 
-__all__ = ["add_contents", "css", "html_to_pdf", "notebook_to_html"]
+__all__ = ["add_contents", "css", "html_to_pdf", "keep_pdf", "notebook_to_html", "pdf_key"]
 
 _NOTEBOOK_STYLE = re.compile(rf"<style {NOTEBOOK_STYLE_MARK}>.*?</style>", re.S)
 # Attributes in the report template's own markup that would make the page load something:
@@ -102,3 +104,21 @@ def html_to_pdf(html: str, out: Path, base_url: Path | None = None) -> None:
         page.links = [(kind, _relative(target, folder) if kind == "external" else target,
                        rect, box) for kind, target, rect, box in page.links]
     doc.write_pdf(out)
+
+
+def pdf_key(html: str) -> str:
+    """What a report's PDF is a function of: its HTML (stylesheet, charts and links inline)
+    and the WeasyPrint that lays it out. manifest.json keeps it beside each region's files."""
+    import weasyprint
+
+    return f"{hashlib.sha256(html.encode()).hexdigest()}:weasyprint-{weasyprint.__version__}"
+
+
+def keep_pdf(published: Path, key: str, recorded: str | None, out: Path) -> bool:
+    """The published PDF copied to `out` when it was laid out from the same HTML (`key` ==
+    the `recorded` one): WeasyPrint is most of a report's cost, and an unchanged page lays out
+    the same. False (nothing copied) when there is no such PDF."""
+    if not recorded or recorded != key or not published.is_file():
+        return False
+    shutil.copyfile(published, out)
+    return True

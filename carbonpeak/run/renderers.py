@@ -10,34 +10,52 @@ import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from carbonpeak.run import runlock
 from carbonpeak.runfolder import REPORT
 
 
+@dataclass
+class Rendered:
+    """What a render job wrote: the files, the seconds of the export (nbconvert) and of the
+    PDF (WeasyPrint, or the copy of a kept one), what the PDF was laid out from
+    (render.pdf_key; "" without a PDF) and whether the published PDF was kept."""
+    files: list[str]
+    steps: dict[str, float]
+    pdf_from: str = ""
+    pdf_kept: bool = False
+
+
 def render_files(nb, titles: tuple[str, str, str], code: str, region_dir: Path,
-                 formats: list[str]) -> tuple[list[str], dict[str, float]]:
-    """Executed notebook -> report.html and/or report.pdf in region_dir (CPU-bound): the
-    files written and the seconds of the export (nbconvert) and of the PDF (WeasyPrint)."""
+                 formats: list[str], keep: tuple[str, str | None] | None = None) -> Rendered:
+    """Executed notebook -> report.html and/or report.pdf in region_dir (CPU-bound). `keep`:
+    the published PDF and the key it was laid out from; when the page is the same, it is
+    copied instead of laid out again."""
     from carbonpeak.run import render
 
     t0 = time.perf_counter()
     region_dir.mkdir(parents=True, exist_ok=True)
     html = render.notebook_to_html(nb, *titles)
-    files = []
+    out = Rendered([], {})
     if "html" in formats:
         (region_dir / REPORT["html"]).write_text(html, encoding="utf-8")
-        files.append(f"{code}/{REPORT['html']}")
+        out.files.append(f"{code}/{REPORT['html']}")
     t1 = time.perf_counter()
     if "pdf" in formats:
-        render.html_to_pdf(html, region_dir / REPORT["pdf"])
-        files.append(f"{code}/{REPORT['pdf']}")
-    return files, {"export": t1 - t0, "pdf": time.perf_counter() - t1}
+        out.pdf_from, pdf = render.pdf_key(html), region_dir / REPORT["pdf"]
+        out.pdf_kept = bool(keep) and render.keep_pdf(Path(keep[0]), out.pdf_from, keep[1], pdf)
+        if not out.pdf_kept:
+            render.html_to_pdf(html, pdf)
+        out.files.append(f"{code}/{REPORT['pdf']}")
+    out.steps = {"export": t1 - t0, "pdf": time.perf_counter() - t1}
+    return out
 
 
 def render_job(nb_json: str, titles: tuple[str, str, str], code: str, region_dir: str,
-               formats: list[str]) -> tuple[list[str], dict[str, float], float]:
+               formats: list[str], keep: tuple[str, str | None] | None = None
+               ) -> tuple[Rendered, float]:
     """Runs in a render process: nbconvert and WeasyPrint hold the GIL for seconds. Returns
     render_files' answer and when the job started (time.time(), the clock the driver
     shares), so the driver can tell the wait for a worker from the work."""
@@ -46,8 +64,9 @@ def render_job(nb_json: str, titles: tuple[str, str, str], code: str, region_dir
 
     nb = nbformat.reads(nb_json, as_version=4)
     read = time.perf_counter() - t0
-    files, steps = render_files(nb, titles, code, Path(region_dir), formats)
-    return files, {**steps, "export": steps["export"] + read}, started
+    out = render_files(nb, titles, code, Path(region_dir), formats, keep)
+    out.steps["export"] += read
+    return out, started
 
 
 class RenderPool(ProcessPoolExecutor):
