@@ -28,7 +28,7 @@ from carbonpeak.report.chart_base import (
 from carbonpeak.report.fmt import DRIVER_DIGITS, apart, value
 from carbonpeak.status import NOT_RATED
 
-# The three paths of every trajectory panel (seaborn style mapping), by role; each path's
+# The three paths of every trajectory panel, by role; each path's
 # label is the report mode's word for it (phrases.yml `vocabulary`: actual, required_path,
 # stretch_path).
 TRAJ = {
@@ -43,26 +43,19 @@ def trajectory(series: pd.DataFrame, region_name: str, name_zh: str, unit: str,
                year: int, ylabel: str, words: dict, ax=None) -> str:
     """Actual path against the required and stretch paths, drawn on `ax` (one panel of
     `trajectories`), labelled in the report mode's `words`; returns the alt sentence."""
-    import seaborn as sns
-
     s = series[series["year"] >= baseline_year].sort_values("year")
     lines = [("actual", "value")]
     if s["required_value"].notna().any():
         lines.append(("required_path", "required_value"))
     if "stretch_required_value" in s and s["stretch_required_value"].notna().any():
         lines.append(("stretch_path", "stretch_required_value"))
-    long = pd.concat([pd.DataFrame({"year": s["year"], "v": s[col], "line": role})
-                      for role, col in lines], ignore_index=True)
-    order = [role for role, _ in lines]
-    sns.lineplot(data=long, x="year", y="v", hue="line", style="line", hue_order=order,
-                 style_order=order, palette={k: TRAJ[k]["color"] for k in order},
-                 dashes={k: TRAJ[k]["dashes"] for k in order},
-                 markers={k: TRAJ[k]["marker"] for k in order}, estimator=None,
-                 errorbar=None, legend=False, ax=ax)
-    for line, role in zip(ax.get_lines()[-len(order):], order, strict=True):
-        line.set_label(words[role])  # for the figure's shared legend
-        line.set_linewidth(1.8 if role == "actual" else 1.1)
-        line.set_zorder(3 if role == "actual" else 2)
+    for role, col in lines:  # a year without a value is skipped, the line runs on
+        style, known = TRAJ[role], s[s[col].notna()]
+        ax.plot(known["year"], known[col], color=style["color"], marker=style["marker"],
+                markeredgewidth=0.75, markeredgecolor="w", label=words[role],
+                linewidth=1.8 if role == "actual" else 1.1,
+                zorder=3 if role == "actual" else 2,
+                **({"dashes": style["dashes"]} if style["dashes"] else {}))
     ax.set_xlabel("")
     if (s[["value", "required_value"]].min().min() or 0) < 0:  # else 0 is the floor anyway
         _zero_line(ax)
