@@ -36,6 +36,30 @@ class Stage(_Strict):
     province_notebook: str | None = None
     # imported in each warm kernel before its first report, while the once-stages run
     warmup: str = ""
+    # `module:function(run_dir, codes) -> {code: digest}`: what each region's report reads
+    # from the run folder; a report whose digest (and code) did not change is kept when
+    # other regions' inputs change. Without it, any changed input renders every report again.
+    reads: str | None = None
+
+    @field_validator("reads")
+    @classmethod
+    def _importable(cls, v: str | None) -> str | None:
+        import importlib.util
+
+        if v is not None:
+            module, _, name = v.partition(":")
+            if not name or importlib.util.find_spec(module) is None:
+                raise ValueError(f"{v!r} is not module:function of an importable module")
+        return v
+
+    def reads_function(self):
+        """The `reads` function, imported (None when the stage declares none)."""
+        if self.reads is None:
+            return None
+        import importlib
+
+        module, _, name = self.reads.partition(":")
+        return getattr(importlib.import_module(module), name)
 
     @field_validator("notebook", "province_notebook")
     @classmethod

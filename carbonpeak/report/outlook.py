@@ -8,9 +8,10 @@ import pandas as pd
 
 from carbonpeak import reference
 from carbonpeak.report import fmt, scope
-from carbonpeak.report.context import ReportContext, own
+from carbonpeak.report.context import ReportContext
 from carbonpeak.report.fmt import isna
 from carbonpeak.report.view import say
+from carbonpeak.report_reads import own
 
 PEAK_DEADLINE = 2030
 PP_DIGITS = 2  # a change of growth, 个百分点/年: as in the verdict's note

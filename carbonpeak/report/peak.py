@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from carbonpeak import reference
 from carbonpeak.report import fmt, outlook
-from carbonpeak.report.context import ReportContext, own
+from carbonpeak.report.context import ReportContext
 from carbonpeak.report.fmt import isna
 from carbonpeak.report.peak_chart import co2_outlook
 from carbonpeak.report.view import HTML, headed, phrases, say, section
+from carbonpeak.report_reads import own
 
 LISTED_BASE_YEAR = 2020  # carbonpeak.indicators.emissions.peak_outlook measures the change from here
 

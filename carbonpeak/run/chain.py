@@ -207,7 +207,18 @@ def _formats(req: Request, code: str) -> list[str]:
     return sorted(set(req.formats) | set(have), key=FORMATS.index)
 
 
-def record_outcomes(state, records: dict, outcomes: list, now: dict) -> None:
+def region_reads(spec: pipeline.Pipeline, run_dir: Path, codes: list[str]) -> dict[str, str]:
+    """Each region's digest of what its report reads (the per-region stage's `reads`); empty
+    when the stage declares none."""
+    found = {}
+    for stage in spec.per_region():
+        if (reads := stage.reads_function()) is not None:
+            found.update(reads(run_dir, codes))
+    return found
+
+
+def record_outcomes(state, records: dict, outcomes: list, now: dict,
+                    reads: dict[str, str] | None = None) -> None:
     for o in outcomes:
         state.outcomes[o.region_code] = "rendered" if o.ok else "failed"
         if o.ok:
@@ -215,6 +226,8 @@ def record_outcomes(state, records: dict, outcomes: list, now: dict) -> None:
                                       "seconds": round(o.seconds, 3),
                                       "steps_s": {k: round(v, 3) for k, v in o.steps.items()},
                                       "error": "", "files": o.files, "built_from": now,
+                                      **({"reads": reads[o.region_code]}
+                                         if reads and o.region_code in reads else {}),
                                       **({"pdf_from": o.pdf_from, "pdf_kept": o.pdf_kept}
                                          if o.pdf_from else {})}
         else:
@@ -285,11 +298,21 @@ def execute_run(req: Request, state, log) -> int:
         req.wanted = [c for c in req.wanted if c in reported]
         candidates = [c for c in candidates if c in reported or c in p.published]
         now = built_from(req, p.inputs, p.code, staging)
+        reads = region_reads(req.spec, staging, candidates)
         targets = [c for c in candidates
                    if c in p.stale or not freshness.is_current(p.records.get(c), now, year_dir)
                    or (c in req.wanted and (req.force or c in p.todo))]
+        if not req.force:  # a report whose reads did not change is what a rebuild would make
+            same = [c for c in targets if freshness.reads_current(
+                p.records.get(c), reads.get(c), now, year_dir, _formats(req, c))]
+            for c in same:
+                p.records[c] = {**p.records[c], "built_from": now}
+                state.outcomes[c] = "current"
+            if same:
+                log(f"{len(same)} report(s) read nothing that changed and are kept")
+            targets = [c for c in targets if c not in same]
         outcomes = render_all(req, targets, staging, pool, renderers, timings, log, p.records)
-        record_outcomes(state, p.records, outcomes, now)
+        record_outcomes(state, p.records, outcomes, now, reads)
         for c in req.wanted:
             state.outcomes.setdefault(c, "current")
         if outcomes and not any(o.ok for o in outcomes):

@@ -113,3 +113,15 @@ def is_current(record: dict | None, now: dict, year_dir: Path,
 def published_formats(year_dir: Path, code: str) -> list[str]:
     """Formats of the report that exist for a region (a run keeps them all current)."""
     return [f for f in REPORT if RunFolder(year_dir).report(code, f).exists()]
+
+
+def reads_current(record: dict | None, reads: str | None, now: dict, year_dir: Path,
+                  formats: list[str]) -> bool:
+    """The region's published report read exactly `reads` from a run with today's code and
+    reference data, and its files (those of `formats` too) are all there: built again, it
+    would come out the same, whatever else in the inputs changed."""
+    if not record or not record.get("ok", True) or reads is None:
+        return False
+    if record.get("reads") != reads or (record.get("built_from") or {}).get("code") != now["code"]:
+        return False
+    return is_current({**record, "built_from": now}, now, year_dir, formats)
