@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -229,9 +230,9 @@ def main() -> None:
         data, logs = one_county_changed(work / "county-data", "330109", args.year), []
         changed_s = fast(work / "county", counties, args.year, args.jobs, force=False,
                          data=data, logs=logs)
-        built = [line.split()[1] for line in logs if line.startswith("[")]
-        laid = [c for c, line in zip(built, (x for x in logs if x.startswith("[")),
-                                     strict=True) if "PDF unchanged" not in line]
+        reports = [line for line in logs if re.match(r"\[\d+/\d+\] ", line)]
+        built = [line.split()[1] for line in reports]
+        laid = [line.split()[1] for line in reports if "PDF unchanged" not in line]
         print(f"carbonpeak county scale, one county's row changed (萧山区 energy +0.4 %): "
               f"{changed_s:.1f}s, {len(built)} reports rebuilt ({', '.join(built)}), "
               f"{len(laid)} PDFs laid out, {len(counties) - len(built)} reports kept",
