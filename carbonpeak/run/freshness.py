@@ -3,7 +3,10 @@
 A report is a function of the input files, the code and reference data, and the run-wide
 tables the report stage reads (indicators, quality verdicts). Each region's record in
 manifest.json keeps all three; a report whose record differs from the current state is
-stale and the runner re-renders it, whatever --regions asked for.
+stale and the runner re-renders it, whatever --regions asked for — unless, once the stages
+have run, what the report reads from the run (`reads`, the digest of its selection:
+carbonpeak/report_reads.py) and the code are as they were (`reads_current`): then it would
+come out the same, and it is kept.
 """
 
 from __future__ import annotations
