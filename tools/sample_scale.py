@@ -59,8 +59,13 @@ def repoint(projects: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
 
 
 def _name(rng, short: str, word: str, used: set) -> str:
-    while True:
-        name = f"{short}{rng.choice(f.BRANDS)}{rng.choice(f.BRANDS)}{word}{rng.choice(SUFFIXES)}"
+    """A firm name not used yet. A large county runs out of brand pairs for an industry (about
+    2,000 names each): after a few draws the name takes a works number (…钢铁3号厂有限公司)."""
+    for attempt in range(1_000_000):
+        works = f"{attempt - 7}号厂" if attempt >= 8 else ""
+        name = (f"{short}{rng.choice(f.BRANDS)}{rng.choice(f.BRANDS)}{word}{works}"
+                f"{rng.choice(SUFFIXES)}")
         if name not in used:
             used.add(name)
             return name
+    raise RuntimeError(f"no unused firm name for {short}{word}")
