@@ -65,11 +65,13 @@ def _read_text(path: Path, table: str) -> tuple[list[Row], str]:
     if not data.strip():
         raise _error(table, path, "empty_file", "文件为空：没有找到任何数据行")
     text, encoding = _decode(data, table, path)
+    del data  # a file of a million rows: its bytes, its text and its rows are each ~100s of MB
     sample = text[:4096]
     tabbed = path.suffix.lower() == ".tsv" or sample.count("\t") > sample.count(",")
     delimiter = "\t" if tabbed else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     clean = _clean_text if strip_bidi(text) != text else _clean_plain  # checked once a file
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    del text  # the reader's buffer holds its own copy
     rows: list[Row] = []
     while True:
         start = reader.line_num + 1  # the line this record starts on

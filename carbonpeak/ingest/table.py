@@ -104,10 +104,14 @@ def read_table(path: Path, name: str, spec: dict) -> TableResult:
     totals = typed_columns(raw.total_frame if raw.total_frame is not None else raw.frame.iloc[0:0],
                           [] if raw.total_frame is None else list(raw.total_frame.index), fname,
                           spec, mapping, header_of, finding, name, total=True)
+    raw.frame = raw.frame.iloc[0:0]  # its cells as read (Python strings) are done with
     if any(s["type"] == "period" for s in spec["columns"].values()):
         data = _periods(data, fname, header_of, finding)
         totals = _periods(totals, fname, header_of, finding)
     frame = _frame(data, spec)
+    # what dating the findings needs (_dated), not a second copy of every column
+    dates = {SOURCE_ROW} | {c for c, s in spec["columns"].items() if s["type"] in ("year", "period")}
+    data = {c: v for c, v in data.items() if c in dates}
     total = _frame(totals, spec) if len(totals[SOURCE_ROW]) else frame.iloc[0:0]
     frame = _province_rows(frame, total, spec, name, finding, raw)
     if secret:
@@ -158,16 +162,20 @@ def _dated(findings: list[Finding], parts: list[dict], fname: str, spec: dict
         None)
     if dating is None:
         return findings
-    dates = {}
+    wanted = {f.row for f in findings if not f.period}  # a million rows, a few findings
+    dates, latest = {}, None
     for part in parts:
         for row, value in zip(part[SOURCE_ROW].tolist(), part.get(dating, ()), strict=False):
-            if value is not None:
+            if value is None:
+                continue
+            if monthly and (latest is None or str(value) > latest):
+                latest = str(value)
+            if row in wanted:
                 dates[row] = str(value) if monthly else str(int(value))
     fallback = None
     if monthly:
         named = periods.from_file_name(fname)
-        fallback = (f"{named[0]}-{named[1]:02d}" if named
-                    else max(dates.values(), default=None))
+        fallback = f"{named[0]}-{named[1]:02d}" if named else latest
     return [f if f.period else replace(
         f, period=fallback if f.field == dating else dates.get(f.row, fallback))
         for f in findings]
@@ -212,7 +220,9 @@ def _frame(part: dict, spec: dict) -> pd.DataFrame:
     n = len(part[SOURCE_ROW])
     if not n:
         return _typed(pd.DataFrame.from_records([], columns=columns), spec)
-    return _typed(pd.DataFrame({c: part[c].tolist() if c in part else [None] * n
+    # the arrays as they are, not as lists: a million rows of Python objects per column
+    # would set the peak memory of ingest
+    return _typed(pd.DataFrame({c: part[c] if c in part else np.full(n, None, dtype=object)
                                 for c in columns}, columns=columns), spec)
 
 
