@@ -171,6 +171,7 @@ def run_once_stages(req: Request, staging: Path, stage_pool: KernelPool, timings
         finally:
             stage_pool.release(km)  # the run stops on failure; no replacement needed
         timings[stage.id] = round(time.perf_counter() - t0, 3)
+        log(f"[{stage.id}] {stage.title_zh} done ({timings[stage.id]:.1f}s)")
 
 
 def render_all(req: Request, targets: list[str], staging: Path, pool: KernelPool, renderers,
