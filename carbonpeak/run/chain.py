@@ -265,8 +265,12 @@ def execute_run(req: Request, state, log) -> int:
                              _listed(codes, p.published, req.wanted), code)
         return code
     if p.stale:
-        log(f"re-rendering {len(p.stale)} report(s) built from older inputs: "
-            f"{', '.join(p.stale)}")
+        kept = any(s.reads for s in req.spec.per_region())  # reads decide after the stages
+        shown = ", ".join(p.stale[:12]) + (f" and {len(p.stale) - 12} more"
+                                           if len(p.stale) > 12 else "")
+        log(f"{len(p.stale)} report(s) built from older inputs: {shown}"
+            + ("; each is re-rendered if what it reads changed" if kept and not req.force
+               else "; re-rendering them"))
 
     once, per_region = req.spec.once(), req.spec.per_region()
     staging = runlock.new_staging(req.out_root, req.period.key)
