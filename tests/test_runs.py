@@ -123,6 +123,26 @@ def test_run_error_inside_a_notebook_keeps_its_exit_code_and_message():
 
 
 @pytest.mark.slow
+def test_a_log_reader_that_goes_away_does_not_stop_the_run(tmp_path):
+    """`… 2>&1 | head`, a closed terminal: every line written to stderr would raise. The run
+    goes on, writes its report and its record, and exits 0."""
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first line
+    try:
+        r = subprocess.run([PY, "-m", "carbonpeak", "run", "--data", str(SAMPLE_DIR),
+                            "--period", "2025", "--regions", "330200", "--out", "out",
+                            "--formats", "html"], cwd=tmp_path, stdout=subprocess.DEVNULL,
+                           stderr=write, timeout=600)
+    finally:
+        os.close(write)
+    assert r.returncode == 0
+    assert (tmp_path / "out" / "2025" / "330200" / "report.html").exists()
+    record = json.loads((tmp_path / "out" / "runs.jsonl").read_text(encoding="utf-8")
+                        .splitlines()[-1])
+    assert record["exit_code"] == 0
+
+
+@pytest.mark.slow
 def test_lock_held_exits_3_and_notify_gets_the_status_path(tmp_path):
     out = tmp_path / "out"
     out.mkdir()

@@ -100,14 +100,18 @@ class Log:
 
     def __init__(self, quiet: bool = False, log_file: str | None = None):
         self.quiet = quiet
+        self.console = True  # False once stderr is gone (`… 2>&1 | head`, a closed terminal)
         self.path = Path(log_file).expanduser().resolve() if log_file else None
         if self.path:
             self.path.parent.mkdir(parents=True, exist_ok=True)
 
     def __call__(self, message: str) -> None:
         loud = message.startswith(("error", "warning"))
-        if loud or not self.quiet:
-            print(message, file=sys.stderr, flush=True)
+        if self.console and (loud or not self.quiet):
+            try:
+                print(message, file=sys.stderr, flush=True)
+            except OSError:  # the reader went away: the run goes on, its log file too
+                self.console = False
         if self.path:
             with self.path.open("a", encoding="utf-8") as f:
                 f.write(f"{now()} [{os.getpid()}] {message}\n")
