@@ -22,7 +22,10 @@ from carbonpeak.run.renderers import render_files, render_job, render_pool
 from carbonpeak.run.signals import Interrupted
 from carbonpeak.runfolder import RunFolder
 
-STAGE_WARMUP = "import pandas\nimport carbonpeak.ingest"
+# the once-stages' kernel: what stage 01 needs, and Great Expectations (stage 02) imported in a
+# thread while stage 01 runs
+STAGE_WARMUP = ("import pandas\nimport carbonpeak.ingest\n"
+                "from carbonpeak.quality.gx import preload\npreload()")
 
 
 def stage_params(data_dir: Path, run_dir: Path, period: Period, spec: pipeline.Pipeline,
