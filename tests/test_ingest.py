@@ -160,3 +160,14 @@ class TestRegionNamesAsBureausWriteThem:
         res = read(tmp_path, CHINESE.replace("宁波,", "宁波市鄞州区,"))
         f = next(f for f in res.findings if f.check == "unknown_region")
         assert "宁波市的县级单位" in f.message and f.row == 3
+
+
+@pytest.mark.parametrize("text", ["1e300", "1e10", "-3e9"])
+def test_a_year_no_column_can_hold_is_a_cell_error_not_a_crash(text):
+    """1e300 is a whole number, but no year: it used to reach the Int64 year column and stop
+    ingest with an OverflowError. It is the cell's error, like any text that is no year."""
+    from carbonpeak.ingest import coerce
+
+    values, errors = coerce.column([text, "2025"], {"type": "year"})
+    assert values.tolist() == [None, 2025]
+    assert str(errors[0]) == f"应为四位年份，实际为「{text}」"

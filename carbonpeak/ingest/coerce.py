@@ -34,7 +34,8 @@ def cell(text: str | None, spec: dict):
             text = str(text).strip().removesuffix("年度").removesuffix("年")
         value = parse_number(text)
         if kind == "year" and value is not None:
-            if value != int(value):
+            # 1e300 is a whole number too, but no year: it would overflow the year column
+            if abs(value) >= 2**31 or value != int(value):
                 raise ValueError(f"应为四位年份，实际为「{text}」")
             return int(value)
         return value
