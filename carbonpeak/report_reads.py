@@ -40,6 +40,9 @@ def run_tables(run_dir: Path) -> dict:
            "folder": folder}
     for attr, (name, _) in TABLES.items():
         out[attr] = folder.load_csv(name, missing_ok=True)
+    co2 = out["co2"]  # every region's series, public aggregates the province compares
+    out["co2_all"] = None if co2 is None else co2.assign(region_code=co2["region_code"]
+                                                         .astype(str))
     return out
 
 
@@ -82,7 +85,7 @@ def select(tables: dict, region_code: str) -> dict:
             if attr != "projection":
                 out["missing"][attr] = name
         elif attr == "co2":
-            out["co2_all"] = df.assign(region_code=df["region_code"].astype(str))
+            out["co2_all"] = tables["co2_all"]
         out[attr] = own(df, region_code) if mine and df is not None else df
     if reference.level(region_code) == "county":
         absent = out["indicators"]["status_reason"] == "not_provided"
@@ -95,14 +98,18 @@ def select(tables: dict, region_code: str) -> dict:
     return out
 
 
-def digest(selected: dict) -> str:
-    """sha256 over what `select` gave, tables as CSV text, the rest as sorted JSON."""
+def digest(selected: dict, memo: dict[int, bytes] | None = None) -> str:
+    """sha256 over what `select` gave, tables as CSV text, the rest as sorted JSON. `memo`
+    (id -> text) spares writing a run-wide table every region reads whole once a region."""
     h = hashlib.sha256()
     for key in sorted(k for k in selected if k not in NOT_READ):
         value = selected[key]
         h.update(f"\0{key}\0".encode())
         if isinstance(value, pd.DataFrame):
-            h.update(value.to_csv(index=False).encode())
+            text = memo.get(id(value)) if memo is not None else None
+            if text is None:
+                text = value.to_csv(index=False).encode()
+            h.update(text)
         else:
             h.update(json.dumps(value, sort_keys=True, ensure_ascii=False,
                                 default=str).encode())
@@ -112,4 +119,7 @@ def digest(selected: dict) -> str:
 def reads(run_dir: Path, codes: list[str]) -> dict[str, str]:
     """Each region's digest of what its report reads from the run folder."""
     tables = run_tables(run_dir)
-    return {code: digest(select(tables, code)) for code in codes}
+    whole = [df for attr in [a for a, (_, mine) in TABLES.items() if not mine] + ["co2_all"]
+             if (df := tables[attr]) is not None]
+    memo = {id(df): df.to_csv(index=False).encode() for df in whole}
+    return {code: digest(select(tables, code), memo) for code in codes}

@@ -221,6 +221,31 @@ def region_reads(spec: pipeline.Pipeline, run_dir: Path, codes: list[str]) -> di
     return found
 
 
+def _digests(future, log) -> dict[str, str]:
+    """The reads digests; none (every report rebuilt, none kept next time) when they could
+    not be taken — a digest is an economy, never a reason for a run to fail."""
+    try:
+        return future.result()
+    except Exception as e:  # noqa: BLE001
+        log(f"warning: what each report reads could not be digested ({short_error(e)}); "
+            "every report is rebuilt")
+        return {}
+
+
+def keep_unchanged(req: Request, p: Plan, targets: list[str], reads: dict[str, str],
+                   now: dict, state, log) -> list[str]:
+    """The targets less the published reports whose reads (and code) did not change: built
+    again they would come out the same, so they are recorded as built from this run."""
+    same = [c for c in targets if freshness.reads_current(
+        p.records.get(c), reads.get(c), now, req.year_dir, _formats(req, c))]
+    for c in same:
+        p.records[c] = {**p.records[c], "built_from": now}
+        state.outcomes[c] = "current"
+    if same:
+        log(f"{len(same)} report(s) read nothing that changed and are kept")
+    return [c for c in targets if c not in same]
+
+
 def record_outcomes(state, records: dict, outcomes: list, now: dict,
                     reads: dict[str, str] | None = None) -> None:
     for o in outcomes:
@@ -306,21 +331,16 @@ def execute_run(req: Request, state, log) -> int:
         req.wanted = [c for c in req.wanted if c in reported]
         candidates = [c for c in candidates if c in reported or c in p.published]
         now = built_from(req, p.inputs, p.code, staging)
-        reads = region_reads(req.spec, staging, candidates)
         targets = [c for c in candidates
                    if c in p.stale or not freshness.is_current(p.records.get(c), now, year_dir)
                    or (c in req.wanted and (req.force or c in p.todo))]
-        if not req.force:  # a report whose reads did not change is what a rebuild would make
-            same = [c for c in targets if freshness.reads_current(
-                p.records.get(c), reads.get(c), now, year_dir, _formats(req, c))]
-            for c in same:
-                p.records[c] = {**p.records[c], "built_from": now}
-                state.outcomes[c] = "current"
-            if same:
-                log(f"{len(same)} report(s) read nothing that changed and are kept")
-            targets = [c for c in targets if c not in same]
+        reads = ThreadPoolExecutor(max_workers=1)  # the digests, beside the first reports
+        digests = reads.submit(region_reads, req.spec, staging, candidates)
+        if not req.force and any(p.records.get(c, {}).get("ok") for c in targets):
+            targets = keep_unchanged(req, p, targets, _digests(digests, log), now, state, log)
         outcomes = render_all(req, targets, staging, pool, renderers, timings, log, p.records)
-        record_outcomes(state, p.records, outcomes, now, reads)
+        record_outcomes(state, p.records, outcomes, now, _digests(digests, log))
+        reads.shutdown()
         for c in req.wanted:
             state.outcomes.setdefault(c, "current")
         if outcomes and not any(o.ok for o in outcomes):
