@@ -13,20 +13,9 @@ import pytest
 
 from carbonpeak.paths import SAMPLE_DIR
 from carbonpeak.run import freshness, runner
+from tools import sample_counties
 
 CODES = ["330100", "330200", "330109"]  # 杭州, 宁波, 萧山区 (杭州's)
-
-
-def _raise_energy(data, county: str, year: int, factor: float) -> None:
-    path = data / "industry_annual_county.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    col = lines[0].split(",").index("energy_consumption")
-    for i, line in enumerate(lines):
-        cells = line.split(",")
-        if cells[:2] == [county, str(year)]:
-            cells[col] = f"{float(cells[col]) * factor:.2f}"
-            lines[i] = ",".join(cells)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +42,7 @@ def sequence(tmp_path_factory):
             "mtime": {c: (year_dir / c / "report.pdf").stat().st_mtime_ns for c in CODES}}
 
     step("first", CODES)
-    _raise_energy(data, "330109", 2025, 1.004)
+    sample_counties.raise_energy(data, "330109", 2025, 1.004)
     step("county_changed", CODES)
     with pytest.MonkeyPatch.context() as mp:
         real = freshness.code_hashes

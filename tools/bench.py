@@ -31,6 +31,7 @@ from carbonpeak.run.chain import STAGE_WARMUP
 from carbonpeak.run.outcome import WAIT_STEPS
 from carbonpeak.run.render import FILTERS
 from carbonpeak.runfolder import RunFolder
+from tools import sample_counties
 
 CHAIN = ["01_ingest", "02_quality", "03_indicators", "04_report"]
 
@@ -124,22 +125,6 @@ def fast(work: Path, regions: list[str], year, jobs: int, force: bool,
     return time.perf_counter() - t0
 
 
-def one_county_changed(folder: Path, county: str, year: int) -> Path:
-    """A copy of the sample whose `county` uses 0.4 % more energy in `year` (Σ counties =
-    city still holds within its tolerance)."""
-    shutil.copytree(SAMPLE_DIR, folder)
-    path = folder / "industry_annual_county.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    col = lines[0].split(",").index("energy_consumption")
-    for i, line in enumerate(lines):
-        cells = line.split(",")
-        if cells[:2] == [county, str(year)]:
-            cells[col] = f"{float(cells[col]) * 1.004:.2f}"
-            lines[i] = ",".join(cells)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return folder
-
-
 class PeakMemory:
     """The peak memory of this process and all its descendants (kernels, render workers),
     sampled from /proc every 0.2 s while a run goes on: `peak` sums their proportional set
@@ -227,7 +212,9 @@ def main() -> None:
               flush=True)
         again_s = fast(work / "county", counties, args.year, args.jobs, force=False)
         print(f"carbonpeak county scale re-run, inputs unchanged: {again_s:.1f}s", flush=True)
-        data, logs = one_county_changed(work / "county-data", "330109", args.year), []
+        data, logs = work / "county-data", []
+        shutil.copytree(SAMPLE_DIR, data)
+        sample_counties.raise_energy(data, "330109", args.year, 1.004)
         changed_s = fast(work / "county", counties, args.year, args.jobs, force=False,
                          data=data, logs=logs)
         reports = [line for line in logs if re.match(r"\[\d+/\d+\] ", line)]
