@@ -77,16 +77,14 @@ def select(tables: dict, region_code: str) -> dict:
             region_code, {"verdict": "pass", "errors": 0, "warnings": 0}),
         "dataset": run.get("dataset", {}),
         "generated": run.get("generated", dt.date.today().isoformat()),
+        "co2_all": tables["co2_all"],
         "missing": {},
     }
     for attr, (name, mine) in TABLES.items():
         df = tables[attr]
-        if df is None:
-            if attr != "projection":
-                out["missing"][attr] = name
-        elif attr == "co2":
-            out["co2_all"] = tables["co2_all"]
-        out[attr] = own(df, region_code) if mine and df is not None else df
+        if df is None and attr != "projection":
+            out["missing"][attr] = name
+        out[attr] = own(df, region_code) if mine else df
     if reference.level(region_code) == "county":
         absent = out["indicators"]["status_reason"] == "not_provided"
         out["not_provided"] = list(out["indicators"].loc[absent, "indicator_id"])
@@ -119,7 +117,8 @@ def digest(selected: dict, memo: dict[int, bytes] | None = None) -> str:
 def reads(run_dir: Path, codes: list[str]) -> dict[str, str]:
     """Each region's digest of what its report reads from the run folder."""
     tables = run_tables(run_dir)
-    whole = [df for attr in [a for a, (_, mine) in TABLES.items() if not mine] + ["co2_all"]
-             if (df := tables[attr]) is not None]
-    memo = {id(df): df.to_csv(index=False).encode() for df in whole}
+    # the tables every region reads whole: written out once, not once a region
+    whole = [attr for attr, (_, mine) in TABLES.items() if not mine] + ["co2_all"]
+    memo = {id(df): df.to_csv(index=False).encode() for attr in whole
+            if (df := tables[attr]) is not None}
     return {code: digest(select(tables, code), memo) for code in codes}

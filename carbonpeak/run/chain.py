@@ -211,25 +211,21 @@ def _formats(req: Request, code: str) -> list[str]:
     return sorted(set(req.formats) | set(have), key=FORMATS.index)
 
 
-def region_reads(spec: pipeline.Pipeline, run_dir: Path, codes: list[str]) -> dict[str, str]:
+def region_reads(spec: pipeline.Pipeline, run_dir: Path, codes: list[str],
+                 log) -> dict[str, str]:
     """Each region's digest of what its report reads (the per-region stage's `reads`); empty
-    when the stage declares none."""
+    when the stage declares none, or when they could not be taken (every report rebuilt,
+    none kept next time): a digest is an economy, never a reason for a run to fail."""
     found = {}
-    for stage in spec.per_region():
-        if (reads := stage.reads_function()) is not None:
-            found.update(reads(run_dir, codes))
-    return found
-
-
-def _digests(future, log) -> dict[str, str]:
-    """The reads digests; none (every report rebuilt, none kept next time) when they could
-    not be taken — a digest is an economy, never a reason for a run to fail."""
     try:
-        return future.result()
+        for stage in spec.per_region():
+            if (reads := stage.reads_function()) is not None:
+                found.update(reads(run_dir, codes))
     except Exception as e:  # noqa: BLE001
         log(f"warning: what each report reads could not be digested ({short_error(e)}); "
             "every report is rebuilt")
         return {}
+    return found
 
 
 def keep_unchanged(req: Request, p: Plan, targets: list[str], reads: dict[str, str],
@@ -335,11 +331,11 @@ def execute_run(req: Request, state, log) -> int:
                    if c in p.stale or not freshness.is_current(p.records.get(c), now, year_dir)
                    or (c in req.wanted and (req.force or c in p.todo))]
         reads = ThreadPoolExecutor(max_workers=1)  # the digests, beside the first reports
-        digests = reads.submit(region_reads, req.spec, staging, candidates)
+        digests = reads.submit(region_reads, req.spec, staging, candidates, log)
         if not req.force and any(p.records.get(c, {}).get("ok") for c in targets):
-            targets = keep_unchanged(req, p, targets, _digests(digests, log), now, state, log)
+            targets = keep_unchanged(req, p, targets, digests.result(), now, state, log)
         outcomes = render_all(req, targets, staging, pool, renderers, timings, log, p.records)
-        record_outcomes(state, p.records, outcomes, now, _digests(digests, log))
+        record_outcomes(state, p.records, outcomes, now, digests.result())
         reads.shutdown()
         for c in req.wanted:
             state.outcomes.setdefault(c, "current")
