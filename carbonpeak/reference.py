@@ -128,6 +128,12 @@ def county_tables() -> list[str]:
     return [n for n, s in tables().items() if s.get("level") == "county"]
 
 
+def with_counties(table: str) -> list[str]:
+    """The table and the county tables that carry its rows one level down (`rows_of`), in
+    tables.yml order: what a reader of `table` reads at every level."""
+    return [t for t in tables() if rows_of(t) == table]
+
+
 def rows_of(table: str) -> str:
     """The table whose rows a county table carries one level down (tables.yml `rows_of`),
     for matching an indicator's inputs; any other table stands for itself."""

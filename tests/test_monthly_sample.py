@@ -1,4 +1,5 @@
-"""The shipped monthly sample: adds up to the annual table, and tells its planted stories."""
+"""The shipped monthly sample: adds up to the annual table, and tells its planted stories;
+its county rows add up to their cities and tell theirs."""
 
 
 import pandas as pd
@@ -8,13 +9,15 @@ from carbonpeak import ingest, reference
 from carbonpeak.barometer import run_barometer
 from carbonpeak.paths import SAMPLE_DIR
 from tools import sample as annual_sample
+from tools import sample_counties
 from tools import sample_monthly as monthly_sample
+from tools import sample_monthly_counties as county_sample
 
 
 @pytest.fixture(scope="module")
 def files() -> dict[str, pd.DataFrame]:
     return {p.name: pd.read_csv(p, dtype={"region_code": str})
-            for p in sorted(SAMPLE_DIR.glob("industry_monthly_*.csv"))}
+            for p in sorted(SAMPLE_DIR.glob("industry_monthly_2*.csv"))}
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +106,74 @@ def test_one_revised_month(files, barometer):
         (region, revised, "energy_consumption"), ("330000", revised, "energy_consumption")}
     assert set(rev["old_file"]) == {f"industry_monthly_{revised}.csv"}
     assert set(rev["new_file"]) == {f"industry_monthly_{by}.csv"}
+
+
+@pytest.fixture(scope="module")
+def county_files() -> dict[str, pd.DataFrame]:
+    return {p.name: pd.read_csv(p, dtype={"region_code": str})
+            for p in sorted(SAMPLE_DIR.glob(f"{county_sample.PREFIX}*.csv"))}
+
+
+@pytest.fixture(scope="module")
+def counties(county_files) -> pd.DataFrame:
+    return pd.concat(list(county_files.values()), ignore_index=True)
+
+
+def test_county_files_are_what_the_generator_writes(files, county_files):
+    headline = annual_sample.generate()
+    monthly = monthly_sample.generate(headline, SAMPLE_DIR)
+    want = county_sample.generate(monthly, sample_counties.split(headline))
+    assert list(county_files) == [f"{county_sample.PREFIX}{p}.csv"
+                                  for p in sorted({n.split("_")[-1][:7] for n in files})]
+    got = pd.concat(list(county_files.values()), ignore_index=True)
+    pd.testing.assert_frame_equal(want.sort_values(["period", "region_code"]).reset_index(
+        drop=True), got.sort_values(["period", "region_code"]).reset_index(drop=True),
+        check_dtype=False, rtol=0, atol=1e-9)
+
+
+def test_every_county_every_month_adding_up_to_its_city(monthly, counties):
+    assert counties.groupby("period")["region_code"].nunique().eq(90).all()
+    city = counties["region_code"].map(reference.parent)
+    for col in ("energy_consumption", "feedstock_energy", "electricity"):
+        sums = counties.groupby([city, counties["period"]])[col].sum()
+        own = monthly.set_index(["region_code", "period"])[col].reindex(sums.index)
+        assert (sums - own).abs().max() < 0.005  # exact to the two decimals delivered
+
+
+@pytest.mark.parametrize("year", [2024, 2025])
+def test_county_december_is_its_annual_row(counties, year):
+    annual = pd.read_csv(SAMPLE_DIR / "industry_annual_county.csv", dtype={"region_code": str})
+    a = annual[annual["year"] == year].set_index("region_code")
+    dec = counties[counties["period"] == f"{year}-12"].set_index("region_code")
+    for col in ("energy_consumption", "value_added_growth"):
+        assert (dec[col] - a[col].reindex(dec.index)).abs().max() < 0.06, col
+
+
+def _change(rows: pd.DataFrame, code: str, period: str) -> float:
+    """% change of 1–N月 intensity on the same period last year, by hand (docs/monitoring.md):
+    [E(t) / E(t−1y)] / (1 + g/100) − 1, E = 综合能源消费量 − 原料用能."""
+    r = rows.set_index(["region_code", "period"])
+    now, last = r.loc[(code, period)], r.loc[(code, f"{int(period[:4]) - 1}{period[4:]}")]
+    e_now = now["energy_consumption"] - now["feedstock_energy"]
+    e_last = last["energy_consumption"] - last["feedstock_energy"]
+    return 100 * (e_now / e_last / (1 + now["value_added_growth"] / 100) - 1)
+
+
+def test_a_district_in_red_while_its_city_is_green(barometer, counties):
+    run, energy = barometer
+    xiaoshan = "330109"
+    assert energy.at[xiaoshan, "2026-10"] == "red"
+    assert energy.at["330100", "2026-10"] == "green"
+    bar = pd.read_csv(run / "barometer.csv", dtype={"region_code": str}).set_index(
+        ["region_code", "indicator_id"])
+    for code in (xiaoshan, "330102", "331127"):
+        row = bar.loc[(code, "energy_intensity")]
+        assert row["value"] == pytest.approx(_change(counties, code, "2026-10"), abs=1e-9)
+        # no target of its own: its city's, and the brief says so
+        assert row["annual_target"] == bar.loc[(reference.parent(code), "energy_intensity"),
+                                               "annual_target"]
+        assert row["target_source_zh"].startswith("采用所属设区市目标")
+    assert _change(counties, xiaoshan, "2026-10") > 0 > _change(counties, "330102", "2026-10")
+    # a county has no carbon budget: its total is not rated, for that reason
+    assert bar.loc[(xiaoshan, "co2_total"), "status"] == "not_rated"
+    assert bar.loc[(xiaoshan, "co2_total"), "status_reason"] == "no_target"

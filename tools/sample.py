@@ -14,7 +14,7 @@ import pandas as pd
 import yaml
 
 from carbonpeak import reference
-from tools import sample_counties, sample_monthly, sample_scale
+from tools import sample_counties, sample_monthly, sample_monthly_counties, sample_scale
 from tools import sample_detail as d
 from tools import sample_firms as f
 from tools.sample_cities import OUTPUT_2020
@@ -157,7 +157,9 @@ def write(out_dir: Path, enterprises: int | None = None) -> list[Path]:
         path = out_dir / f"{name}.csv"
         df.to_csv(path, index=False, encoding="utf-8")
         written.append(path)
-    written += sample_monthly.write(out_dir, headline)
+    monthly = sample_monthly.generate(headline, out_dir)
+    written += sample_monthly.write(out_dir, monthly)
+    written += sample_monthly_counties.write(out_dir, monthly, counties)
     meta = out_dir / "dataset.yml"
     meta.write_text(
         yaml.safe_dump(

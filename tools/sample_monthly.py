@@ -157,12 +157,13 @@ def files(monthly: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return out
 
 
-def write(out_dir: Path, headline: pd.DataFrame) -> list[Path]:
+def write(out_dir: Path, monthly: pd.DataFrame) -> list[Path]:
+    """The monthly files of `monthly` (generate's rows) in out_dir, replacing older ones."""
     out_dir = Path(out_dir)
-    for old in out_dir.glob("industry_monthly_*.csv"):
+    for old in out_dir.glob("industry_monthly_2*.csv"):
         old.unlink()
     written = []
-    for name, df in files(generate(headline, out_dir)).items():
+    for name, df in files(monthly).items():
         path = out_dir / name
         df.to_csv(path, index=False, encoding="utf-8")
         written.append(path)

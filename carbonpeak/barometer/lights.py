@@ -84,6 +84,20 @@ def _nan(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x)) or pd.isna(x)
 
 
+def annual_target(region: str, year: int, indicator_id: str) -> dict | None:
+    """The region's annual target (annual_targets.csv); a county-level unit without a row of
+    its own takes its city's, its source saying so (采用所属设区市目标：…)."""
+    own = reference.annual_targets().get((region, year, indicator_id))
+    if own or reference.level(region) != "county":
+        return own
+    city = reference.annual_targets().get((reference.parent(region), year, indicator_id))
+    if not city:
+        return None
+    inherited = reference.grading()["inherited_target_zh"]
+    source = city["source_zh"]
+    return {**city, "source_zh": f"{inherited}：{source}" if source else inherited}
+
+
 def grade_period(series: pd.DataFrame, period: Period, region: str,
                  blocked: bool = False) -> list[dict]:
     """The three lights of one region for one period, from the 1–N月 series (this year and
@@ -113,7 +127,7 @@ def grade_period(series: pd.DataFrame, period: Period, region: str,
                            target_source_zh=target["source_zh"],
                            illustrative=target["illustrative"])
         else:
-            target = reference.annual_targets().get((region, period.year, ind))
+            target = annual_target(region, period.year, ind)
             if target:
                 row.update(annual_target=target["target_reduction"],
                            required=-target["target_reduction"],

@@ -12,7 +12,8 @@ with L the year before the barometer's year, E = 综合能源消费量 − 原�
 industrial electricity (亿kWh; EL(L) its 1–12月 figure), grid the grid factor (kgCO2/kWh:
 1 亿kWh emits 10·grid 万tCO2) and k the tce convention for electricity (kgce/kWh: 1 亿kWh
 is 10·k 万tce). CO2_annual(L) is last year's industrial CO2 excluding 国家单列项目, the
-scope of the carbon budgets. Both years of a comparison use the same factors, so 1–12月 of
+scope of the carbon budgets. A county-level unit, which has no annual CO2 of its own, takes
+its city's f_fuel (the estimate assumes the county burns the city's fuel mix). Both years of a comparison use the same factors, so 1–12月 of
 last year reproduces last year's annual CO2 and the change measures activity, not factors.
 """
 
@@ -112,6 +113,10 @@ def build(rows: pd.DataFrame, year: int, until: str, co2_annual: pd.DataFrame | 
     from_fuels = sum(df[f] * ef[FUEL_FACTOR_KEY[f]]["value"] for f in FUELS) \
         + 10 * grid * df["electricity"]
     f = df["region_code"].map(factors).astype("float64")
+    # a county has no annual CO2 of its own: its city's factor (counties: the module's note)
+    parents = {c: reference.parent(c) for c in df["region_code"].unique()
+               if c not in factors and reference.level(c) == "county"}
+    f = f.fillna(df["region_code"].map(parents).map(factors).astype("float64"))
     estimate = f * (df["energy"] - 10 * k * df["electricity"]) + 10 * grid * df["electricity"]
     df["co2"] = from_fuels.where(has_fuels, estimate).astype("float64")
     df["co2_estimated"] = ~has_fuels

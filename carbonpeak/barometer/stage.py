@@ -17,7 +17,7 @@ from carbonpeak.barometer.published import published
 from carbonpeak.ingest import revisions
 from carbonpeak.paths import resolve
 from carbonpeak.period import Period
-from carbonpeak.quality import blocked_by
+from carbonpeak.quality import blocked_by, monthly
 
 TABLE = "industry_monthly"
 BAROMETER_COLUMNS = ["region_code", "region_name", "period", "indicator_id", "name_zh", "value",
@@ -51,8 +51,14 @@ def inputs(warehouse: Path, period: Period) -> Inputs:
     file's revision of a month up to it is."""
     from carbonpeak.indicators.emissions import co2_series
 
-    rows, revised = series.monthly_rows(ingest.load_table(warehouse, TABLE),
-                                        ingest.load_revisions(warehouse, TABLE), period.key)
+    rows, revised, delivered = [], [], []
+    for table in monthly.tables_read():  # the cities' rows, then the counties' (if delivered)
+        r, changed = series.monthly_rows(ingest.load_table(warehouse, table),
+                                         ingest.load_revisions(warehouse, table), period.key)
+        rows.append(r)
+        revised.append(changed)
+        delivered.append(revisions.delivered_months(ingest.load_versions(warehouse, table)))
+    rows, revised = _stack(rows), _stack(revised)
     last = period.year - 1
     annual = ingest.load_table(warehouse, "industry_annual")
     if annual is not None:
@@ -61,8 +67,13 @@ def inputs(warehouse: Path, period: Period) -> Inputs:
     co2 = None
     if fuel is not None:
         co2 = co2_series({"energy_by_fuel": fuel[pd.to_numeric(fuel["year"]) == last]})
-    delivered = revisions.delivered_months(ingest.load_versions(warehouse, TABLE))
+    delivered = pd.concat([d for d in delivered if len(d)] or [pd.Series(dtype=object)])
     return Inputs(rows, revised, delivered, co2, annual)
+
+
+def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    kept = [f for f in frames if len(f)]
+    return pd.concat(kept, ignore_index=True) if kept else frames[0]
 
 
 def blocked_regions(run_dir: Path, period: Period) -> dict[str, set[str]]:
@@ -73,11 +84,17 @@ def blocked_regions(run_dir: Path, period: Period) -> dict[str, set[str]]:
     table) every month. The gate's own rule decides which regions (quality.blocked_by, as
     for the annual indicators): a finding without a region blocks every region."""
     results = runfolder.RunFolder(run_dir).load_quality_results(missing_ok=True)
-    findings = [f for f in results.get("findings", []) if f["table"] == TABLE]
+    findings = [f for f in results.get("findings", []) if f["table"] in monthly.tables_read()]
     lights = {"lights": {"inputs": {TABLE: list(reference.tables()[TABLE]["columns"])}}}
     return {p.key: set(blocked_by([f for f in findings if p.reads(f.get("period"), own_only=True)],
                                   lights).get("lights", {}))
             for p in period.months_of_year()}
+
+
+def regions(data: pd.DataFrame) -> list[str]:
+    """The province and its cities, then the county-level units with rows in the series."""
+    have = set(data["region_code"].astype(str))
+    return reference.region_codes() + [c for c in reference.codes_at("county") if c in have]
 
 
 def compute(data: pd.DataFrame, revised: pd.DataFrame, period: Period,
@@ -92,7 +109,7 @@ def compute(data: pd.DataFrame, revised: pd.DataFrame, period: Period,
     periods = period.months_of_year()
     this_year = revised[revised["period"].str[:4] == str(period.year)] if len(revised) \
         else revised
-    for region in reference.region_codes():
+    for region in regions(data):
         graded = {p.key: barometer.grade_period(data, p, region,
                                                 region in blocked.get(p.key, ()))
                   for p in periods}

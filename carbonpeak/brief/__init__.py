@@ -6,7 +6,8 @@ the section's Jinja2 template (carbonpeak/templates/brief/sections/). The notebo
 
 A brief reads the stage-06 files named in the monthly data contract (barometer.csv,
 barometer_history.csv, monthly_series.csv, revisions.csv), filtered to its region as they are
-read: a city's brief holds its own rows and the province aggregate, nothing of another city.
+read: a city's brief holds its own rows, its counties' and the province aggregate, nothing
+of another city; a county's brief its own rows, its city's and the province's.
 """
 
 from carbonpeak.brief.context import BriefContext, load
@@ -15,11 +16,11 @@ from carbonpeak.brief.figures import figures
 from carbonpeak.brief.front import cover, notes, running_header, sectors, title
 from carbonpeak.brief.history import history, province_history
 from carbonpeak.brief.lights import lights, moves, rest_of_year
-from carbonpeak.brief.province import barometer
+from carbonpeak.brief.province import barometer, counties
 from carbonpeak.brief.revised import revision
 from carbonpeak.brief.wording import move, rest_sentence
 
-__all__ = ["BriefContext", "barometer", "cover", "download_files", "downloads", "figures",
+__all__ = ["BriefContext", "barometer", "counties", "cover", "download_files", "downloads", "figures",
            "history",
            "lights", "load", "move", "moves", "notes", "province_history", "rest_of_year",
            "rest_sentence", "revision", "running_header", "sectors", "title"]

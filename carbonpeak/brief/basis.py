@@ -10,8 +10,9 @@ from __future__ import annotations
 from carbonpeak.findings import ERROR, WARNING, Finding
 from carbonpeak.ingest import ingest_check
 from carbonpeak.period import Period
+from carbonpeak.reference import with_counties
 
-TABLE = "industry_monthly"  # the table the lights read (barometer/stage.py)
+TABLE = "industry_monthly"  # the table the lights read (barometer/stage.py), and its counties'
 SHOWN = 3  # findings quoted in full; the rest are counted
 
 
@@ -20,11 +21,12 @@ def basis(results: dict, region: str, period: Period) -> dict:
     region; errors and warnings: the findings that count for these lights."""
     mine = (results.get("monthly_rows") or {}).get(region, {})
     rows = [(d, *mine[d]) for d in period.light_dates() if d in mine]
-    findings = [f for f in results.get("findings", []) if f.get("table") == TABLE
+    tables = with_counties(TABLE)
+    findings = [f for f in results.get("findings", []) if f.get("table") in tables
                 and f.get("region_code") in (None, region)
                 and period.reads(f.get("period"), own_only=True)]
     checks = [c for c in ((results.get("verdicts") or {}).get(region) or {}).get("checks", [])
-              if c.get("table") == TABLE]
+              if c.get("table") in tables]
     return {"rows": rows, "checks": checks,
             "errors": [f for f in findings if f["severity"] == ERROR],
             "warnings": [f for f in findings if f["severity"] == WARNING]}

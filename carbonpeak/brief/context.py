@@ -2,9 +2,10 @@
 barometer_history.csv, monthly_series.csv, revisions.csv), filtered to the region as they are
 read, before any section sees them.
 
-Confidentiality: a municipality's context keeps its own rows and the province aggregate
-only; no other city's name or value reaches a city brief. The province's context keeps
-every region (the province brief compares its cities).
+Confidentiality: a municipality's context keeps its own rows, its counties' and the province
+aggregate only; no other city's name or value reaches a city brief. A county's keeps its
+own, its city's and the province's rows, never a sibling county's. The province's context
+keeps every region (the province brief compares its cities).
 """
 
 from __future__ import annotations
@@ -105,12 +106,21 @@ EMPTY = {"barometer": ["region_code", "indicator_id", "status"],
          "revisions": ["region_code", "period", "column", "old_value", "new_value"]}
 
 
+def kept(code: str) -> set[str]:
+    """The regions whose rows a brief of `code` reads: its own, the province's, its city's
+    (a county) or its counties' (a city); never a sibling's."""
+    province = reference.province_code()
+    if reference.level(code) == "county":
+        return {code, reference.parent(code), province}
+    return {code, province, *reference.children(code)}
+
+
 def load(run_dir: Path | str, region_code: str, period: str | Period) -> BriefContext:
     run_dir, code = resolve(run_dir), str(region_code)
     folder = runfolder.RunFolder(run_dir)
     period = Period.parse(period)
     province = reference.province_code()
-    keep = None if code == province else {code, province}
+    keep = None if code == province else kept(code)
     tables, missing = {}, []
     for attr, name in FILES.items():
         df = _read(folder, name, keep)

@@ -11,6 +11,7 @@ import pandas as pd
 from carbonpeak import reference, runfolder, status
 from carbonpeak.brief.context import BriefContext
 from carbonpeak.brief.front import reason_legend, title
+from carbonpeak.brief.lights import estimated_note
 from carbonpeak.brief.view import phrases, say, section
 from carbonpeak.numtext import apart, exact_digits, figure, isna
 from carbonpeak.report.downloads import write_files  # the annual report's rules
@@ -92,7 +93,7 @@ def write(ctx: BriefContext, out: Path) -> list[str]:
         title(ctx.region_code, ctx.period), banner(ctx.dataset),
         say("generated", date=ctx.generated),
         *(x.format(months=ctx.period.months_label_zh) for x in phrases()["workbook_notes"][:-1]),
-        phrases()["estimated_note"], phrases()["illustrative_note"],
+        estimated_note(ctx.region_code), phrases()["illustrative_note"],
         phrases()["history_note"], reason_legend(rows, phrases()["legend_where"]),
         *phrases()["workbook_notes"][-1:]) if x]})
     return write_files(out, [n for n, _ in download_files(ctx.region_code)], rows, zh,

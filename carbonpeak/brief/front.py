@@ -6,7 +6,7 @@ from __future__ import annotations
 from carbonpeak import pipeline, reference, status
 from carbonpeak.brief import basis
 from carbonpeak.brief.context import BriefContext
-from carbonpeak.brief.lights import region_lights
+from carbonpeak.brief.lights import estimated_note, region_lights
 from carbonpeak.brief.view import phrases, say, section
 from carbonpeak.brief.wording import amount
 from carbonpeak.indicators import grading
@@ -125,7 +125,7 @@ def notes_view(ctx: BriefContext) -> dict:
     m = ctx.period.months_label_zh
     return {"rules": [say("rule.intensity", rule=rule, months=m),
                       say("rule.total", tolerance=_tolerance(), months=m)],
-            "notes": [x for x in (phrases()["estimated_note"], phrases()["illustrative_note"],
+            "notes": [x for x in (estimated_note(ctx.region_code), phrases()["illustrative_note"],
                                   reason_legend(rows),
                                   *scope_notes(ctx)) if x]}
 

@@ -39,7 +39,13 @@ def light_row(ctx: BriefContext, row: dict) -> dict:
     # its requirement (−3.56% against 全年目标下降3.6%)
     nd = apart(row.get("value"), row.get("required"), 1, status in ("yellow", "red"))
     need = exact_digits(row.get("required"), 1, nd)
-    if ind == "co2_total":
+    if isna(row.get("annual_target")):
+        required = short_required = say(
+            "required.none_total" if ind == "co2_total" else "required.none_intensity")
+        compact = wording.amount(row.get("value"), nd) if ind == "co2_total" else (
+            "—" if isna(row.get("value")) else signed(row.get("value"), nd) + "%")
+        gap = ""
+    elif ind == "co2_total":
         required = say("required.total", month=ctx.period.month, v=wording.amount(
             row.get("required"), need), annual=wording.amount(row.get("annual_target")))
         short_required = say("required.total_short", month=ctx.period.month,
@@ -70,6 +76,13 @@ def phrases_reason(reason) -> str:
     return REASONS.get(str(reason), str(reason))
 
 
+def estimated_note(code: str) -> str:
+    """What 估算 means, and for a county whose factor it borrows (barometer/series.py)."""
+    note = phrases()["estimated_note"]
+    return note + phrases()["estimated_county_note"] if reference.level(code) == "county" \
+        else note
+
+
 def region_lights(ctx: BriefContext, code: str | None = None) -> list[dict]:
     return [light_row(ctx, r) for r in ctx.rows(code).to_dict("records")]
 
@@ -86,17 +99,22 @@ def _sources(items: list[dict]) -> str:
 def lights_view(ctx: BriefContext) -> dict:
     items = region_lights(ctx)
     st = STATUS_ZH
-    prov = ""
+    refs = []  # a county: its city's lights, then the province's; a city: the province's
+    parent = reference.parent(ctx.region_code)
+    if reference.level(ctx.region_code) == "county" and len(ctx.rows(parent)):
+        refs.append(say("parent_ref", region=reference.region_name(parent), parts="；".join(
+            say("province_ref_part", name=scoped(it), value=it["value"],
+                light=st[it["status"]]) for it in region_lights(ctx, parent))))
     if not ctx.is_province and len(ctx.province):
         parts = [say("province_ref_part", name=scoped(it), value=it["value"],
                      light=st[it["status"]]) for it in region_lights(ctx, ctx.province[
                          "region_code"].iloc[0])]
-        prov = say("province_ref", parts="；".join(parts))
+        refs.append(say("province_ref", parts="；".join(parts)))
     return {"period": ctx.period.label_zh, "months": ctx.period.months_label_zh,
             "scope": phrases()["province_scope"] if ctx.is_province else "",
             "missing": say("missing", region=ctx.region_name, period=ctx.period.label_zh),
-            "items": items, "sources": _sources(items), "province": prov,
-            "estimated_note": phrases()["estimated_note"] if any(
+            "items": items, "sources": _sources(items), "references": refs,
+            "estimated_note": estimated_note(ctx.region_code) if any(
                 i["estimated"] for i in items) else "",
             "illustrative_note": phrases()["illustrative_note"] if any(
                 i["illustrative"] for i in items) else ""}

@@ -1,18 +1,24 @@
 """The province brief's barometer: its cities (and the province) × 3 indicators on one
-page, with value, light and move since last month, and the cities in red or yellow named."""
+page, with value, light and move since last month, and the cities in red or yellow named;
+a city brief's table of its counties (and the city), when county rows were delivered, the
+same table one level down."""
 
 from __future__ import annotations
 
 from carbonpeak import reference
 from carbonpeak.brief.context import INDICATORS, BriefContext
+from carbonpeak.brief.front import reason_legend
 from carbonpeak.brief.lights import CO2, light_row
 from carbonpeak.brief.view import phrases, say, section
 from carbonpeak.report.view import HTML
 
 
-def table_view(ctx: BriefContext) -> dict:
+def table_view(ctx: BriefContext, codes: list[str] | None = None) -> dict:
+    """The table of `codes` (default: the province and its cities; the first is the total
+    row), with the sentences above it."""
+    codes = codes or reference.region_codes()
     rows = []
-    for code in reference.region_codes():
+    for code in codes:
         own = {r["indicator_id"]: r for r in ctx.rows(code).to_dict("records")}
         cells = []
         for ind in INDICATORS:
@@ -21,7 +27,7 @@ def table_view(ctx: BriefContext) -> dict:
                                 "direction": "other", "estimated": False,
                                 "short_required": ""})
         rows.append({"name": reference.region_name(code), "code": code,
-                     "total": code == reference.province_code(), "cells": cells})
+                     "total": code == codes[0], "cells": cells})
     heads = []
     for k, ind in enumerate(INDICATORS):
         unit = phrases()["table_unit"]["total" if ind == "co2_total" else "intensity"]
@@ -33,14 +39,15 @@ def table_view(ctx: BriefContext) -> dict:
         heads.append({"name": phrases()["names"][ind], "unit": unit.format(m=ctx.period.month),
                       "estimated": every,
                       "scope": reference.co2_scope()["excl"] if ind in CO2 else ""})
+    peers = reference.level_words(codes[-1])["peers"]
     return {"period": ctx.period.label_zh, "months": ctx.period.months_label_zh,
-            "heads": heads, "rows": rows,
-            "text": lead(ctx, rows)}
+            "heads": heads, "rows": rows, "peers": peers,
+            "text": lead(ctx, rows, peers)}
 
 
-def lead(ctx: BriefContext, rows: list[dict]) -> list[str]:
-    """The sentences above the table: tallies per indicator, the red and yellow cities
-    by name, the moves since last month."""
+def lead(ctx: BriefContext, rows: list[dict], peers: str) -> list[str]:
+    """The sentences above the table: tallies per indicator, the red and yellow cities (or
+    counties: `peers`) by name, the moves since last month."""
     cities = [r for r in rows if not r["total"]]
     parts = []
     for k, ind in enumerate(INDICATORS):
@@ -57,18 +64,44 @@ def lead(ctx: BriefContext, rows: list[dict]) -> list[str]:
                      if r["cells"][k]["status"] == status]
             if names:
                 items.append(say("province.item", city=r["name"], names="、".join(names)))
-        text.append(say(f"province.{status}", items="；".join(items)) if items
-                    else say(f"province.none_{status}"))
+        text.append(say(f"province.{status}", items="；".join(items), peers=peers) if items
+                    else say(f"province.none_{status}", peers=peers))
     if ctx.period.previous() is not None:
         moved = [say("province.moved_item", city=r["name"], name=phrases()["short"][ind],
                      move=r["cells"][k]["move"])
                  for r in cities for k, ind in enumerate(INDICATORS)
                  if r["cells"][k]["direction"] in ("worse", "better")]
-        text.append(say("province.moved", items="；".join(moved)) if moved
-                    else say("province.none_moved"))
+        text.append(say("province.moved", items="；".join(moved), peers=peers) if moved
+                    else say("province.none_moved", peers=peers))
     return text
 
 
 def barometer(ctx: BriefContext) -> HTML:
     """The cities × 3 indicators barometer (province brief, one page)."""
     return section("province_table", **table_view(ctx))
+
+
+def counties_view(ctx: BriefContext) -> dict:
+    """A city brief's counties with rows this period (the city first, as the total row);
+    empty for a county, the province, or a city without county rows."""
+    if reference.level(ctx.region_code) != "municipality":
+        return {}
+    kids = reference.children(ctx.region_code)
+    have = [c for c in kids if len(ctx.rows(c))]
+    if not have:
+        return {}
+    view = table_view(ctx, [ctx.region_code, *have])
+    head = say("province.counties_lead", city=ctx.region_name, n=len(kids),
+               parts=view["text"][0].split("，", 1)[1].removesuffix("。"))
+    missing = [reference.region_name(c) for c in kids if c not in have]
+    notes = [say("province.counties_missing", city=ctx.region_name,
+                 missing="、".join(missing)) if missing else "",
+             reason_legend(ctx.barometer[ctx.barometer["region_code"].isin(have)])]
+    return {**view, "text": [head, *view["text"][1:], *(n for n in notes if n)]}
+
+
+def counties(ctx: BriefContext) -> HTML:
+    """A city's counties × 3 indicators, the ones in red or yellow named (city briefs with
+    county rows; nothing otherwise)."""
+    view = counties_view(ctx)
+    return section("counties_table", **view) if view else HTML("")

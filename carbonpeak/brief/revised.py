@@ -102,11 +102,12 @@ def effect_lines(ctx: BriefContext, codes: list[str] | None = None) -> list[str]
 
 
 def revision_view(ctx: BriefContext) -> dict:
-    """A city: its own revised cells. The province: every region's, each named."""
-    bar = ctx.barometer if ctx.is_province else ctx.rows()
+    """A city or county: its own revised cells. The province: its own and its cities', each
+    named (a county's revisions are in its city's and its own brief, and in the index)."""
+    codes = reference.region_codes() if ctx.is_province else [ctx.region_code]
+    bar = ctx.barometer[ctx.barometer["region_code"].isin(codes)]
     revised = bool(bar["revised"].any()) if "revised" in bar else False
-    rev = ctx.revisions if ctx.is_province else ctx.revisions[
-        ctx.revisions["region_code"] == ctx.region_code]
+    rev = ctx.revisions[ctx.revisions["region_code"].isin(codes)]
     if not revised and rev.empty:
         return {"head": "", "items": [], "effects": []}
     order = {c: i for i, c in enumerate(reference.region_codes())}

@@ -76,10 +76,14 @@ def match(data_dir: Path, tables: dict, match_header: Callable) -> Found:
 
 def by_pattern(name: str, patterns: list[tuple[str, str]]) -> str | None:
     """The table whose `file_patterns` (tables.yml, e.g. industry_monthly_*.csv for a table
-    delivered one file per month) match a file name, case-insensitively."""
+    delivered one file per month) match a file name, case-insensitively. A file
+    delivered for a county one level down (industry_monthly_county_*.csv) matches both its
+    own pattern and its city table's: the most specific pattern, the one with the most
+    characters that are not wildcards, wins."""
     name = name.lower()
-    return next((table for pattern, table in patterns if fnmatch.fnmatchcase(name, pattern)),
-                None)
+    hits = [(len(pattern) - sum(pattern.count(w) for w in "*?[]"), table)
+            for pattern, table in patterns if fnmatch.fnmatchcase(name, pattern)]
+    return max(hits, key=lambda h: h[0])[1] if hits else None
 
 
 def refusal(path: Path, root: Path) -> tuple[str, str] | None:

@@ -41,9 +41,10 @@ def augment(df: pd.DataFrame, table: str, year: int, first_year: int,
         gap = _province_gap(df, col, [k for k in key if k != "region_code"])
         df[f"_province_gap__{col}"] = gap.where(_where(df, ps.get("where")))
     pp = meta.get("parent_sum") or {}
+    when = next((k for k in key if k != "region_code"), "year")  # the year or the period
     for col in pp.get("columns", []):
-        df[f"_parent_gap__{col}"] = _parent_gap(df, col, tables.get(pp["table"]))
-        df[f"_siblings__{col}"] = _siblings(df)
+        df[f"_parent_gap__{col}"] = _parent_gap(df, col, tables.get(pp["table"]), when)
+        df[f"_siblings__{col}"] = _siblings(df, when)
     for name, expr in (meta.get("computed") or {}).items():
         with np.errstate(divide="ignore", invalid="ignore"):
             df[name] = pd.to_numeric(df.eval(expr, engine="python"), errors="coerce")
@@ -101,37 +102,47 @@ def _province_gap(df: pd.DataFrame, col: str, group: list[str]) -> pd.Series:
     return hierarchy_sums.parent_gap(df, col, group, rows=df["_row_present"])
 
 
-def _parent_gap(df: pd.DataFrame, col: str, parents: pd.DataFrame | None) -> pd.Series:
-    """Σ of the children delivered for a parent and year (a city's counties) ÷ the parent's
-    own row in `parents` − 1, on every child row of that parent and year; where some
-    children are missing, only a sum above the parent is kept (below it is expected)."""
+def _parent_gap(df: pd.DataFrame, col: str, parents: pd.DataFrame | None,
+                when: str = "year") -> pd.Series:
+    """Σ of the children delivered for a parent and `when` (a city's counties in a year, or
+    in a 1–N月 period) ÷ the parent's own row in `parents` − 1, on every child row of that
+    parent and `when`; where some children are missing, only a sum above the parent is kept
+    (below it is expected)."""
     if parents is None or df.empty:
         return pd.Series(np.nan, index=df.index, dtype="float64")
     rows = df[df["_row_present"]]
     parent = _parents(rows)
-    sums = rows.groupby([parent, rows["year"]])[col].transform("sum", min_count=1)
-    own = parents.dropna(subset=["region_code", "year"]).drop_duplicates(["region_code", "year"])
-    own = own.set_index([own["region_code"].astype(str), own["year"].astype("int64")])[col]
-    keys = pd.MultiIndex.from_arrays([parent, rows["year"].astype("Int64")])
+    at = _when(rows[when], when)
+    sums = rows.groupby([parent, at])[col].transform("sum", min_count=1)
+    own = parents.dropna(subset=["region_code", when]).drop_duplicates(["region_code", when])
+    own = own.set_index([own["region_code"].astype(str), _when(own[when], when)])[col]
+    keys = pd.MultiIndex.from_arrays([parent, at])
     city = pd.Series(own.reindex(keys).to_numpy(dtype="float64"), index=rows.index)
     with np.errstate(divide="ignore", invalid="ignore"):
         gap = sums / city - 1
     # a city whose counties are not all delivered (one refused, or a partial file) can only
     # be checked one way: its counties together may not exceed it
-    count = rows.groupby([parent, rows["year"]])["region_code"].transform("nunique")
+    count = rows.groupby([parent, at])["region_code"].transform("nunique")
     complete = count == parent.map({p: len(reference.children(p)) for p in parent.unique()})
     gap = gap.where(complete | (gap > 0))
     return gap.reindex(df.index).astype("float64")
 
 
-def _siblings(df: pd.DataFrame) -> pd.Series:
+def _when(values: pd.Series, when: str) -> pd.Series:
+    """The year as an integer, a period as its text: the same key on both tables."""
+    return values.astype("int64") if when == "year" else values.astype(str)
+
+
+def _siblings(df: pd.DataFrame, when: str = "year") -> pd.Series:
     """For a parent-sum message: the parent's code and which of its children were delivered
-    for the row's year (`330100|330102,330105`), so the finding names the city and counties."""
+    for the row's year or period (`330100|330102,330105`), so the finding names the city
+    and counties."""
     rows = df[df["_row_present"]]
     parent = _parents(rows)
+    at = _when(rows[when], when)
     codes = rows["region_code"].astype(str)
-    named = codes.groupby([parent, rows["year"]]).agg(lambda v: ",".join(sorted(v)))
-    kids = pd.Series(named.reindex(pd.MultiIndex.from_arrays([parent, rows["year"]]))
+    named = codes.groupby([parent, at]).agg(lambda v: ",".join(sorted(v)))
+    kids = pd.Series(named.reindex(pd.MultiIndex.from_arrays([parent, at]))
                      .to_numpy(), index=rows.index)
     return (parent + "|" + kids).reindex(df.index).astype("object")
 

@@ -61,6 +61,7 @@ def check(warehouse: Path, out_dir: Path, year: int, ingest_findings: list[Findi
     tables, ingest_findings = monthly.as_of(warehouse, tables, ingest_findings, until)
     findings = list(ingest_findings)
     gx_results, summary = {}, []
+    monthly_findings, monthly_summary = monthly.run(tables, headers)  # cross-row, cross-table
     scope: dict[str, set[str] | None] = {}  # table -> regions its checks touch (None: all)
     for table in names:
         mine = [f for f in ingest_findings if f.table == table]
@@ -75,12 +76,12 @@ def check(warehouse: Path, out_dir: Path, year: int, ingest_findings: list[Findi
         result = run_suite(gx, ctx, table, escaped(frame), params, skip)
         gx_results[table] = result.to_json_dict()
         table_findings = _excuse_children(
-            findings_from_result(table, result, frame, headers.get(table)), findings)
+            findings_from_result(table, result, frame, headers.get(table)),
+            findings + monthly_findings)
         findings += table_findings
         summary += _gx_summary(table, result, table_findings)
         scope[table] = (set(frame["region_code"].dropna().astype(str))
                         if "region_code" in frame else None)
-    monthly_findings, monthly_summary = monthly.run(tables, headers)  # cross-row, cross-table
     findings += monthly_findings
     summary += monthly_summary
     # a finding counts only when it is dated in what this run reads (Period.reads): a 2025
@@ -101,8 +102,9 @@ def check(warehouse: Path, out_dir: Path, year: int, ingest_findings: list[Findi
 
 def _excuse_children(found: list[Finding], before: list[Finding]) -> list[Finding]:
     """Σ counties = city cannot be judged against a city row that failed its own checks
-    (`before`: the headline table is checked first): the counties of a city whose row of the
-    same year has an error are not blamed for the gap (the city's error is reported, and the
+    (`before`: the headline table is checked first, and the monthly table's cross-row checks
+    run before any suite): the counties of a city whose row of the same year or period has
+    an error are not blamed for the gap (the city's error is reported, and the
     city's indicators are the ones it blocks)."""
     broken = {(f.region_code, f.period) for f in before if f.severity == ERROR
               and f.region_code and f.table in {reference.rows_of(t)

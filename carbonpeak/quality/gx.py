@@ -12,6 +12,7 @@ import pandas as pd
 from carbonpeak import confidential, reference
 from carbonpeak.findings import ERROR, Finding
 from carbonpeak.ingest import SOURCE_FILE, SOURCE_ROW
+from carbonpeak.period import Period
 from carbonpeak.quality.suites import _title, expectations_for, suite_file
 
 MAX_ROWS_PER_CHECK = 200  # findings listed per failed check; the count is always complete
@@ -178,7 +179,9 @@ def _detail(row: pd.Series, column: str | None, kwargs: dict) -> str:
     if name == "_parent_gap":
         city, _, kids = str(row.get(f"_siblings__{col}") or "|").partition("|")
         names = "、".join(reference.short_name(k) for k in kids.split(",") if k)
-        return (f"（{int(row['year'])}年{reference.region_name(city)}所报{len(kids.split(','))}个"
+        when = (Period.parse(str(row["period"])).label_zh if "period" in row
+                and not pd.isna(row["period"]) else f"{int(row['year'])}年")
+        return (f"（{when}{reference.region_name(city)}所报{len(kids.split(','))}个"
                 f"县（市、区）（{names}）合计比市级数据{'高' if value > 0 else '低'}{abs(value):.1%}）")
     if name == "_scale":
         return f"（实际值：{_fmt(row[col])}，为同一序列各年中位数的{value:.4g}倍）"

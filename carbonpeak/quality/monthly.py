@@ -7,6 +7,9 @@ tolerances used here). Every finding names file, row, column and the expected va
   (annual data are revised later, so a gap is a warning, not an error);
 - monthly_province_sum (error): the province row differs from the sum of its cities;
 - monthly_region_complete (error): a period delivered without a region's row;
+- the county rows (industry_monthly_county, `rows_of: industry_monthly`): cumulative values
+  not falling, and every county of a city that delivered a period (Σ counties = city is a
+  rule of their GX suite, `parent_sum`);
 - revision (warning, reported at ingest): a later file changed an earlier month.
 """
 
@@ -20,13 +23,22 @@ from carbonpeak.ingest import revisions
 from carbonpeak.quality.suites import settings
 
 TABLE = "industry_monthly"
+COUNTY_COMPLETE = "monthly_county_complete"
 CHECKS = {  # id -> (what a reader sees ({n}: the cities summed into the province), severity)
     "cumulative_not_falling": ("1—N月累计值（能耗、原料用能、用电量）在一年内不下降", ERROR),
     "december_equals_annual": ("1—12月数据与年度统计一致（年度数据修订导致的小差异为提示）",
                                WARNING),
     "monthly_province_sum": ("全省1—N月数据等于{n}个设区市之和", ERROR),
     "monthly_region_complete": ("每个统计期都有全省及{n}个设区市的数据", ERROR),
+    COUNTY_COMPLETE: ("所报设区市的每个县（市、区）在每个统计期都有数据", ERROR),
 }
+
+
+def tables_read(tables: dict | None = None) -> list[str]:
+    """The monthly table and its county rows (tables.yml `rows_of: industry_monthly`), in
+    tables.yml order; with `tables`, those present in it."""
+    names = reference.with_counties(TABLE)
+    return names if tables is None else [t for t in names if tables.get(t) is not None]
 
 
 def _settings() -> dict:
@@ -59,64 +71,74 @@ def reach(tables: dict, year: int, period: str | None = None) -> tuple[str, int]
 
 def as_of(warehouse, tables: dict, findings: list[Finding], until: str
           ) -> tuple[dict, list[Finding]]:
-    """The monthly table and its ingest findings for period `until`: rows dated after it are
-    not read (a later file's revision of a month up to it is: ingest resolved revisions
+    """The monthly tables and their ingest findings for period `until`: rows dated after it
+    are not read (a later file's revision of a month up to it is: ingest resolved revisions
     over every file), and a file holding nothing up to it (a later month's) is not
     reported on."""
-    versions = ingest.load_versions(warehouse, TABLE)
-    if versions is None or tables.get(TABLE) is None:
-        return tables, findings
-    frame = revisions.as_of(tables[TABLE], until)
-    earliest = versions.groupby(revisions.SOURCE_FILE)["period"].min()
-    later = set(earliest[earliest > until].index)
-    kept = [f for f in findings if not (f.table == TABLE and f.file in later)]
-    return {**tables, TABLE: frame}, kept
+    tables, kept = dict(tables), list(findings)
+    for table in tables_read(tables):
+        versions = ingest.load_versions(warehouse, table)
+        if versions is None:
+            continue
+        tables[table] = revisions.as_of(tables[table], until)
+        earliest = versions.groupby(revisions.SOURCE_FILE)["period"].min()
+        later = set(earliest[earliest > until].index)
+        kept = [f for f in kept if not (f.table == table and f.file in later)]
+    return tables, kept
 
 
 def rows_read(tables: dict) -> dict[str, dict[str, list]]:
-    """region -> period -> [file, row] of the monthly rows that stand (results.json
-    `monthly_rows`): what a brief's 数据质量 line names as the data its lights read."""
-    df = tables.get(TABLE)
+    """region -> period -> [file, row] of the monthly rows that stand, the counties' too
+    (results.json `monthly_rows`): what a brief's 数据质量 line names as the data its
+    lights read."""
     out: dict[str, dict[str, list]] = {}
-    if df is None:
-        return out
-    for r in df[["region_code", "period", revisions.SOURCE_FILE,
-                 revisions.SOURCE_ROW]].itertuples(index=False):
-        out.setdefault(str(r[0]), {})[str(r[1])] = [r[2], int(r[3])]
+    for table in tables_read(tables):
+        df = tables[table]
+        for r in df[["region_code", "period", revisions.SOURCE_FILE,
+                     revisions.SOURCE_ROW]].itertuples(index=False):
+            out.setdefault(str(r[0]), {})[str(r[1])] = [r[2], int(r[3])]
     return out
 
 
 def run(tables: dict, headers: dict[str, dict[str, str]]) -> tuple[list[Finding], list[dict]]:
-    """(findings, one summary row per check) for the monthly table, if present."""
-    df = tables.get(TABLE)
-    if df is None or df.empty:
-        return [], []
-    shown = headers.get(TABLE, {})
-    cfg = _settings()
-    found = {
-        "cumulative_not_falling": falling(df, cfg, shown),
-        "december_equals_annual": december_vs_annual(df, tables.get("industry_annual"), cfg,
-                                                      shown),
-        "monthly_province_sum": province_sum(df, cfg, shown),
-        "monthly_region_complete": complete(df, shown),
-    }
-    n = len(hierarchy_sums.summed())
-    summary = [{"table": TABLE, "check": c, "title_zh": t.format(n=n), "severity": s,
-                "verdict": "fail" if found[c] else "pass",
-                "failing_rows": len({(f.file, f.row) for f in found[c]}),
-                "regions": " ".join(sorted({f.region_code for f in found[c] if f.region_code}))}
-               for c, (t, s) in CHECKS.items()]
-    return [f for fs in found.values() for f in fs], summary
+    """(findings, one summary row per check) for the monthly tables present."""
+    findings, summary = [], []
+    cfg, n = _settings(), len(hierarchy_sums.summed())
+    for table in tables_read(tables):
+        df = tables[table]
+        if df.empty:
+            continue
+        shown = headers.get(table, {})
+        if table == TABLE:
+            found = {
+                "cumulative_not_falling": falling(df, cfg, shown, table),
+                "december_equals_annual": december_vs_annual(
+                    df, tables.get("industry_annual"), cfg, shown),
+                "monthly_province_sum": province_sum(df, cfg, shown),
+                "monthly_region_complete": complete(df, shown),
+            }
+        else:
+            found = {"cumulative_not_falling": falling(df, cfg, shown, table),
+                     COUNTY_COMPLETE: counties_complete(df, shown, table)}
+        summary += [{"table": table, "check": c, "title_zh": CHECKS[c][0].format(n=n),
+                     "severity": CHECKS[c][1], "verdict": "fail" if hits else "pass",
+                     "failing_rows": len({(f.file, f.row) for f in hits}),
+                     "regions": " ".join(sorted({f.region_code for f in hits
+                                                 if f.region_code}))}
+                    for c, hits in found.items()]
+        findings += [f for fs in found.values() for f in fs]
+    return findings, summary
 
 
-def _finding(check: str, message: str, row: pd.Series, column: str, shown: dict) -> Finding:
-    return Finding(TABLE, check, CHECKS[check][1], message, file=row.get(revisions.SOURCE_FILE),
+def _finding(check: str, message: str, row: pd.Series, column: str, shown: dict,
+             table: str = TABLE) -> Finding:
+    return Finding(table, check, CHECKS[check][1], message, file=row.get(revisions.SOURCE_FILE),
                    row=int(row[revisions.SOURCE_ROW]), column=shown.get(column, column),
                    region_code=str(row["region_code"]), field=column,
                    period=str(row["period"]))
 
 
-def falling(df: pd.DataFrame, cfg: dict, shown: dict) -> list[Finding]:
+def falling(df: pd.DataFrame, cfg: dict, shown: dict, table: str = TABLE) -> list[Finding]:
     cols = [c for c in cfg.get("cumulative_columns", ["energy_consumption", "electricity"])
             if c in df]
     d = df.assign(_year=df["period"].str[:4]).sort_values(["region_code", "period"])
@@ -132,7 +154,8 @@ def falling(df: pd.DataFrame, cfg: dict, shown: dict) -> list[Finding]:
                     "cumulative_not_falling",
                     f"{now['period']}的{_title(c)}（{b:g}）低于{before['period']}的累计值（{a:g}，"
                     f"{before[revisions.SOURCE_FILE]}第{before[revisions.SOURCE_ROW]}行）；"
-                    f"1—N月累计值在一年内不会下降，应不低于{a:g}", pd.Series(now), c, shown))
+                    f"1—N月累计值在一年内不会下降，应不低于{a:g}", pd.Series(now), c, shown,
+                    table))
     return out
 
 
@@ -212,4 +235,24 @@ def complete(df: pd.DataFrame, shown: dict) -> list[Finding]:
                     f"{len(hierarchy_sums.summed())}个设区市各一行），该地区该期灯号未评级",
                     file=file, column=shown.get("region_code", "region_code"),
                     region_code=region, field="region_code", period=str(p)))
+    return out
+
+
+def counties_complete(df: pd.DataFrame, shown: dict, table: str) -> list[Finding]:
+    """A county without a row in a period for which other counties of its city were
+    delivered: an error naming the file that delivered its siblings' rows."""
+    out = []
+    rows = df.assign(_city=df["region_code"].astype(str).map(reference.parent))
+    for (city, p), grp in rows.groupby(["_city", "period"], sort=True):
+        have = set(grp["region_code"].astype(str))
+        file = grp[revisions.SOURCE_FILE].mode().iloc[0]
+        for county in reference.children(city):
+            if county not in have:
+                out.append(Finding(
+                    table, COUNTY_COMPLETE, ERROR,
+                    f"{file}中有{reference.region_name(city)}其他县（市、区）{p}的数据，但没有"
+                    f"{reference.region_name(county)}的数据（应有{reference.region_name(city)}"
+                    f"{len(reference.children(city))}个县（市、区）各一行），该县（市、区）该期灯号未评级",
+                    file=file, column=shown.get("region_code", "region_code"),
+                    region_code=county, field="region_code", period=str(p)))
     return out

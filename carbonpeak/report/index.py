@@ -60,7 +60,9 @@ def _monthly_cells(year_dir: Path, period: Period) -> dict:
     ctx = load(year_dir, reference.province_code(), period)
     results = runfolder.RunFolder(year_dir).load_quality_results(missing_ok=True)
     cells, reasons, verdicts = {}, set(), {}
-    for code in reference.region_codes():
+    have = set(ctx.barometer["region_code"].astype(str))
+    for code in reference.region_codes() + [c for c in reference.codes_at("county")
+                                            if c in have]:
         own = {r["indicator_id"]: r for r in ctx.rows(code).to_dict("records")}
         cells[code] = [light_row(ctx, own[i]) if i in own else None for i in INDICATORS]
         reasons |= {status.reason_of(r.get("status"), r.get("status_reason"))
@@ -137,7 +139,7 @@ def view(year_dir: Path, period: Period | int) -> dict:
                            "tally": [{"status": s, "n": sum(c["cells"][0]["status"] == s
                                                             for c in county_rows
                                                             if c["cells"] and c["cells"][0])}
-                                     for s in STATUSES] if ids else []})
+                                     for s in STATUSES] if heads else []})
     for r in rows:
         r["counties"] = next((g for g in groups if g["code"] == r["code"]), None)
     chain = pipeline.for_period(period)

@@ -74,12 +74,12 @@ def period_inputs(data_dir: Path, period, spec) -> dict[str, str]:
     dropped = {p.name for t, paths in found.files.items() if t not in keep for p in paths}
     scoped = {}
     for table in spec.period_scoped_tables:
-        if table != monthly_inputs.TABLE:
+        if not monthly_inputs.reads_periods(table):
             raise ConfigError(f"pipeline period_scoped_tables: no period reader for {table!r}")
         paths = found.files.get(table, [])
         dropped |= {p.name for p in paths}
         if paths:
-            scoped[f"{table}@{period}"] = monthly_inputs.period_digest(paths, period)
+            scoped[f"{table}@{period}"] = monthly_inputs.period_digest(paths, period, table)
     return {**{n: h for n, h in hashes.items() if n not in dropped}, **scoped}
 
 

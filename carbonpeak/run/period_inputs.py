@@ -18,24 +18,32 @@ from carbonpeak.period import Period
 
 TABLE = "industry_monthly"
 
+
+def reads_periods(table: str) -> bool:
+    """A table read by period, as this module reads the monthly table: it or its county rows
+    (tables.yml `rows_of: industry_monthly`)."""
+    return reference.rows_of(table) == TABLE
+
 _READ: dict[tuple, ingest.TableResult] = {}  # one parse per set of unchanged files
 
 
-def files(data_dir: Path) -> list[Path]:
-    """The monthly table's files in data_dir, matched as ingest matches them."""
+def files(data_dir: Path, table: str = TABLE) -> list[Path]:
+    """The table's files in data_dir, matched as ingest matches them."""
     found = sources.match(Path(data_dir), reference.tables(), ingest.match_header)
-    return found.files.get(TABLE, [])
+    return found.files.get(table, [])
 
 
-def _read(paths: list[Path]) -> ingest.TableResult | None:
+def _read(paths: list[Path], table: str = TABLE) -> ingest.TableResult | None:
     """The files read and their revisions resolved as ingest does, once while the files
-    are unchanged: run_latest fingerprints several periods of the same files."""
+    are unchanged: run_latest fingerprints several periods of the same files (the city
+    and the county table each keep their own)."""
     if not paths:
         return None
-    key = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(paths))
+    key = (table, *((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(paths)))
     if key not in _READ:
-        _READ.clear()
-        _READ[key] = ingest.read_files(paths, TABLE, reference.tables()[TABLE])
+        for old in [k for k in _READ if k[0] == table]:
+            del _READ[old]
+        _READ[key] = ingest.read_files(paths, table, reference.tables()[table])
     return _READ[key]
 
 
@@ -61,10 +69,10 @@ def periods(data_dir: Path) -> list[Period]:
     return sorted(out)
 
 
-def period_digest(paths: list[Path], period) -> str:
+def period_digest(paths: list[Path], period, table: str = TABLE) -> str:
     """sha256 of the rows the period's barometer reads (series.monthly_rows, window)."""
     period = Period.parse(period)
-    res = _read(paths)
+    res = _read(paths, table)
     table, revised = (res.frame, res.revisions) if res is not None else (None, None)
     rows, _ = series.monthly_rows(table, revised, period.key)
     rows = series.window(rows, period.year, period.key)
