@@ -144,3 +144,23 @@ def test_a_city_brief_ranks_its_counties_and_a_county_brief_stays_in_its_lane(cl
     assert "采用所属设区市目标" in lights and "未下达碳排放预算" in lights
     assert "所属设区市上年的燃料排放因子" in lights
     assert str(brief.counties(brief.load(clean.run, "330000", PERIOD))) == ""
+
+
+def test_the_province_brief_counts_each_citys_counties_by_light(clean):
+    """Counted from the county rows by hand (the intensity change against the city's
+    target): 杭州 has 萧山 in red and its 12 other counties in green on energy intensity."""
+    prov = brief.load(clean.run, "330000", PERIOD)
+    from carbonpeak.brief.province import county_overview_view
+
+    view = county_overview_view(prov)
+    [hz] = [r for r in view["rows"] if r["name"] == "杭州市"]
+    assert hz["n"] == 13
+    assert {c["status"]: c["n"] for c in hz["tallies"][0]} == {
+        "red": 1, "yellow": 0, "green": 12, "not_rated": 0}
+    assert sum(r["n"] for r in view["rows"]) == 90
+    assert "能耗强度亮红灯的县（市、区）1个：萧山区。" in view["text"]
+    assert view["note"].startswith("各县（市、区）均未下达碳排放预算")
+    lights = clean.lights[clean.lights["indicator_id"] == "energy_intensity"]
+    reds = lights[(lights["status"] == "red")
+                  & lights["region_code"].isin(reference.codes_at("county"))]
+    assert list(reds["region_code"]) == [XIAOSHAN]

@@ -16,11 +16,11 @@ from carbonpeak.brief.figures import figures
 from carbonpeak.brief.front import cover, notes, running_header, sectors, title
 from carbonpeak.brief.history import history, province_history
 from carbonpeak.brief.lights import lights, moves, rest_of_year
-from carbonpeak.brief.province import barometer, counties
+from carbonpeak.brief.province import barometer, counties, county_overview
 from carbonpeak.brief.revised import revision
 from carbonpeak.brief.wording import move, rest_sentence
 
-__all__ = ["BriefContext", "barometer", "counties", "cover", "download_files", "downloads", "figures",
+__all__ = ["BriefContext", "barometer", "counties", "county_overview", "cover", "download_files", "downloads", "figures",
            "history",
            "lights", "load", "move", "moves", "notes", "province_history", "rest_of_year",
            "rest_sentence", "revision", "running_header", "sectors", "title"]

@@ -105,3 +105,51 @@ def counties(ctx: BriefContext) -> HTML:
     county rows; nothing otherwise)."""
     view = counties_view(ctx)
     return section("counties_table", **view) if view else HTML("")
+
+
+RATED_BY_COUNTY = ("energy_intensity", "co2_intensity")  # budgets are rarely set by county
+
+
+def county_overview_view(ctx: BriefContext) -> dict:
+    """The province brief's county picture: per city, how many of its counties are in each
+    light on the two intensities, and the counties in red named; {} without county rows."""
+    have = set(ctx.barometer["region_code"].astype(str))
+    rows, named = [], {ind: [] for ind in RATED_BY_COUNTY}
+    for city in reference.children(ctx.region_code):
+        kids = [c for c in reference.children(city) if c in have]
+        if not kids:
+            continue
+        tallies = []
+        for ind in RATED_BY_COUNTY:
+            lights = {c: light_row(ctx, r) for c in kids
+                      for r in ctx.rows(c).to_dict("records") if r["indicator_id"] == ind}
+            tallies.append([{"status": s, "n": sum(it["status"] == s for it in lights.values())}
+                            for s in ("red", "yellow", "green", "not_rated")])
+            named[ind] += [reference.region_name(c) for c, it in lights.items()
+                           if it["status"] == "red"]
+        rows.append({"name": reference.region_name(city), "n": len(kids),
+                     "tallies": tallies})
+    if not rows:
+        return {}
+    n = sum(r["n"] for r in rows)
+    text = [say("province.county_lead", period=ctx.period.label_zh, n=n, cities=len(rows))]
+    for ind in RATED_BY_COUNTY:
+        short = phrases()["short"][ind]
+        text.append(say("province.county_red", name=short, n=len(named[ind]),
+                        items="、".join(named[ind])) if named[ind]
+                    else say("province.county_none_red", name=short))
+    totals = ctx.barometer[ctx.barometer["region_code"].isin(
+        [c for c in have if reference.level(c) == "county"])
+        & (ctx.barometer["indicator_id"] == "co2_total")]
+    unbudgeted = bool(len(totals)) and (totals["status_reason"] == "no_target").all()
+    return {"period": ctx.period.label_zh, "rows": rows, "text": text,
+            "heads": [phrases()["names"][i] for i in RATED_BY_COUNTY],
+            "note": (say("province.county_no_budget") if unbudgeted else "")
+            + say("province.county_note")}
+
+
+def county_overview(ctx: BriefContext) -> HTML:
+    """The counties' lights counted per city, those in red named (province brief, when
+    county rows were delivered; nothing otherwise)."""
+    view = county_overview_view(ctx) if ctx.is_province else {}
+    return section("county_overview", **view) if view else HTML("")
