@@ -10,6 +10,7 @@ import shutil
 import pandas as pd
 import pytest
 
+from carbonpeak import reference
 from carbonpeak.paths import SAMPLE_DIR
 from carbonpeak.run import runner
 
@@ -49,7 +50,21 @@ def _others_unchanged(clean_lights, lights, region):
 def test_clean_month_exits_0(clean):
     code, logs, lights = clean
     assert code == 0, logs[-1]
-    assert (lights["status"] != "not_rated").all()
+    unrated = lights[lights["status"] == "not_rated"]
+    # a county's total CO2 has no budget (no_target): shown as such, no fault of the data
+    assert set(zip(unrated["indicator_id"], unrated["status_reason"], strict=True)) == {
+        ("co2_total", "no_target")}
+    assert set(unrated["region_code"]) == set(reference.codes_at("county"))
+
+
+def test_a_county_brief_exits_0_though_its_total_has_no_budget(tmp_path):
+    """萧山's brief alone: its total CO2 is 未评级（无目标） for want of a county budget, which is
+    no fault of the delivery: exit 0, and the brief is written."""
+    logs: list[str] = []
+    code = runner.run(SAMPLE_DIR, PERIOD, "330109", tmp_path, "html", jobs=1, log=logs.append)
+    assert code == 0, logs[-1]
+    html = (tmp_path / PERIOD / "330109" / "report.html").read_text(encoding="utf-8")
+    assert "萧山区工业领域能耗双控和碳排放晴雨表" in html and "未下达碳排放预算" in html
 
 
 def test_a_city_missing_from_the_months_file_exits_1_naming_it(clean, tmp_path):
