@@ -36,7 +36,7 @@ class Stage(_Strict):
     province_notebook: str | None = None
     # imported in each warm kernel before its first report, while the once-stages run
     warmup: str = ""
-    # `module:function(run_dir, codes) -> {code: digest}`: what each region's report reads
+    # `module:function(run_dir, codes, period) -> {code: digest}`: what each region's report reads
     # from the run folder; a report whose digest (and code) did not change is kept when
     # other regions' inputs change. Without it, any changed input renders every report again.
     reads: str | None = None

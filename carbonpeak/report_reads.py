@@ -114,8 +114,9 @@ def digest(selected: dict, memo: dict[int, bytes] | None = None) -> str:
     return h.hexdigest()
 
 
-def reads(run_dir: Path, codes: list[str]) -> dict[str, str]:
-    """Each region's digest of what its report reads from the run folder."""
+def reads(run_dir: Path, codes: list[str], period=None) -> dict[str, str]:
+    """Each region's digest of what its report reads from the run folder (an annual run
+    folder holds one year: `period` adds nothing)."""
     tables = run_tables(run_dir)
     # the tables every region reads whole: written out once, not once a region
     whole = [attr for attr, (_, mine) in TABLES.items() if not mine] + ["co2_all"]

@@ -115,35 +115,56 @@ def kept(code: str) -> set[str]:
     return {code, province, *reference.children(code)}
 
 
-def load(run_dir: Path | str, region_code: str, period: str | Period) -> BriefContext:
-    run_dir, code = resolve(run_dir), str(region_code)
-    folder = runfolder.RunFolder(run_dir)
+def run_tables(run_dir: Path | str, period: str | Period) -> dict:
+    """The run-folder files every brief of `period` reads, each loaded once (every region's
+    rows, nothing dated after the period): `select` takes one brief's share of them."""
+    folder = runfolder.RunFolder(resolve(run_dir))
     period = Period.parse(period)
-    province = reference.province_code()
-    keep = None if code == province else kept(code)
-    tables, missing = {}, []
+    out: dict = {"folder": folder, "period": period, "missing": []}
     for attr, name in FILES.items():
-        df = _read(folder, name, keep)
+        df = _read(folder, name, None)
         if df is None:
-            missing.append(name)
+            out["missing"].append(name)
             df = pd.DataFrame(columns=EMPTY[attr])
         if "period" in df and attr != "series":  # nothing after the brief's own period
-            keep_rows = [Period.parse(p) <= period for p in df["period"]]
-            df = df[pd.Series(keep_rows, index=df.index, dtype=bool)]
-        tables[attr] = df.reset_index(drop=True)
-    bar = tables["barometer"]
-    if "period" in bar:
-        bar = bar[bar["period"] == period.key].reset_index(drop=True)
-    run = folder.load_run(missing_ok=True)
-    quality = folder.load_quality_results(missing_ok=True)
+            dates = {p: Period.parse(p) <= period for p in df["period"].unique()}
+            df = df[df["period"].map(dates).astype(bool)]
+        out[attr] = df.reset_index(drop=True)
+    if "period" in out["barometer"]:
+        bar = out["barometer"]
+        out["barometer"] = bar[bar["period"] == period.key].reset_index(drop=True)
+    out["run"] = folder.load_run(missing_ok=True)
+    out["quality"] = folder.load_quality_results(missing_ok=True)
+    out["co2_base"] = _co2_base(folder, period.year - 1, None)
+    return out
+
+
+def select(tables: dict, region_code: str) -> dict:
+    """The fields of one brief's context from `run_tables`: the rows of the regions it reads
+    (`kept`; the province: every region's), its findings and the data set's description."""
+    code, period = str(region_code), tables["period"]
+    province = reference.province_code()
+    keep = None if code == province else kept(code)
+
+    def mine(df: pd.DataFrame | None) -> pd.DataFrame | None:
+        if df is None or keep is None:
+            return df
+        return df[df["region_code"].astype(str).isin(keep)].reset_index(drop=True)
+
+    bar, quality, run = mine(tables["barometer"]), tables["quality"], tables["run"]
     # the region's own rows and findings only; nothing said before the gate has run
     rests = basis.basis(quality, code, period) if quality else {}
-    return BriefContext(
-        region_code=code, region_name=reference.region_name(code), period=period,
-        barometer=bar, history=tables["history"], series=tables["series"],
-        revisions=tables["revisions"],
-        province=bar[bar["region_code"] == province].reset_index(drop=True),
-        dataset=run.get("dataset", {}) or {},
-        generated=run.get("generated", dt.date.today().isoformat()),
-        verdict=basis.verdict(rests) if quality else "", run_dir=run_dir, missing=missing,
-        basis=rests, co2_base=_co2_base(folder, period.year - 1, keep))
+    return {"region_code": code, "region_name": reference.region_name(code), "period": period,
+            "barometer": bar, "history": mine(tables["history"]),
+            "series": mine(tables["series"]), "revisions": mine(tables["revisions"]),
+            "province": bar[bar["region_code"] == province].reset_index(drop=True),
+            "dataset": run.get("dataset", {}) or {},
+            "generated": run.get("generated", dt.date.today().isoformat()),
+            "verdict": basis.verdict(rests) if quality else "",
+            "missing": list(tables["missing"]), "basis": rests,
+            "co2_base": mine(tables["co2_base"])}
+
+
+def load(run_dir: Path | str, region_code: str, period: str | Period) -> BriefContext:
+    run_dir = resolve(run_dir)
+    return BriefContext(**select(run_tables(run_dir, period), region_code), run_dir=run_dir)

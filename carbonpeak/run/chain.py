@@ -211,7 +211,7 @@ def _formats(req: Request, code: str) -> list[str]:
     return sorted(set(req.formats) | set(have), key=FORMATS.index)
 
 
-def region_reads(spec: pipeline.Pipeline, run_dir: Path, codes: list[str],
+def region_reads(spec: pipeline.Pipeline, run_dir: Path, codes: list[str], period: Period,
                  log) -> dict[str, str]:
     """Each region's digest of what its report reads (the per-region stage's `reads`); empty
     when the stage declares none, or when they could not be taken (every report rebuilt,
@@ -220,7 +220,7 @@ def region_reads(spec: pipeline.Pipeline, run_dir: Path, codes: list[str],
     try:
         for stage in spec.per_region():
             if (reads := stage.reads_function()) is not None:
-                found.update(reads(run_dir, codes))
+                found.update(reads(run_dir, codes, period))
     except Exception as e:  # noqa: BLE001
         log(f"warning: what each report reads could not be digested ({short_error(e)}); "
             "every report is rebuilt")
@@ -331,7 +331,7 @@ def execute_run(req: Request, state, log) -> int:
                    if c in p.stale or not freshness.is_current(p.records.get(c), now, year_dir)
                    or (c in req.wanted and (req.force or c in p.todo))]
         reads = ThreadPoolExecutor(max_workers=1)  # the digests, beside the first reports
-        digests = reads.submit(region_reads, req.spec, staging, candidates, log)
+        digests = reads.submit(region_reads, req.spec, staging, candidates, req.period, log)
         if not req.force and any(p.records.get(c, {}).get("ok") for c in targets):
             targets = keep_unchanged(req, p, targets, digests.result(), now, state, log)
         outcomes = render_all(req, targets, staging, pool, renderers, timings, log, p.records)
