@@ -13,7 +13,7 @@ from carbonpeak.indicators import grading
 from carbonpeak.numtext import num
 from carbonpeak.period import Period
 from carbonpeak.report.appendix import verdict_legend, verdict_word
-from carbonpeak.report.front import banner
+from carbonpeak.report.front import banner, up_links
 from carbonpeak.report.view import HTML
 from carbonpeak.status import WORDS as STATUS_ZH
 
@@ -64,7 +64,7 @@ def cover_view(ctx: BriefContext) -> dict:
             "verdict": verdict_word(ctx.verdict, ""), "quality": quality_line(ctx),
             "generated": ctx.generated,
             "line": say("cover", period=ctx.period.label_zh, region=ctx.region_name,
-                        parts="、".join(parts)) if parts else ""}
+                        parts="、".join(parts)) if parts else "", **up_links(ctx.region_code)}
 
 
 def quality_line(ctx: BriefContext) -> str:

@@ -49,15 +49,17 @@ def cover_view(ctx: ReportContext) -> dict:
             "kicker": ctx.chain.kicker(ctx.period), "basis": basis(ctx),
             "vintage": ctx.dataset.get("vintage_zh", "—"),
             "verdict": verdict_word(ctx.verdict.get("verdict")),
-            "generated": ctx.generated, **_up(ctx)}
+            "generated": ctx.generated, **up_links(ctx.region_code)}
 
 
-def _up(ctx: ReportContext) -> dict:
+def up_links(code: str) -> dict:
     """The report one level up (a county's city, a city's province) and where the region is
-    listed in the index (a county under its city's list)."""
-    up = reference.parent(ctx.region_code)
+    listed in the index (a county under its city's list): the annual reports' and the
+    briefs' covers alike."""
+    up = reference.parent(code)
+    county = reference.level(code) == "county"
     return {"parent": {"code": up, "name": reference.region_name(up)} if up else None,
-            "index_anchor": f"#counties-{up}" if ctx.is_county else ""}
+            "index_anchor": f"#counties-{up}" if county else ""}
 
 
 def cover(ctx: ReportContext) -> HTML:
