@@ -12,22 +12,10 @@ import pytest
 
 from carbonpeak.paths import SAMPLE_DIR
 from carbonpeak.run import runner
+from tools import sample_monthly_counties
 
 PERIOD = "2026-10"
 CODES = ["330000", "330100", "330109", "330102"]  # the province, 杭州, 萧山, 上城 (杭州's)
-COUNTY_FILE = f"industry_monthly_county_{PERIOD}.csv"
-
-
-def _raise(path, county: str, column: str, factor: float) -> None:
-    """`county`'s figure in one delivered file times `factor` (0.2 %: within Σ = city)."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    col = lines[0].split(",").index(column)
-    for i, line in enumerate(lines):
-        cells = line.split(",")
-        if cells[0] == county:
-            cells[col] = f"{float(cells[col]) * factor:.2f}"
-            lines[i] = ",".join(cells)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +38,7 @@ def sequence(tmp_path_factory):
                                 for c in CODES}}
 
     step("first")
-    _raise(data / COUNTY_FILE, "330109", "energy_consumption", 1.002)
+    sample_monthly_counties.raise_energy(data, "330109", PERIOD, 1.002)
     step("revised")
     return steps
 

@@ -4,7 +4,8 @@ in its own `papermill` process, then `jupyter nbconvert` and `weasyprint` CLIs.
 
 It also times the monthly barometer for the newest month in the sample (all 12 briefs) and a
 re-run of it, and the county scale: in full, re-run unchanged, and with one county's row
-changed (only the reports that read it are rebuilt). After each full run it prints, from the run's
+changed (only the reports that read it are rebuilt), then the monthly briefs of all 102
+regions and with one county's month revised. After each full run it prints, from the run's
 manifest.json, each stage's share of the run and each report's split: its notebook, its HTML
 export, WeasyPrint, and the time it waited for a kernel or a render worker (the other
 reports' work). It also prints the CPU seconds each kind of process spends importing what
@@ -31,7 +32,7 @@ from carbonpeak.run.chain import STAGE_WARMUP
 from carbonpeak.run.outcome import WAIT_STEPS
 from carbonpeak.run.render import FILTERS
 from carbonpeak.runfolder import RunFolder
-from tools import sample_counties
+from tools import sample_counties, sample_monthly_counties
 
 CHAIN = ["01_ingest", "02_quality", "03_indicators", "04_report"]
 
@@ -224,6 +225,22 @@ def main() -> None:
               f"{changed_s:.1f}s, {len(built)} reports rebuilt ({', '.join(built)}), "
               f"{len(laid)} PDFs laid out, {len(counties) - len(built)} reports kept",
               flush=True)
+        if months:
+            month = months[-1]
+            with PeakMemory() as mem:
+                briefs_s = fast(work / "county", counties, month, args.jobs, force=True,
+                                data=data)
+            print(f"carbonpeak monthly county scale {month} ({len(counties)} briefs): "
+                  f"{briefs_s:.1f}s, peak memory {mem.peak / 2**30:.2f} GiB (Σ PSS)",
+                  flush=True)
+            sample_monthly_counties.raise_energy(data, "330109", month.key, 1.002)
+            logs = []
+            revised_s = fast(work / "county", counties, month, args.jobs, force=False,
+                             data=data, logs=logs)
+            built = [line.split()[1] for line in logs if re.match(r"\[\d+/\d+\] ", line)]
+            print(f"carbonpeak monthly county scale, one county's month revised (萧山区 "
+                  f"energy +0.2 %): {revised_s:.1f}s, {len(built)} briefs rebuilt "
+                  f"({', '.join(built)}), {len(counties) - len(built)} kept", flush=True)
         naive_s = float("nan")
         if not args.skip_naive:
             naive_s = naive(work, regions, args.year)
