@@ -98,16 +98,26 @@ def annual_target(region: str, year: int, indicator_id: str) -> dict | None:
     return {**city, "source_zh": f"{inherited}：{source}" if source else inherited}
 
 
-def grade_period(series: pd.DataFrame, period: Period, region: str,
-                 blocked: bool = False) -> list[dict]:
+def by_region(series: pd.DataFrame) -> dict[str, dict[str, dict]]:
+    """region -> period -> the series' row as a dict: split once, read by every light of
+    every region and month (a grading call then touches no frame)."""
+    out: dict[str, dict[str, dict]] = {}
+    for r in series.to_dict("records"):
+        out.setdefault(str(r["region_code"]), {})[str(r["period"])] = r
+    return out
+
+
+def grade_period(series: pd.DataFrame | None, period: Period, region: str,
+                 blocked: bool = False, rows: dict[str, dict] | None = None) -> list[dict]:
     """The three lights of one region for one period, from the 1–N月 series (this year and
-    last year, dated up to the barometer's period)."""
-    by = series[series["region_code"] == region].set_index("period")
+    last year, dated up to the barometer's period); `rows`: the region's part of
+    by_region(series), when the caller grades many regions."""
+    by = rows if rows is not None else by_region(series).get(region, {})
     now, last = period.key, period.same_period_last_year().key
     last_dec = Period(period.year - 1, 12, annual=False).key
 
     def get(p, col):
-        return by[col].get(p) if p in by.index else None
+        return by[p].get(col) if p in by else None
 
     growth = get(now, "value_added_growth")
     out = []
@@ -117,7 +127,7 @@ def grade_period(series: pd.DataFrame, period: Period, region: str,
         row = {"indicator_id": ind, "value": math.nan, "required": math.nan,
                "annual_target": math.nan, "status": NOT_RATED, "status_reason": "",
                "estimated": bool(col == "co2" and any(
-                   bool(get(p, "co2_estimated")) for p in (now, last) if p in by.index)),
+                   bool(get(p, "co2_estimated")) for p in (now, last) if p in by)),
                "rest_required": math.nan, "rest_change": math.nan, "target_source_zh": "",
                "illustrative": False}
         if ind == "co2_total":

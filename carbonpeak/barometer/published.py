@@ -45,9 +45,11 @@ def published(rows: pd.DataFrame, revised: pd.DataFrame, delivered: pd.Series,
             continue
         before = series.with_energy(revisions.as_delivered(rows, later, delivered, month.key))
         data = series.build(before, month.year, month.key, co2_annual, annual)
+        split = lights.by_region(data)
         for region in sorted(set(later["region_code"].astype(str))):
             for r in lights.grade_period(data, month, region,
-                                         region in blocked.get(month.key, ())):
+                                         region in blocked.get(month.key, ()),
+                                         split.get(region, {})):
                 out.append({"region_code": region, "period": month.key,
                             "indicator_id": r["indicator_id"], "published_value": r["value"],
                             "published_status": r["status"]})

@@ -109,9 +109,11 @@ def compute(data: pd.DataFrame, revised: pd.DataFrame, period: Period,
     periods = period.months_of_year()
     this_year = revised[revised["period"].str[:4] == str(period.year)] if len(revised) \
         else revised
+    split = barometer.by_region(data)
     for region in regions(data):
         graded = {p.key: barometer.grade_period(data, p, region,
-                                                region in blocked.get(p.key, ()))
+                                                region in blocked.get(p.key, ()),
+                                                split.get(region, {}))
                   for p in periods}
         for p in periods:
             history += [{"region_code": region, "period": p.key, **{k: r[k] for k in

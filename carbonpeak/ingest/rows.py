@@ -8,6 +8,8 @@ as mapped. A row that cannot be attributed to a region is dropped before its cel
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from carbonpeak import confidential, reference
@@ -36,7 +38,9 @@ def columns(cells, src_rows, fname, spec, mapping, header_of, finding, name,
         texts = cells[header_of["region_code"]].tolist()
         fill = "county" in header_of  # a county-qualified name fills an empty county cell
         county_cells = cells[header_of["county"]].tolist() if fill else []
-        decide = (_county_row if spec.get("level") == "county" else _city_row)
+        decide = _city_row
+        if spec.get("level") == "county":  # the city a per-city file is for, once a file
+            decide = functools.partial(_county_row, file_city=regionnames.city_named_in(fname))
         memo: dict[object, tuple] = {}
         for i, text in enumerate(texts):
             if text not in memo:
@@ -97,10 +101,11 @@ def _city_row(text, total, fname, header_of, name, has_county) -> tuple:
         severity=WARNING, column=header_of["region_code"], fld="region_code")
 
 
-def _county_row(text, total, fname, header_of, name, has_county) -> tuple:
+def _county_row(text, total, fname, header_of, name, has_county,
+                file_city: str | None = None) -> tuple:
     """(county code, None, finding or None) of a row of a county-level table: None (with a
     finding) when the row names no county of regions.csv, names a city, or lies outside the
-    city its file is for; a 合计 row is the city's own row's business, dropped."""
+    city its file is for (`file_city`: regionnames.city_named_in of the file's name); a 合计 row is the city's own row's business, dropped."""
     if total:
         return None, None, None
     column = header_of["region_code"]
@@ -118,7 +123,7 @@ def _county_row(text, total, fname, header_of, name, has_county) -> tuple:
             message=f"无法识别的县（市、区）{confidential.quote(name, text, None)}：应为地区代码表"
             "（regions.csv）中的行政区划代码（如330111）或名称（如富阳区、杭州市富阳区），该行已忽略",
             column=column, fld="region_code")
-    city, file_city = reference.parent(code), regionnames.city_named_in(fname)
+    city = reference.parent(code)
     if file_city and city != file_city:
         return None, None, dict(
             check="county_wrong_city",
