@@ -27,7 +27,7 @@ def sequence(tmp_path_factory):
 
     def step(name):
         logs = []
-        rc = runner.run(data, PERIOD, ",".join(CODES), out, "html,pdf", jobs=2,
+        rc = runner.run(data, PERIOD, ",".join(CODES), out, "html", jobs=2,
                         log=logs.append)
         period_dir = out / PERIOD
         status = json.loads((period_dir / "status.json").read_text(encoding="utf-8"))
