@@ -296,14 +296,19 @@ class RunFolder:
         except (OSError, ValueError):
             return {}
 
-    def reported_codes(self) -> list[str]:
+    def reported_codes(self, period: str | None = None) -> list[str]:
         """The regions this run reports on: the province and its cities, and the county-level
-        units the county tables of its warehouse hold rows for (none without county data)."""
+        units the county tables of its warehouse hold rows for (none without county data);
+        of a table dated by month, rows of the run's `period` (YYYY-MM) only: a county that
+        delivers months from 2026 on gets no empty brief for 2025."""
         counties: set[str] = set()
         for table in reference.county_tables():
             df = self.warehouse.load_table(table)
-            if df is not None:
-                counties |= set(df["region_code"].dropna().astype(str))
+            if df is None:
+                continue
+            if period is not None and "period" in df:
+                df = df[df["period"].astype(str) == str(period)]
+            counties |= set(df["region_code"].dropna().astype(str))
         return reference.region_codes() + [c for c in reference.codes_at("county")
                                            if c in counties]
 

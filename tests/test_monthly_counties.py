@@ -164,3 +164,15 @@ def test_the_province_brief_counts_each_citys_counties_by_light(clean):
     reds = lights[(lights["status"] == "red")
                   & lights["region_code"].isin(reference.codes_at("county"))]
     assert list(reds["region_code"]) == [XIAOSHAN]
+
+
+def test_a_county_is_briefed_only_for_a_month_it_delivered(clean):
+    """The run reports on the counties with a row of its own month: all 90 for 1—10月 2026;
+    none for a month before the county files begin (no brief of empty lights)."""
+    from carbonpeak.runfolder import RunFolder
+
+    folder = RunFolder(clean.run)
+    counties = set(reference.codes_at("county"))
+    assert counties <= set(folder.reported_codes(PERIOD))
+    assert not counties & set(folder.reported_codes("2023-10"))
+    assert set(folder.reported_codes("2023-10")) == set(reference.region_codes())

@@ -317,7 +317,8 @@ def execute_run(req: Request, state, log) -> int:
         if stage_pool:  # its kernel's memory is the render stage's now
             stage_pool.shutdown()
             stage_pool = None
-        reported = RunFolder(staging).reported_codes()
+        reported = RunFolder(staging).reported_codes(
+            req.period.key if req.period.is_monthly else None)
         if missing := [c for c in req.wanted if c not in reported]:
             if reference.level(missing[0]) == "county" and len(missing) > 3:
                 log(f"{len(missing)} county-level units have no rows in the county tables "
