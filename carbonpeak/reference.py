@@ -122,6 +122,12 @@ def region_codes(levels=REPORTED_LEVELS) -> list[str]:
     return [r["region_code"] for r in regions(levels)]
 
 
+def with_county_rows(have) -> list[str]:
+    """The province and its cities, then the county-level units among `have` (those with
+    rows), in code order: the regions a run reports on, grades and lists."""
+    return region_codes() + [c for c in codes_at("county") if c in have]
+
+
 @reloading("tables.yml")
 def county_tables() -> list[str]:
     """The tables whose rows are county-level units (tables.yml `level: county`)."""

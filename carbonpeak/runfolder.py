@@ -309,8 +309,7 @@ class RunFolder:
             if period is not None and "period" in df:
                 df = df[df["period"].astype(str) == str(period)]
             counties |= set(df["region_code"].dropna().astype(str))
-        return reference.region_codes() + [c for c in reference.codes_at("county")
-                                           if c in counties]
+        return reference.with_county_rows(counties)
 
     def load_manifest(self) -> dict:
         """manifest.json, {} when absent or not JSON: every report is then rebuilt."""

@@ -13,8 +13,8 @@ industrial electricity (亿kWh; EL(L) its 1–12月 figure), grid the grid facto
 1 亿kWh emits 10·grid 万tCO2) and k the tce convention for electricity (kgce/kWh: 1 亿kWh
 is 10·k 万tce). CO2_annual(L) is last year's industrial CO2 excluding 国家单列项目, the
 scope of the carbon budgets. A county-level unit, which has no annual CO2 of its own, takes
-its city's f_fuel (the estimate assumes the county burns the city's fuel mix). Both years of a comparison use the same factors, so 1–12月 of
-last year reproduces last year's annual CO2 and the change measures activity, not factors.
+its city's f_fuel (the estimate assumes the county burns the city's fuel mix). Both years of
+a comparison use the same factors, so 1–12月 of last year reproduces last year's annual CO2 and the change measures activity, not factors.
 """
 
 from __future__ import annotations

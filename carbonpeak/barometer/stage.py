@@ -17,7 +17,7 @@ from carbonpeak.barometer.published import published
 from carbonpeak.ingest import revisions
 from carbonpeak.paths import resolve
 from carbonpeak.period import Period
-from carbonpeak.quality import blocked_by, monthly
+from carbonpeak.quality import blocked_by
 
 TABLE = "industry_monthly"
 BAROMETER_COLUMNS = ["region_code", "region_name", "period", "indicator_id", "name_zh", "value",
@@ -52,7 +52,7 @@ def inputs(warehouse: Path, period: Period) -> Inputs:
     from carbonpeak.indicators.emissions import co2_series
 
     rows, revised, delivered = [], [], []
-    for table in monthly.tables_read():  # the cities' rows, then the counties' (if delivered)
+    for table in reference.with_counties(TABLE):  # the cities' rows, then the counties'
         r, changed = series.monthly_rows(ingest.load_table(warehouse, table),
                                          ingest.load_revisions(warehouse, table), period.key)
         rows.append(r)
@@ -84,17 +84,12 @@ def blocked_regions(run_dir: Path, period: Period) -> dict[str, set[str]]:
     table) every month. The gate's own rule decides which regions (quality.blocked_by, as
     for the annual indicators): a finding without a region blocks every region."""
     results = runfolder.RunFolder(run_dir).load_quality_results(missing_ok=True)
-    findings = [f for f in results.get("findings", []) if f["table"] in monthly.tables_read()]
+    tables = reference.with_counties(TABLE)
+    findings = [f for f in results.get("findings", []) if f["table"] in tables]
     lights = {"lights": {"inputs": {TABLE: list(reference.tables()[TABLE]["columns"])}}}
     return {p.key: set(blocked_by([f for f in findings if p.reads(f.get("period"), own_only=True)],
                                   lights).get("lights", {}))
             for p in period.months_of_year()}
-
-
-def regions(data: pd.DataFrame) -> list[str]:
-    """The province and its cities, then the county-level units with rows in the series."""
-    have = set(data["region_code"].astype(str))
-    return reference.region_codes() + [c for c in reference.codes_at("county") if c in have]
 
 
 def compute(data: pd.DataFrame, revised: pd.DataFrame, period: Period,
@@ -110,7 +105,7 @@ def compute(data: pd.DataFrame, revised: pd.DataFrame, period: Period,
     this_year = revised[revised["period"].str[:4] == str(period.year)] if len(revised) \
         else revised
     split = barometer.by_region(data)
-    for region in regions(data):
+    for region in reference.with_county_rows(set(data["region_code"].astype(str))):
         graded = {p.key: barometer.grade_period(data, p, region,
                                                 region in blocked.get(p.key, ()),
                                                 split.get(region, {}))

@@ -20,7 +20,7 @@ from carbonpeak.brief.province import barometer, counties, county_overview
 from carbonpeak.brief.revised import revision
 from carbonpeak.brief.wording import move, rest_sentence
 
-__all__ = ["BriefContext", "barometer", "counties", "county_overview", "cover", "download_files", "downloads", "figures",
-           "history",
-           "lights", "load", "move", "moves", "notes", "province_history", "rest_of_year",
-           "rest_sentence", "revision", "running_header", "sectors", "title"]
+__all__ = ["BriefContext", "barometer", "counties", "county_overview", "cover", "download_files",
+           "downloads", "figures", "history", "lights", "load", "move", "moves", "notes",
+           "province_history", "rest_of_year", "rest_sentence", "revision", "running_header",
+           "sectors", "title"]

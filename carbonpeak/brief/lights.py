@@ -99,17 +99,16 @@ def _sources(items: list[dict]) -> str:
 def lights_view(ctx: BriefContext) -> dict:
     items = region_lights(ctx)
     st = STATUS_ZH
+    def parts(code: str) -> str:
+        return "；".join(say("province_ref_part", name=scoped(it), value=it["value"],
+                            light=st[it["status"]]) for it in region_lights(ctx, code))
+
     refs = []  # a county: its city's lights, then the province's; a city: the province's
     parent = reference.parent(ctx.region_code)
     if reference.level(ctx.region_code) == "county" and len(ctx.rows(parent)):
-        refs.append(say("parent_ref", region=reference.region_name(parent), parts="；".join(
-            say("province_ref_part", name=scoped(it), value=it["value"],
-                light=st[it["status"]]) for it in region_lights(ctx, parent))))
+        refs.append(say("parent_ref", region=reference.region_name(parent), parts=parts(parent)))
     if not ctx.is_province and len(ctx.province):
-        parts = [say("province_ref_part", name=scoped(it), value=it["value"],
-                     light=st[it["status"]]) for it in region_lights(ctx, ctx.province[
-                         "region_code"].iloc[0])]
-        refs.append(say("province_ref", parts="；".join(parts)))
+        refs.append(say("province_ref", parts=parts(ctx.province["region_code"].iloc[0])))
     return {"period": ctx.period.label_zh, "months": ctx.period.months_label_zh,
             "scope": phrases()["province_scope"] if ctx.is_province else "",
             "missing": say("missing", region=ctx.region_name, period=ctx.period.label_zh),

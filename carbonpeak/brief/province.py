@@ -119,10 +119,10 @@ def county_overview_view(ctx: BriefContext) -> dict:
         kids = [c for c in reference.children(city) if c in have]
         if not kids:
             continue
+        own = {c: {r["indicator_id"]: r for r in ctx.rows(c).to_dict("records")} for c in kids}
         tallies = []
         for ind in RATED_BY_COUNTY:
-            lights = {c: light_row(ctx, r) for c in kids
-                      for r in ctx.rows(c).to_dict("records") if r["indicator_id"] == ind}
+            lights = {c: light_row(ctx, rows[ind]) for c, rows in own.items() if ind in rows}
             tallies.append([{"status": s, "n": sum(it["status"] == s for it in lights.values())}
                             for s in ("red", "yellow", "green", "not_rated")])
             named[ind] += [reference.region_name(c) for c, it in lights.items()

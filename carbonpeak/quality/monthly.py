@@ -34,11 +34,10 @@ CHECKS = {  # id -> (what a reader sees ({n}: the cities summed into the provinc
 }
 
 
-def tables_read(tables: dict | None = None) -> list[str]:
-    """The monthly table and its county rows (tables.yml `rows_of: industry_monthly`), in
-    tables.yml order; with `tables`, those present in it."""
-    names = reference.with_counties(TABLE)
-    return names if tables is None else [t for t in names if tables.get(t) is not None]
+def tables_read(tables: dict) -> list[str]:
+    """The monthly table and its county rows (tables.yml `rows_of: industry_monthly`) present
+    in `tables`, in tables.yml order."""
+    return [t for t in reference.with_counties(TABLE) if tables.get(t) is not None]
 
 
 def _settings() -> dict:

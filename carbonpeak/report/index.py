@@ -60,9 +60,7 @@ def _monthly_cells(year_dir: Path, period: Period) -> dict:
     ctx = load(year_dir, reference.province_code(), period)
     results = runfolder.RunFolder(year_dir).load_quality_results(missing_ok=True)
     cells, reasons, verdicts = {}, set(), {}
-    have = set(ctx.barometer["region_code"].astype(str))
-    for code in reference.region_codes() + [c for c in reference.codes_at("county")
-                                            if c in have]:
+    for code in reference.with_county_rows(set(ctx.barometer["region_code"].astype(str))):
         own = {r["indicator_id"]: r for r in ctx.rows(code).to_dict("records")}
         cells[code] = [light_row(ctx, own[i]) if i in own else None for i in INDICATORS]
         reasons |= {status.reason_of(r.get("status"), r.get("status_reason"))
