@@ -6,12 +6,9 @@ counties' lights 未评级, every other region's lights those of the clean run."
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pandas as pd
 import pytest
-from test_monthly_faults import PERIOD, Month, month_run, others_unchanged
+from test_monthly_faults import PERIOD, Month, month_run, october, others_unchanged
 
 from carbonpeak import brief, reference
 from carbonpeak.ingest import sources
@@ -26,15 +23,8 @@ def clean(tmp_path_factory) -> Month:
     return month_run(SAMPLE_DIR, tmp_path_factory.mktemp("clean") / "run")
 
 
-@pytest.fixture
-def data(tmp_path) -> Path:
-    d = tmp_path / "data"
-    shutil.copytree(SAMPLE_DIR, d)
-    return d
-
-
-def counties(data: Path, name: str = COUNTY_FILE) -> pd.DataFrame:
-    return pd.read_csv(data / name, dtype={"region_code": str})
+def counties(data_dir, name: str = COUNTY_FILE) -> pd.DataFrame:
+    return october(data_dir, name)
 
 
 def test_the_county_file_is_the_county_table_not_the_city_table():
@@ -56,15 +46,15 @@ def test_the_clean_month_grades_every_county(clean):
     assert (graded["status"] != "not_rated").all()
 
 
-def test_counties_not_adding_up_to_their_city(clean, data, tmp_path):
+def test_counties_not_adding_up_to_their_city(clean, data_dir, tmp_path):
     """萧山's 1–10月 energy 10 % higher: 杭州's counties exceed 杭州 by more than 0.5 %; the
     error names the period, the city and its counties, on each county row of the month;
     杭州's counties are not rated, 杭州 and every other region are as in the clean run."""
-    df = counties(data)
+    df = counties(data_dir)
     at = df["region_code"] == XIAOSHAN
     df.loc[at, "energy_consumption"] = (df.loc[at, "energy_consumption"] * 1.1).round(2)
-    df.to_csv(data / COUNTY_FILE, index=False)
-    month = month_run(data, tmp_path / "run")
+    df.to_csv(data_dir / COUNTY_FILE, index=False)
+    month = month_run(data_dir, tmp_path / "run")
     found = month.found("energy_consumption_parent_sum")
     kids = reference.children(HANGZHOU)
     assert {f["region_code"] for f in found} == set(kids)
@@ -80,12 +70,12 @@ def test_counties_not_adding_up_to_their_city(clean, data, tmp_path):
     assert "未评级" in line and COUNTY_FILE in line
 
 
-def test_a_county_missing_from_its_citys_month(clean, data, tmp_path):
+def test_a_county_missing_from_its_citys_month(clean, data_dir, tmp_path):
     """淳安 absent from the 1–10月 county file: an error naming the file, the city and the
     county; 淳安's lights not rated; Σ counties < city is expected then (no sum error)."""
-    df = counties(data)
-    df[df["region_code"] != CHUNAN].to_csv(data / COUNTY_FILE, index=False)
-    month = month_run(data, tmp_path / "run")
+    df = counties(data_dir)
+    df[df["region_code"] != CHUNAN].to_csv(data_dir / COUNTY_FILE, index=False)
+    month = month_run(data_dir, tmp_path / "run")
     [f] = month.found("monthly_county_complete")
     assert (f["file"], f["region_code"], f["period"], f["severity"]) == (
         COUNTY_FILE, CHUNAN, PERIOD, "error")
@@ -95,16 +85,16 @@ def test_a_county_missing_from_its_citys_month(clean, data, tmp_path):
     others_unchanged(clean, month, CHUNAN)
 
 
-def test_a_county_cumulative_value_falling(clean, data, tmp_path):
+def test_a_county_cumulative_value_falling(clean, data_dir, tmp_path):
     """萧山's 1–10月 electricity below its 1–9月: the cumulative error on 萧山's row; as the
     city's 1–10月 no longer equals its counties either, 杭州's counties are not rated."""
-    sept = counties(data, f"industry_monthly_county_{PERIOD[:5]}09.csv").set_index(
+    sept = counties(data_dir, f"industry_monthly_county_{PERIOD[:5]}09.csv").set_index(
         "region_code")
-    df = counties(data)
+    df = counties(data_dir)
     at = df["region_code"] == XIAOSHAN
     df.loc[at, "electricity"] = round(float(sept.at[XIAOSHAN, "electricity"]) - 1, 2)
-    df.to_csv(data / COUNTY_FILE, index=False)
-    month = month_run(data, tmp_path / "run")
+    df.to_csv(data_dir / COUNTY_FILE, index=False)
+    month = month_run(data_dir, tmp_path / "run")
     [f] = [f for f in month.found("cumulative_not_falling")
            if f["table"] == "industry_monthly_county"]
     assert (f["file"], f["region_code"], f["period"], f["column"]) == (
@@ -113,11 +103,11 @@ def test_a_county_cumulative_value_falling(clean, data, tmp_path):
     others_unchanged(clean, month, *reference.children(HANGZHOU))
 
 
-def test_an_unknown_county_code_is_an_error_naming_it(clean, data, tmp_path):
-    df = counties(data)
+def test_an_unknown_county_code_is_an_error_naming_it(clean, data_dir, tmp_path):
+    df = counties(data_dir)
     df.loc[df["region_code"] == CHUNAN, "region_code"] = "330199"
-    df.to_csv(data / COUNTY_FILE, index=False)
-    month = month_run(data, tmp_path / "run")
+    df.to_csv(data_dir / COUNTY_FILE, index=False)
+    month = month_run(data_dir, tmp_path / "run")
     said = [f for f in month.findings if f["table"] == "industry_monthly_county"
             and "330199" in f["message"]]
     assert said and said[0]["file"] == COUNTY_FILE
